@@ -1,0 +1,22 @@
+package io.omnistream.schemas;
+
+import java.util.Locale;
+
+/** Default topic names (architecture.md). Every service takes its topic names from its config; these are the defaults. */
+public final class Topics {
+    public static final String MEDIA_EVENTS = "media.events.v1";
+    public static final String DLQ = "media.dlq.v1";
+    public static final String JUDGMENTS = "bench.judgments.v1";
+    public static final String QUALITY_METRICS = "quality.metrics.v1";
+    public static final String QUALITY_ALERTS = "quality.alerts.v1";
+
+    private Topics() {}
+
+    /**
+     * Embedding topic of one model: {@code embeddings.<model>.v1}. The model id is lower-cased and every character
+     * Kafka does not allow in topic names becomes '-', so "BGE-small-en-v1.5" gives "embeddings.bge-small-en-v1.5.v1".
+     */
+    public static String embeddings(String modelId) {
+        return "embeddings." + modelId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + ".v1";
+    }
+}
