@@ -1,0 +1,177 @@
+package io.omnistream.launcher.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real, single-node Apache Kafka broker (KRaft mode, combined broker + controller) running inside this JVM.
+ *
+ * <p>It is the same {@link KafkaRaftServer} the {@code kafka-server-start.sh} script runs: storage is formatted with
+ * Kafka's own {@link Formatter}, then the server starts with replication factors of 1. Data lives in a temporary
+ * directory (or the one given) and is deleted on {@link #close()} unless it was given by the caller.
+ * Intended for the embedded stack and integration tests; production points the services at a real cluster.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private final Path logDir;
+    private final boolean deleteOnClose;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+    private final Admin admin;
+
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, int brokerPort, KafkaRaftServer server) {
+        this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
+        this.brokerPort = brokerPort;
+        this.server = server;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Starts a broker on free loopback ports with data in a fresh temporary directory. */
+    public static EmbeddedKafka start() {
+        try {
+            return start(Files.createTempDirectory("omnistream-kafka"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param logDir        data directory; formatted if empty
+     * @param deleteOnClose whether {@link #close()} removes it
+     */
+    public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("num.partitions", "1");
+        // topics are created explicitly (with the right partitions and cleanup policy) by the stack
+        props.put("auto.create.topics.enable", "true");
+        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        try {
+            Formatter formatter = new Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setIgnoreFormatted(true);
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        server.startup();
+        LOG.info("Kafka (KRaft) started on 127.0.0.1:{} with data in {}", brokerPort, logDir);
+        return new EmbeddedKafka(logDir, deleteOnClose, brokerPort, server);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Creates the topic if it does not exist. {@code compacted} sets cleanup.policy=compact (embedding topics). */
+    public void createTopic(String name, int partitions, boolean compacted) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        if (compacted) {
+            topic.configs(Map.of("cleanup.policy", "compact"));
+        }
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    public Set<String> topics() {
+        try {
+            return admin.listTopics().names().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            deleteRecursively(logDir);
+        }
+        LOG.info("Kafka stopped");
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Topic names, for {@link #createTopics}. */
+    public void createTopics(Collection<String> plain, int partitions) {
+        plain.forEach(t -> createTopic(t, partitions, false));
+    }
+}

@@ -1,0 +1,109 @@
+package io.omnistream.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.omnistream.schemas.avro.BenchmarkMarker;
+import io.omnistream.schemas.avro.BenchmarkRole;
+import io.omnistream.schemas.avro.EmbeddingEvent;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.avro.Modality;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.avro.AvroSchema;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class ConfluentAvroSerdeTest {
+    private final String registry = "mock://serde-test-" + UUID.randomUUID();
+
+    private static MediaEvent event() {
+        return MediaEvent.newBuilder()
+                .setContentId("doc-1").setTenant("t1").setModality(Modality.TEXT).setText("hello world")
+                .setInstruction("Represent this sentence for searching relevant passages: ")
+                .setSource("test").setEventTimeMs(1_700_000_000_000L)
+                .setBenchmark(BenchmarkMarker.newBuilder().setTaskId("scifact").setRole(BenchmarkRole.QUERY)
+                        .setItemId("q1").setEpoch(2).build())
+                .build();
+    }
+
+    @Test
+    void roundTripsThroughTheConfluentWireFormat() {
+        var serializer = new ConfluentAvroSerializer<>(MediaEvent.class, registry);
+        var deserializer = new ConfluentAvroDeserializer<>(MediaEvent.class, registry);
+        byte[] bytes = serializer.serialize("media.events.v1", event());
+
+        assertThat(bytes[0]).isEqualTo((byte) 0);
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        // the id in the header is the one the registry holds for the topic's value subject
+        assertThat(SchemaRegistries.client(registry).getAllSubjects().toString()).isNotNull();
+        assertThat(id).isPositive();
+        assertThat(deserializer.deserialize("media.events.v1", bytes)).isEqualTo(event());
+    }
+
+    @Test
+    void nullIsATombstoneBothWays() {
+        assertThat(new ConfluentAvroSerializer<>(MediaEvent.class, registry).serialize("t", null)).isNull();
+        assertThat(new ConfluentAvroDeserializer<>(MediaEvent.class, registry).deserialize("t", null)).isNull();
+    }
+
+    @Test
+    void rejectsBytesThatAreNotWireFormat() {
+        var deserializer = new ConfluentAvroDeserializer<>(MediaEvent.class, registry);
+        assertThatThrownBy(() -> deserializer.deserialize("t", "{\"json\":true}".getBytes()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not Confluent wire format");
+        assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id");
+    }
+
+    @Test
+    void readsRecordsWrittenWithAnOlderSchemaFillingDefaults() throws Exception {
+        // An older EmbeddingEvent writer without the optional 'instruction' and 'benchmark' fields.
+        Schema modality = EmbeddingEvent.getClassSchema().getField("modality").schema();
+        Schema old = SchemaBuilder.record("EmbeddingEvent").namespace("io.omnistream.schemas.avro").fields()
+                .requiredString("contentId").requiredString("tenant").requiredString("modelId")
+                .requiredString("modelVersion").name("modality").type(modality).noDefault()
+                .name("vector").type().array().items().floatType().noDefault()
+                .requiredInt("dimension").requiredLong("sourceEventTimeMs").requiredLong("embeddedAtMs")
+                .endRecord();
+        var client = SchemaRegistries.client(registry);
+        int id = client.register("old-value", new AvroSchema(old.toString()));
+
+        GenericRecord record = new GenericData.Record(old);
+        record.put("contentId", "c");
+        record.put("tenant", "t");
+        record.put("modelId", "m");
+        record.put("modelVersion", "v");
+        record.put("modality", new GenericData.EnumSymbol(modality, "TEXT"));
+        record.put("vector", List.of(0.6f, 0.8f));
+        record.put("dimension", 2);
+        record.put("sourceEventTimeMs", 1L);
+        record.put("embeddedAtMs", 2L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(id).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(old).write(record, encoder);
+        encoder.flush();
+
+        EmbeddingEvent read = new ConfluentAvroDeserializer<>(EmbeddingEvent.class, registry).deserialize("old", out.toByteArray());
+        assertThat(read.getVector()).containsExactly(0.6f, 0.8f);
+        assertThat(read.getInstruction()).isNull();
+        assertThat(read.getBenchmark()).isNull();
+    }
+
+    @Test
+    void rejectsRegistryUrlsThatAreNeitherMockNorHttp() {
+        assertThatThrownBy(() -> SchemaRegistries.client("kafka://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mock://, http:// or https://");
+    }
+}
