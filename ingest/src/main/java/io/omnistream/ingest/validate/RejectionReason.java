@@ -35,7 +35,9 @@ public enum RejectionReason {
     /** The broker did not acknowledge in time or is unreachable (a transient failure): retry later. */
     UNAVAILABLE(503),
     /** The broker refused the record for a reason retrying cannot fix (a permanent produce failure). */
-    PRODUCE_REJECTED(500);
+    PRODUCE_REJECTED(500),
+    /** A bug in ingest, never bad input; the message names the exception. */
+    INTERNAL_ERROR(500);
 
     private final int httpStatus;
 

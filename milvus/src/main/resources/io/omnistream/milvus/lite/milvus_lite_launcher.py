@@ -8,10 +8,12 @@ import os, signal, sys, threading, _thread
 signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 def _exit_when_parent_gone():
+    # os.read on the raw fd, not sys.stdin: a daemon thread blocked inside the buffered reader holds its lock and
+    # makes interpreter shutdown abort ("could not acquire lock for <stdin>").
     try:
-        while sys.stdin.buffer.read(4096):
+        while os.read(0, 4096):
             pass
-    except Exception:
+    except OSError:
         pass
     _thread.interrupt_main()
     # Hard stop if the graceful path hangs (5 s drain + close in milvus-lite, plus margin).

@@ -1,0 +1,161 @@
+package io.omnistream.encoder.config;
+
+import io.omnistream.encoder.model.EncoderSettings;
+import io.omnistream.encoder.model.ExecutionProvider;
+import io.omnistream.encoder.model.ModelRegistry;
+import io.omnistream.encoder.model.ModelRegistryException;
+import io.omnistream.encoder.model.ModelSpec;
+import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.config.ConfigException;
+import io.omnistream.schemas.config.ConfigOption;
+import io.omnistream.schemas.config.ConfigSource;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Configuration of an encoder worker: one typed, validated value per {@link #options() option}. Built from a
+ * {@link ConfigSource} (defaults &lt; file &lt; environment {@code OMNISTREAM_*} &lt; overrides); every value is read
+ * and checked in the constructor, so a bad configuration fails at start-up with the key, value and rule.
+ */
+public final class EncoderWorkerConfig {
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOption.string("kafka.bootstrap.servers", null,
+            "Kafka bootstrap servers, host:port[,host:port...] (required)");
+    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOption.string("schema.registry.url",
+            "mock://omnistream", "Schema Registry URL: mock://SCOPE (in-JVM) or http(s)://host:port");
+    public static final ConfigOption<String> MODEL = ConfigOption.string("encoder.model", "bge-small-en-v1.5",
+            "Id of the model (in the model registry) this worker serves; its vectors go to embeddings.<id>.v1");
+    public static final ConfigOption<String> MODELS_FILE = ConfigOption.string("encoder.models.file",
+            "classpath:" + ModelRegistry.BUNDLED,
+            "Model registry YAML: a file path, file:PATH or classpath:NAME (default: the registry bundled in the worker)");
+    public static final ConfigOption<String> GROUP_ID = ConfigOption.string("encoder.group.id", "omnistream-encoder",
+            "Kafka consumer group id; workers of one model share it to split the input partitions");
+    public static final ConfigOption<String> INPUT_TOPIC = ConfigOption.string("encoder.input.topic", Topics.MEDIA_EVENTS,
+            "Topic of MediaEvent records to embed");
+    public static final ConfigOption<String> DLQ_TOPIC = ConfigOption.string("encoder.dlq.topic", Topics.DLQ,
+            "Dead-letter topic for records that cannot be embedded (FailedEvent)");
+    public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOption.integer("encoder.batch.max-size", 32, 1, 4096,
+            "Most events per inference batch (also the consumer's max.poll.records), events");
+    public static final ConfigOption<Duration> BATCH_MAX_WAIT = ConfigOption.duration("encoder.batch.max-wait",
+            Duration.ofMillis(50), Duration.ZERO,
+            "Longest time the first event of a batch waits for the batch to fill before it is encoded anyway, duration");
+    public static final ConfigOption<Double> BATCH_MAX_PADDING_RATIO = new ConfigOption<>("encoder.batch.max-padding-ratio",
+            EncoderSettings.DEFAULT_MAX_PADDING_RATIO,
+            "Length bucketing: a batch is split into runs whose padded token count is at most this multiple of their real"
+                    + " token count (ratio; 'inf' = never split)",
+            s -> s.trim().equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(s.trim()),
+            v -> v >= 1.0, "number >= 1 or inf");
+    public static final ConfigOption<ExecutionProvider> EXECUTION_PROVIDER = ConfigOption.enumValue(
+            "encoder.execution-provider", ExecutionProvider.class, ExecutionProvider.AUTO,
+            "ONNX Runtime execution provider: AUTO (CUDA if usable, else CPU with a warning), CUDA (or fail), CPU");
+    public static final ConfigOption<Integer> CUDA_DEVICE_ID = ConfigOption.integer("encoder.cuda.device-id", 0, 0, 64,
+            "CUDA device ordinal used when the CUDA provider is tried");
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
+            "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS = ConfigOption.integer("encoder.retry.max-attempts", 3, 1, 100,
+            "Attempts for a batch that fails with a transient error before records are isolated one by one, attempts");
+    public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF = ConfigOption.duration("encoder.retry.initial-backoff",
+            Duration.ofMillis(100), Duration.ZERO, "Wait before the first retry; doubles per attempt, duration");
+    public static final ConfigOption<Duration> RETRY_MAX_BACKOFF = ConfigOption.duration("encoder.retry.max-backoff",
+            Duration.ofSeconds(5), Duration.ZERO, "Upper bound of the retry wait, duration");
+
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final String model;
+    private final String modelsFile;
+    private final String groupId;
+    private final String inputTopic;
+    private final String dlqTopic;
+    private final int batchMaxSize;
+    private final Duration batchMaxWait;
+    private final double batchMaxPaddingRatio;
+    private final ExecutionProvider executionProvider;
+    private final int cudaDeviceId;
+    private final int intraOpThreads;
+    private final int retryMaxAttempts;
+    private final Duration retryInitialBackoff;
+    private final Duration retryMaxBackoff;
+
+    /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
+    public EncoderWorkerConfig(ConfigSource source) {
+        bootstrapServers = source.get(BOOTSTRAP_SERVERS);
+        schemaRegistryUrl = source.get(SCHEMA_REGISTRY_URL);
+        if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
+                || schemaRegistryUrl.startsWith("https://"))) {
+            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + SCHEMA_REGISTRY_URL.key()
+                    + "': expected mock://SCOPE, http://... or https://...");
+        }
+        model = source.get(MODEL);
+        modelsFile = source.get(MODELS_FILE);
+        groupId = source.get(GROUP_ID);
+        inputTopic = source.get(INPUT_TOPIC);
+        dlqTopic = source.get(DLQ_TOPIC);
+        batchMaxSize = source.get(BATCH_MAX_SIZE);
+        batchMaxWait = source.get(BATCH_MAX_WAIT);
+        batchMaxPaddingRatio = source.get(BATCH_MAX_PADDING_RATIO);
+        executionProvider = source.get(EXECUTION_PROVIDER);
+        cudaDeviceId = source.get(CUDA_DEVICE_ID);
+        intraOpThreads = source.get(INTRA_OP_THREADS);
+        retryMaxAttempts = source.get(RETRY_MAX_ATTEMPTS);
+        retryInitialBackoff = source.get(RETRY_INITIAL_BACKOFF);
+        retryMaxBackoff = source.get(RETRY_MAX_BACKOFF);
+        if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
+            throw new ConfigException("'" + RETRY_MAX_BACKOFF.key() + "' (" + retryMaxBackoff.toMillis()
+                    + " ms) must be >= '" + RETRY_INITIAL_BACKOFF.key() + "' (" + retryInitialBackoff.toMillis() + " ms)");
+        }
+        if (inputTopic.equals(dlqTopic) || inputTopic.equals(outputTopic()) || dlqTopic.equals(outputTopic())) {
+            throw new ConfigException("input topic '" + inputTopic + "', DLQ topic '" + dlqTopic + "' and output topic '"
+                    + outputTopic() + "' must all differ");
+        }
+    }
+
+    /** Every option, in documentation order (the README's configuration table is checked against this list). */
+    public static List<ConfigOption<?>> options() {
+        return List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC,
+                BATCH_MAX_SIZE, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
+                INTRA_OP_THREADS, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF);
+    }
+
+    /** Loads the configured model registry. */
+    public ModelRegistry modelRegistry() {
+        try {
+            return ModelRegistry.load(modelsFile);
+        } catch (ModelRegistryException e) {
+            throw new ConfigException("'" + MODELS_FILE.key() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured model's registry entry; fails if {@code encoder.model} is not in the registry. */
+    public ModelSpec modelSpec() {
+        ModelRegistry registry = modelRegistry();
+        return registry.find(model).orElseThrow(() -> new ConfigException("invalid value '" + model + "' for '"
+                + MODEL.key() + "': not in the model registry " + modelsFile + "; known: "
+                + registry.models().stream().map(ModelSpec::id).toList()));
+    }
+
+    /** Settings for {@code TextEncoder.load}. */
+    public EncoderSettings encoderSettings() {
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, batchMaxPaddingRatio);
+    }
+
+    /** {@code embeddings.<model>.v1}. */
+    public String outputTopic() {
+        return Topics.embeddings(model);
+    }
+
+    public String bootstrapServers() { return bootstrapServers; }
+    public String schemaRegistryUrl() { return schemaRegistryUrl; }
+    public String model() { return model; }
+    public String modelsFile() { return modelsFile; }
+    public String groupId() { return groupId; }
+    public String inputTopic() { return inputTopic; }
+    public String dlqTopic() { return dlqTopic; }
+    public int batchMaxSize() { return batchMaxSize; }
+    public Duration batchMaxWait() { return batchMaxWait; }
+    public double batchMaxPaddingRatio() { return batchMaxPaddingRatio; }
+    public ExecutionProvider executionProvider() { return executionProvider; }
+    public int cudaDeviceId() { return cudaDeviceId; }
+    public int intraOpThreads() { return intraOpThreads; }
+    public int retryMaxAttempts() { return retryMaxAttempts; }
+    public Duration retryInitialBackoff() { return retryInitialBackoff; }
+    public Duration retryMaxBackoff() { return retryMaxBackoff; }
+}

@@ -1,0 +1,45 @@
+package io.omnistream.encoder.model;
+
+/**
+ * How a {@link TextEncoder} runs its model. None of these change the vectors beyond float rounding (CUDA kernels
+ * round differently from CPU ones, at the 1e-6 level).
+ *
+ * @param executionProvider AUTO, CUDA or CPU
+ * @param cudaDeviceId      CUDA device ordinal used when CUDA is tried
+ * @param intraOpThreads    ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core)
+ * @param maxPaddingRatio   length bucketing inside a batch (see {@code LengthBuckets}); +Infinity disables it
+ */
+public record EncoderSettings(ExecutionProvider executionProvider, int cudaDeviceId, int intraOpThreads,
+                              double maxPaddingRatio) {
+    /** Default padded/real token ratio per sub-batch: bounds padding waste at 50 %. */
+    public static final double DEFAULT_MAX_PADDING_RATIO = 1.5;
+
+    public EncoderSettings {
+        if (cudaDeviceId < 0) {
+            throw new IllegalArgumentException("cudaDeviceId must be >= 0, got " + cudaDeviceId);
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+        }
+        if (!(maxPaddingRatio >= 1.0)) {
+            throw new IllegalArgumentException("maxPaddingRatio must be >= 1, got " + maxPaddingRatio);
+        }
+    }
+
+    /** AUTO provider, device 0, ORT default threads, default bucketing. */
+    public static EncoderSettings defaults() {
+        return new EncoderSettings(ExecutionProvider.AUTO, 0, 0, DEFAULT_MAX_PADDING_RATIO);
+    }
+
+    public EncoderSettings withExecutionProvider(ExecutionProvider provider) {
+        return new EncoderSettings(provider, cudaDeviceId, intraOpThreads, maxPaddingRatio);
+    }
+
+    public EncoderSettings withIntraOpThreads(int threads) {
+        return new EncoderSettings(executionProvider, cudaDeviceId, threads, maxPaddingRatio);
+    }
+
+    public EncoderSettings withMaxPaddingRatio(double ratio) {
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, ratio);
+    }
+}

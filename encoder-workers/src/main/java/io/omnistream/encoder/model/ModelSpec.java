@@ -1,0 +1,68 @@
+package io.omnistream.encoder.model;
+
+import io.omnistream.schemas.avro.Modality;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One entry of the model registry: everything that determines the vectors a model produces. Two specs with the same
+ * {@link #version()} must produce the same vectors for the same input, so the version names the weights, the
+ * quantisation, the pooling and the token limit (and {@link TextEncoder#modelVersion()} adds a fingerprint of the
+ * actual artefacts and settings, so a silently swapped file cannot masquerade as the declared version).
+ *
+ * @param id                  stable model id; used in topic names ({@code embeddings.<id>.v1}) and Milvus collections
+ * @param version             declared version of the whole encoding chain, e.g. {@code bge-small-en-v1.5-fp32-cls-512}
+ * @param onnx                the ONNX graph: inputs input_ids / attention_mask [/ token_type_ids] int64 [batch, seq],
+ *                            output last_hidden_state float [batch, seq, dimension]
+ * @param tokenizer           the model's own Hugging Face tokenizer.json
+ * @param pooling             token pooling
+ * @param dimension           vector length the model must produce (checked against the graph at load and per run)
+ * @param maxTokens           texts are truncated to this many tokens, special tokens and instruction included
+ * @param instructionMode     whether instructions are applied
+ * @param queryInstruction    default prefix for {@link Side#QUERY} texts ("" = none)
+ * @param documentInstruction default prefix for {@link Side#DOCUMENT} texts ("" = none)
+ * @param modalities          modalities this model can embed
+ */
+public record ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
+                        int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
+                        String documentInstruction, Set<Modality> modalities) {
+
+    public ModelSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(onnx, "onnx");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(pooling, "pooling");
+        Objects.requireNonNull(instructionMode, "instructionMode");
+        queryInstruction = queryInstruction == null ? "" : queryInstruction;
+        documentInstruction = documentInstruction == null ? "" : documentInstruction;
+        modalities = Set.copyOf(modalities);
+        if (dimension <= 0) {
+            throw new IllegalArgumentException("model '" + id + "': dimension must be > 0, got " + dimension);
+        }
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("model '" + id + "': maxTokens must be >= 2 (room for [CLS] and [SEP]), got " + maxTokens);
+        }
+        if (modalities.isEmpty()) {
+            throw new IllegalArgumentException("model '" + id + "': modalities must not be empty");
+        }
+    }
+
+    public boolean supports(Modality modality) {
+        return modalities.contains(modality);
+    }
+
+    /**
+     * The instruction actually applied to a text: none if the model takes no instructions, else the event's own
+     * instruction if it has a non-blank one, else the side's default. Empty string means none.
+     */
+    public String instructionFor(Side side, String eventInstruction) {
+        if (instructionMode == InstructionMode.NONE) {
+            return "";
+        }
+        if (eventInstruction != null && !eventInstruction.isBlank()) {
+            return eventInstruction;
+        }
+        return side == Side.QUERY ? queryInstruction : documentInstruction;
+    }
+}

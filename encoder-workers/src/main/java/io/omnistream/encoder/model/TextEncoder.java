@@ -1,0 +1,429 @@
+package io.omnistream.encoder.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.omnistream.encoder.batch.LengthBuckets;
+import io.omnistream.schemas.avro.Modality;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BERT-family text embedding model on ONNX Runtime: tokenise with the model's own tokenizer.json (DJL / Hugging
+ * Face tokenizers, truncation to {@link ModelSpec#maxTokens()}), run the graph, pool ({@link Pooling}), L2-normalise.
+ *
+ * <p><b>Guarantees.</b> Every returned vector has {@link #dimension()} floats and unit L2 norm. A text's vector does
+ * not depend on the other texts in its batch: padding is masked out by the attention mask, and token positions
+ * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6).
+ * Loading fails fast: missing artefacts, an output of the wrong dimension and an unusable CUDA provider (with
+ * {@link ExecutionProvider#CUDA}) are reported by {@link #load}, which runs one warm-up inference.
+ *
+ * <p><b>Threads.</b> Safe for concurrent use (ONNX Runtime sessions and the Rust tokenizer both allow concurrent
+ * calls), but concurrent callers share one intra-op thread pool, so throughput does not grow with callers; batch
+ * instead. Not safe to use after {@link #close()}.
+ */
+public final class TextEncoder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TextEncoder.class);
+    private static final String OUTPUT = "last_hidden_state";
+
+    private final ModelSpec spec;
+    private final EncoderSettings settings;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Set<String> inputNames;
+    private final String outputName;
+    private final ExecutionProvider activeProvider;
+    private final String fallbackReason;
+    private final String modelVersion;
+
+    private TextEncoder(ModelSpec spec, EncoderSettings settings, OrtEnvironment env, OrtSession session,
+                        OrtSession.SessionOptions sessionOptions, HuggingFaceTokenizer tokenizer,
+                        ExecutionProvider activeProvider, String fallbackReason, String fingerprint) throws OrtException {
+        this.spec = spec;
+        this.settings = settings;
+        this.env = env;
+        this.session = session;
+        this.sessionOptions = sessionOptions;
+        this.tokenizer = tokenizer;
+        this.inputNames = session.getInputNames();
+        this.outputName = session.getOutputNames().contains(OUTPUT) ? OUTPUT : session.getOutputNames().iterator().next();
+        this.activeProvider = activeProvider;
+        this.fallbackReason = fallbackReason;
+        this.modelVersion = spec.version() + "@" + fingerprint;
+    }
+
+    /** Loads with {@link ProviderMetrics} registered into {@code registry} (use the other overload for several models). */
+    public static TextEncoder load(ModelSpec spec, EncoderSettings settings,
+                                   io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        return load(spec, settings, new ProviderMetrics(registry));
+    }
+
+    /**
+     * Loads the model, chooses the execution provider and runs one warm-up inference.
+     *
+     * <p>With {@link ExecutionProvider#AUTO}, CUDA is tried first; if ONNX Runtime cannot add or use it (CPU-only
+     * build, no driver, no cuDNN: an {@link OrtException} or {@link UnsatisfiedLinkError}) the model is loaded on
+     * CPU, one warning is logged and {@code omnistream_encoder_cuda_fallback_total} is incremented.
+     *
+     * @throws ModelLoadException if the model cannot be loaded or does not produce {@code spec.dimension()} floats
+     */
+    public static TextEncoder load(ModelSpec spec, EncoderSettings settings, ProviderMetrics metrics) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        MessageDigest digest = sha256();
+        byte[] onnxBytes = null;
+        byte[] tokenizerBytes;
+        try {
+            if (spec.onnx().filePath() == null) {
+                onnxBytes = spec.onnx().readAllBytes();
+                digest.update(onnxBytes);
+            } else {
+                try (InputStream in = new DigestInputStream(spec.onnx().open(), digest)) {
+                    in.transferTo(OutputStreamSink.INSTANCE);
+                }
+            }
+            tokenizerBytes = spec.tokenizer().readAllBytes();
+            digest.update(tokenizerBytes);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("model '" + spec.id() + "': cannot read artefacts: " + e.getMessage(), e);
+        }
+        // The settings that shape the vectors are part of the chain's identity, so they are hashed too.
+        digest.update((spec.pooling() + "|" + spec.dimension() + "|" + spec.maxTokens() + "|" + spec.instructionMode()
+                + "|" + spec.queryInstruction() + "|" + spec.documentInstruction()).getBytes(StandardCharsets.UTF_8));
+        String fingerprint = HexFormat.of().formatHex(digest.digest(), 0, 6);
+
+        HuggingFaceTokenizer tokenizer;
+        try {
+            // No padding here: TextEncoder pads each length bucket itself (to its longest text, with mask 0).
+            tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerBytes), Map.of(
+                    "padding", "false",
+                    "truncation", "true",
+                    "maxLength", Integer.toString(spec.maxTokens()),
+                    "modelMaxLength", Integer.toString(spec.maxTokens())));
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("model '" + spec.id() + "': cannot load tokenizer " + spec.tokenizer() + ": " + e.getMessage(), e);
+        }
+
+        ExecutionProvider active;
+        String fallback = null;
+        OrtSession.SessionOptions options = null;
+        OrtSession session = null;
+        try {
+            switch (settings.executionProvider()) {
+                case CPU -> {
+                    options = options(settings, false);
+                    session = createSession(env, spec, onnxBytes, options);
+                    active = ExecutionProvider.CPU;
+                }
+                case CUDA -> {
+                    options = options(settings, true);
+                    session = createSession(env, spec, onnxBytes, options);
+                    active = ExecutionProvider.CUDA;
+                }
+                default -> {
+                    OrtSession.SessionOptions cudaOptions = null;
+                    try {
+                        cudaOptions = options(settings, true);
+                        session = createSession(env, spec, onnxBytes, cudaOptions);
+                        options = cudaOptions;
+                        active = ExecutionProvider.CUDA;
+                    } catch (OrtException | UnsatisfiedLinkError e) {
+                        if (cudaOptions != null) {
+                            cudaOptions.close();
+                        }
+                        fallback = e.getClass().getSimpleName() + ": " + e.getMessage();
+                        LOG.warn("model '{}': execution provider AUTO could not use CUDA device {} ({}); running on CPU",
+                                spec.id(), settings.cudaDeviceId(), fallback);
+                        metrics.recordFallback(spec.id());
+                        options = options(settings, false);
+                        session = createSession(env, spec, onnxBytes, options);
+                        active = ExecutionProvider.CPU;
+                    }
+                }
+            }
+        } catch (OrtException | UnsatisfiedLinkError e) {
+            if (options != null) {
+                options.close();
+            }
+            tokenizer.close();
+            throw new ModelLoadException("model '" + spec.id() + "': cannot create ONNX Runtime session with provider "
+                    + settings.executionProvider() + ": " + e.getMessage(), e);
+        }
+
+        TextEncoder encoder;
+        try {
+            encoder = new TextEncoder(spec, settings, env, session, options, tokenizer, active, fallback, fingerprint);
+            encoder.checkStaticOutputShape();
+            encoder.encode(List.of("warm-up"), Side.DOCUMENT);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session, options, tokenizer);
+            throw e instanceof ModelLoadException m ? m
+                    : new ModelLoadException("model '" + spec.id() + "': first inference failed: " + e.getMessage(), e);
+        }
+        metrics.recordProvider(spec.id(), active);
+        LOG.info("model '{}' version {} loaded on {} (inputs {}, output {})", spec.id(), encoder.modelVersion, active,
+                encoder.inputNames, encoder.outputName);
+        return encoder;
+    }
+
+    private static OrtSession.SessionOptions options(EncoderSettings settings, boolean cuda) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (settings.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(settings.intraOpThreads());
+            }
+            if (cuda) {
+                options.addCUDA(settings.cudaDeviceId());
+            }
+            return options;
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, ModelSpec spec, byte[] onnxBytes,
+                                            OrtSession.SessionOptions options) throws OrtException {
+        return onnxBytes != null ? env.createSession(onnxBytes, options)
+                : env.createSession(spec.onnx().filePath().toString(), options);
+    }
+
+    private void checkStaticOutputShape() throws OrtException {
+        NodeInfo info = session.getOutputInfo().get(outputName);
+        if (info != null && info.getInfo() instanceof TensorInfo t) {
+            long[] shape = t.getShape();
+            if (shape.length != 3) {
+                throw new ModelLoadException("model '" + spec.id() + "': output " + outputName + " has rank "
+                        + shape.length + ", expected [batch, seq, dim]");
+            }
+            if (shape[2] > 0 && shape[2] != spec.dimension()) {
+                throw new ModelLoadException(dimensionMismatch(shape[2]));
+            }
+        }
+    }
+
+    private String dimensionMismatch(long actual) {
+        return "model '" + spec.id() + "': dimension mismatch: registry declares " + spec.dimension()
+                + " but the ONNX output " + outputName + " has " + actual;
+    }
+
+    /**
+     * Embeds texts with the side's default instruction ({@link ModelSpec#instructionFor}).
+     *
+     * @return one unit-length vector per text, in input order
+     */
+    public float[][] encode(List<String> texts, Side side) {
+        String instruction = spec.instructionFor(side, null);
+        return encodeWithInstruction(texts, Collections.nCopies(texts.size(), instruction));
+    }
+
+    /**
+     * Embeds texts, each with its own instruction, applied as {@link ModelSpec#instructionMode()} says (prefix, or
+     * ignored). Resolve event instructions with {@link ModelSpec#instructionFor} first: here a null or empty
+     * instruction means none, not the side default.
+     *
+     * @throws IllegalArgumentException if the lists differ in size or a text is null
+     * @throws EncoderException         if ONNX Runtime fails (classified transient by the worker)
+     */
+    public float[][] encodeWithInstruction(List<String> texts, List<String> instructions) {
+        if (texts.size() != instructions.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + instructions.size() + " instructions");
+        }
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        List<String> inputs = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new IllegalArgumentException("text " + i + " is null");
+            }
+            inputs.add(applyInstruction(instructions.get(i), text));
+        }
+        Encoding[] encodings = tokenizer.batchEncode(inputs);
+        int[] lengths = new int[encodings.length];
+        for (int i = 0; i < encodings.length; i++) {
+            lengths[i] = encodings[i].getIds().length;
+        }
+        float[][] out = new float[texts.size()][];
+        for (int[] bucket : LengthBuckets.plan(lengths, settings.maxPaddingRatio())) {
+            float[][] vectors = run(encodings, bucket);
+            for (int j = 0; j < bucket.length; j++) {
+                out[bucket[j]] = vectors[j];
+            }
+        }
+        return out;
+    }
+
+    /** Instruction text joined to the input the way the model expects; whitespace is inserted only if neither side has it. */
+    private String applyInstruction(String instruction, String text) {
+        if (spec.instructionMode() == InstructionMode.NONE || instruction == null || instruction.isEmpty()) {
+            return text;
+        }
+        boolean spaced = Character.isWhitespace(instruction.charAt(instruction.length() - 1))
+                || (!text.isEmpty() && Character.isWhitespace(text.charAt(0)));
+        return spaced ? instruction + text : instruction + " " + text;
+    }
+
+    /** One ORT call for the texts at {@code indices}, padded to the longest of them. */
+    private float[][] run(Encoding[] encodings, int[] indices) {
+        int batch = indices.length;
+        int seq = 0;
+        for (int i : indices) {
+            seq = Math.max(seq, encodings[i].getIds().length);
+        }
+        // Pad value 0 ([PAD] in BERT vocabularies); padded positions have mask 0 so their ids never influence
+        // real tokens' attention, and pooling ignores them.
+        long[] ids = new long[batch * seq];
+        long[] mask = new long[batch * seq];
+        long[] types = new long[batch * seq];
+        for (int b = 0; b < batch; b++) {
+            Encoding e = encodings[indices[b]];
+            long[] eIds = e.getIds();
+            long[] eMask = e.getAttentionMask();
+            long[] eTypes = e.getTypeIds();
+            System.arraycopy(eIds, 0, ids, b * seq, eIds.length);
+            System.arraycopy(eMask, 0, mask, b * seq, eMask.length);
+            System.arraycopy(eTypes, 0, types, b * seq, eTypes.length);
+        }
+        long[] shape = {batch, seq};
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            if (inputNames.contains("token_type_ids")) {
+                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
+            }
+            float[] hidden;
+            int dim;
+            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+                Optional<OnnxValue> value = result.get(outputName);
+                if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+                    throw new EncoderException("model '" + spec.id() + "' returned no tensor " + outputName);
+                }
+                long[] outShape = tensor.getInfo().getShape();
+                if (outShape.length != 3 || outShape[0] != batch || outShape[1] != seq) {
+                    throw new EncoderException("model '" + spec.id() + "': unexpected output shape "
+                            + java.util.Arrays.toString(outShape) + " for input [" + batch + ", " + seq + "]");
+                }
+                if (outShape[2] != spec.dimension()) {
+                    throw new ModelLoadException(dimensionMismatch(outShape[2]));
+                }
+                dim = (int) outShape[2];
+                FloatBuffer buffer = tensor.getFloatBuffer();
+                hidden = new float[buffer.remaining()];
+                buffer.get(hidden);
+            }
+            float[][] pooled = spec.pooling().pool(hidden, mask, batch, seq, dim);
+            for (float[] v : pooled) {
+                Vectors.l2Normalize(v);
+            }
+            return pooled;
+        } catch (OrtException e) {
+            throw new EncoderException("model '" + spec.id() + "': inference failed: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Number of tokens (special tokens included, after truncation) the model sees for this text and instruction. */
+    public int tokenCount(String text, String instruction) {
+        return tokenizer.encode(applyInstruction(instruction, text)).getIds().length;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public String modelId() {
+        return spec.id();
+    }
+
+    /**
+     * The version written into every EmbeddingEvent: the registry's declared version, '@', and the first 12 hex
+     * digits of SHA-256 over the ONNX bytes, the tokenizer.json bytes and the pooling / dimension / token limit /
+     * instruction settings. Identical for identical chains on any host; the execution provider is not part of it.
+     */
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    public int dimension() {
+        return spec.dimension();
+    }
+
+    public boolean supports(Modality modality) {
+        return spec.supports(modality);
+    }
+
+    /** CPU or CUDA: the provider the session actually runs on. */
+    public ExecutionProvider activeProvider() {
+        return activeProvider;
+    }
+
+    /** Why AUTO fell back to CPU, if it did. */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session, sessionOptions, tokenizer);
+    }
+
+    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options, HuggingFaceTokenizer tokenizer) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing ONNX Runtime session failed: {}", e.getMessage());
+        }
+        if (options != null) {
+            options.close();
+        }
+        tokenizer.close();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    /** Discards bytes; used to drive a DigestInputStream over a model file without holding it in memory. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {}
+
+        @Override
+        public void write(byte[] b, int off, int len) {}
+    }
+}

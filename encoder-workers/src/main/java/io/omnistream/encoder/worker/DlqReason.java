@@ -1,0 +1,26 @@
+package io.omnistream.encoder.worker;
+
+import java.util.Locale;
+
+/**
+ * Bounded classification of why a record was dead-lettered: the {@code reason_class} label of
+ * {@code omnistream_encoder_dlq_total}. The full reason text goes into the FailedEvent, never into a label.
+ */
+public enum DlqReason {
+    /** Value is not a decodable MediaEvent in the Confluent wire format. */
+    UNDECODABLE,
+    /** The model has no encoder for the event's modality. */
+    UNSUPPORTED_MODALITY,
+    /** A TEXT event without text. */
+    EMPTY_TEXT,
+    /** A tombstone without a key: nothing to delete. */
+    KEYLESS_TOMBSTONE,
+    /** The encoder rejected the record itself (permanent failure). */
+    ENCODE_REJECTED,
+    /** Transient failures persisted beyond the retry budget. */
+    RETRIES_EXHAUSTED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,54 @@
+package io.omnistream.encoder.worker;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * Prometheus metrics of encoder workers. One instance per {@link PrometheusRegistry}; share it between workers of one
+ * process (the label {@code model} tells them apart). All labels have bounded value sets.
+ *
+ * <ul>
+ *   <li>{@code omnistream_encoder_events_total{model, outcome}}: outcome = embedded | tombstone | dead_lettered</li>
+ *   <li>{@code omnistream_encoder_batch_size{model}}: events per inference batch (histogram)</li>
+ *   <li>{@code omnistream_encoder_inference_seconds{model}}: wall time of one batch's tokenise + infer + pool</li>
+ *   <li>{@code omnistream_encoder_queue_seconds{model}}: time an event waited in the worker between poll and the
+ *       start of its batch's inference (the latency micro-batching adds; bounded by encoder.batch.max-wait plus
+ *       the previous batch's processing)</li>
+ *   <li>{@code omnistream_encoder_dlq_total{model, stage, reason_class}}: dead-lettered events</li>
+ *   <li>{@code omnistream_encoder_batch_retries_total{model}}: batch retries after transient failures</li>
+ * </ul>
+ */
+public final class WorkerMetrics {
+    final Counter events;
+    final Histogram batchSize;
+    final Histogram inferenceSeconds;
+    final Histogram queueSeconds;
+    final Counter dlq;
+    final Counter retries;
+
+    public WorkerMetrics(PrometheusRegistry registry) {
+        events = Counter.builder().name("omnistream_encoder_events_total")
+                .help("Media events handled by encoder workers, by outcome")
+                .labelNames("model", "outcome").register(registry);
+        batchSize = Histogram.builder().name("omnistream_encoder_batch_size")
+                .help("Events per inference batch")
+                .classicOnly().classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+                .labelNames("model").register(registry);
+        inferenceSeconds = Histogram.builder().name("omnistream_encoder_inference_seconds").unit(Unit.SECONDS)
+                .help("Wall time to tokenise, run and pool one batch")
+                .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .labelNames("model").register(registry);
+        queueSeconds = Histogram.builder().name("omnistream_encoder_queue_seconds").unit(Unit.SECONDS)
+                .help("Time an event waited inside the worker between poll and the start of its batch's inference")
+                .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .labelNames("model").register(registry);
+        dlq = Counter.builder().name("omnistream_encoder_dlq_total")
+                .help("Events written to the dead-letter topic, by stage and reason class")
+                .labelNames("model", "stage", "reason_class").register(registry);
+        retries = Counter.builder().name("omnistream_encoder_batch_retries_total")
+                .help("Batch retries after transient encoder failures")
+                .labelNames("model").register(registry);
+    }
+}

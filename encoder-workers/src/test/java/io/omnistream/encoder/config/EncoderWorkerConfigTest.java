@@ -1,0 +1,101 @@
+package io.omnistream.encoder.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.omnistream.encoder.model.ExecutionProvider;
+import io.omnistream.schemas.config.ConfigException;
+import io.omnistream.schemas.config.ConfigOption;
+import io.omnistream.schemas.config.ConfigSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EncoderWorkerConfigTest {
+    private static EncoderWorkerConfig config(Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(Map.of("kafka.bootstrap.servers", "localhost:9092"));
+        all.putAll(values);
+        return new EncoderWorkerConfig(ConfigSource.of(all));
+    }
+
+    @Test
+    void defaults() {
+        EncoderWorkerConfig c = config(Map.of());
+        assertThat(c.model()).isEqualTo("bge-small-en-v1.5");
+        assertThat(c.outputTopic()).isEqualTo("embeddings.bge-small-en-v1.5.v1");
+        assertThat(c.groupId()).isEqualTo("omnistream-encoder");
+        assertThat(c.inputTopic()).isEqualTo("media.events.v1");
+        assertThat(c.dlqTopic()).isEqualTo("media.dlq.v1");
+        assertThat(c.batchMaxSize()).isEqualTo(32);
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.executionProvider()).isEqualTo(ExecutionProvider.AUTO);
+        assertThat(c.schemaRegistryUrl()).isEqualTo("mock://omnistream");
+        assertThat(c.modelSpec().id()).isEqualTo("bge-small-en-v1.5");
+    }
+
+    @Test
+    void bootstrapServersAreRequired() {
+        assertThatThrownBy(() -> new EncoderWorkerConfig(ConfigSource.of(Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrap.servers")
+                .hasMessageContaining("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void valuesAreParsedAndRangeChecked() {
+        EncoderWorkerConfig c = config(Map.of("encoder.batch.max-size", "64", "encoder.batch.max-wait", "20ms",
+                "encoder.execution-provider", "cpu", "encoder.batch.max-padding-ratio", "inf"));
+        assertThat(c.batchMaxSize()).isEqualTo(64);
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.encoderSettings().executionProvider()).isEqualTo(ExecutionProvider.CPU);
+        assertThat(c.encoderSettings().maxPaddingRatio()).isInfinite();
+
+        assertThatThrownBy(() -> config(Map.of("encoder.batch.max-size", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.batch.max-size").hasMessageContaining("[1, 4096]");
+        assertThatThrownBy(() -> config(Map.of("encoder.execution-provider", "TPU")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[AUTO, CUDA, CPU]");
+        assertThatThrownBy(() -> config(Map.of("encoder.batch.max-padding-ratio", "0.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("number >= 1");
+    }
+
+    @Test
+    void crossFieldRulesAreChecked() {
+        assertThatThrownBy(() -> config(Map.of("encoder.retry.initial-backoff", "10s", "encoder.retry.max-backoff", "1s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.retry.max-backoff");
+        assertThatThrownBy(() -> config(Map.of("encoder.dlq.topic", "media.events.v1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must all differ");
+        assertThatThrownBy(() -> config(Map.of("schema.registry.url", "localhost:8081")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
+    }
+
+    @Test
+    void unknownModelIsReportedWithTheKnownIds() {
+        EncoderWorkerConfig c = config(Map.of("encoder.model", "nope"));
+        assertThatThrownBy(c::modelSpec).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("encoder.model").hasMessageContaining("all-minilm-l6-v2");
+    }
+
+    @Test
+    void environmentOverridesFile() {
+        ConfigSource source = ConfigSource.load(null,
+                Map.of("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", "k:1", "OMNISTREAM_ENCODER_BATCH_MAX_SIZE", "8"), Map.of());
+        assertThat(new EncoderWorkerConfig(source).batchMaxSize()).isEqualTo(8);
+    }
+
+    @Test
+    void everyOptionIsListedOnceAndDocumented() {
+        List<ConfigOption<?>> options = EncoderWorkerConfig.options();
+        assertThat(options).extracting(ConfigOption::key).doesNotHaveDuplicates()
+                .contains("kafka.bootstrap.servers", "schema.registry.url", "encoder.model", "encoder.models.file",
+                        "encoder.group.id", "encoder.input.topic", "encoder.dlq.topic", "encoder.batch.max-size",
+                        "encoder.batch.max-wait", "encoder.execution-provider", "encoder.intra-op-threads",
+                        "encoder.retry.max-attempts", "encoder.retry.initial-backoff", "encoder.retry.max-backoff");
+        assertThat(options).allSatisfy(o -> assertThat(o.description()).isNotBlank());
+        // Every public ConfigOption constant must be in options(), or the README table would miss it.
+        long constants = java.util.Arrays.stream(EncoderWorkerConfig.class.getFields())
+                .filter(f -> f.getType() == ConfigOption.class).count();
+        assertThat(options).hasSize((int) constants);
+    }
+}

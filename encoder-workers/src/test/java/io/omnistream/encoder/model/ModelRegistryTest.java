@@ -1,0 +1,144 @@
+package io.omnistream.encoder.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.omnistream.schemas.avro.Modality;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    private static final String VALID = """
+            models:
+              - id: m1
+                version: m1-fp32-cls-512
+                onnx: classpath:bge-small-en-v1.5-q.onnx
+                tokenizer: classpath:bge-small-en-v1.5-q-tokenizer.json
+                pooling: %s
+                dimension: 384
+                maxTokens: 512
+                queryInstruction: "Q: "
+                modalities: [TEXT]
+            """;
+
+    private static ModelRegistry parse(String yaml, Path baseDir) {
+        return ModelRegistry.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml", baseDir);
+    }
+
+    @Test
+    void bundledRegistryHasTheThreeModelsWithBgeFp32AsDefault() {
+        ModelRegistry registry = ModelRegistry.bundled();
+        assertThat(registry.models()).extracting(ModelSpec::id)
+                .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "all-minilm-l6-v2");
+        ModelSpec bge = registry.defaultModel();
+        assertThat(bge.id()).isEqualTo("bge-small-en-v1.5");
+        assertThat(bge.pooling()).isEqualTo(Pooling.CLS);
+        assertThat(bge.dimension()).isEqualTo(384);
+        assertThat(bge.queryInstruction()).isEqualTo("Represent this sentence for searching relevant passages: ");
+        assertThat(bge.documentInstruction()).isEmpty();
+        ModelSpec minilm = registry.get("all-minilm-l6-v2");
+        assertThat(minilm.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(minilm.maxTokens()).isEqualTo(256);
+        assertThat(minilm.instructionMode()).isEqualTo(InstructionMode.NONE);
+        assertThat(registry.models()).extracting(ModelSpec::version).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void parsesAValidEntry() {
+        ModelSpec spec = parse(VALID.formatted("mean"), null).get("m1");
+        assertThat(spec.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(spec.instructionMode()).isEqualTo(InstructionMode.PREFIX);
+        assertThat(spec.supports(Modality.TEXT)).isTrue();
+        assertThat(spec.supports(Modality.IMAGE)).isFalse();
+    }
+
+    @Test
+    void eventInstructionOverridesTheSideDefaultUnlessTheModelTakesNone() {
+        ModelSpec spec = parse(VALID.formatted("CLS"), null).get("m1");
+        assertThat(spec.instructionFor(Side.QUERY, null)).isEqualTo("Q: ");
+        assertThat(spec.instructionFor(Side.DOCUMENT, null)).isEmpty();
+        assertThat(spec.instructionFor(Side.QUERY, "Find the image: ")).isEqualTo("Find the image: ");
+        assertThat(spec.instructionFor(Side.QUERY, "  ")).isEqualTo("Q: ");
+        assertThat(ModelRegistry.bundled().get("all-minilm-l6-v2").instructionFor(Side.QUERY, "Find: ")).isEmpty();
+    }
+
+    @Test
+    void unknownPoolingNamesModelFieldAndChoices() {
+        assertThatThrownBy(() -> parse(VALID.formatted("MAX"), null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("model 'm1'")
+                .hasMessageContaining("unknown pooling 'MAX'")
+                .hasMessageContaining("[CLS, MEAN]");
+    }
+
+    @Test
+    void missingFileIsReportedAtLoad(@TempDir Path dir) {
+        String yaml = VALID.formatted("CLS").replace("classpath:bge-small-en-v1.5-q.onnx", "models/absent.onnx");
+        assertThatThrownBy(() -> parse(yaml, dir))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("onnx 'models/absent.onnx' not found")
+                .hasMessageContaining(dir.resolve("models/absent.onnx").toString());
+    }
+
+    @Test
+    void relativeFilePathsResolveAgainstTheRegistryFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tok.json"), "{}");
+        Files.writeString(dir.resolve("model.onnx"), "not really onnx; existence is all the registry checks");
+        Path file = dir.resolve("models.yaml");
+        Files.writeString(file, VALID.formatted("CLS")
+                .replace("classpath:bge-small-en-v1.5-q.onnx", "model.onnx")
+                .replace("classpath:bge-small-en-v1.5-q-tokenizer.json", "file:tok.json"));
+        ModelSpec spec = ModelRegistry.load(file).get("m1");
+        assertThat(spec.onnx().filePath()).isEqualTo(dir.resolve("model.onnx"));
+        assertThat(spec.tokenizer().filePath()).isEqualTo(dir.resolve("tok.json"));
+    }
+
+    @Test
+    void missingClasspathArtefactHintsAtTheCarrierJar() {
+        String yaml = VALID.formatted("CLS").replace("classpath:bge-small-en-v1.5-q-tokenizer.json", "classpath:nope.json");
+        assertThatThrownBy(() -> parse(yaml, null))
+                .hasMessageContaining("tokenizer 'classpath:nope.json' not found")
+                .hasMessageContaining("carrier jar");
+    }
+
+    @Test
+    void missingRequiredFieldIsNamed() {
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("    dimension: 384\n", ""), null))
+                .hasMessageContaining("model 'm1': missing 'dimension'");
+    }
+
+    @Test
+    void unknownFieldIsRejectedSoTyposDoNotPassSilently() {
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("maxTokens", "maxTokenz"), null))
+                .isInstanceOf(ModelRegistryException.class).hasMessageContaining("maxTokenz");
+    }
+
+    @Test
+    void duplicateIdsAndSeveralDefaultsAreRejected() {
+        String twice = VALID.formatted("CLS") + VALID.formatted("CLS").replace("models:\n", "");
+        assertThatThrownBy(() -> parse(twice, null)).hasMessageContaining("'m1' is declared twice");
+        String twoDefaults = (VALID.formatted("CLS") + VALID.formatted("CLS").replace("models:\n", "").replace("id: m1", "id: m2"))
+                .replace("    version:", "    default: true\n    version:");
+        assertThatThrownBy(() -> parse(twoDefaults, null)).hasMessageContaining("more than one default model");
+    }
+
+    @Test
+    void nonTextModalitiesAndBadNumbersAreRejected() {
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[TEXT, IMAGE]"), null))
+                .hasMessageContaining("only [TEXT]");
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("dimension: 384", "dimension: 0"), null))
+                .hasMessageContaining("dimension must be > 0");
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[SMELL]"), null))
+                .hasMessageContaining("unknown modalities 'SMELL'");
+    }
+
+    @Test
+    void unknownModelIdListsKnownOnes() {
+        assertThatThrownBy(() -> ModelRegistry.bundled().get("gpt-9"))
+                .hasMessageContaining("unknown model 'gpt-9'").hasMessageContaining("bge-small-en-v1.5");
+    }
+}

@@ -1,0 +1,45 @@
+package io.omnistream.encoder.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class PoolingTest {
+    // batch 2, seq 3, dim 2; row-major [b][t][d]
+    private static final float[] HIDDEN = {
+            1, 2, /* t1 */ 3, 4, /* t2 (padding in row 0) */ 100, 200,
+            5, 6, /* t1 */ 7, 8, /* t2 */ 9, 10};
+    private static final long[] MASK = {1, 1, 0, 1, 1, 1};
+
+    @Test
+    void clsTakesTheFirstTokenOfEachRow() {
+        float[][] out = Pooling.CLS.pool(HIDDEN, MASK, 2, 3, 2);
+        assertThat(out[0]).containsExactly(1, 2);
+        assertThat(out[1]).containsExactly(5, 6);
+    }
+
+    @Test
+    void meanAveragesOnlyUnmaskedTokens() {
+        float[][] out = Pooling.MEAN.pool(HIDDEN, MASK, 2, 3, 2);
+        // row 0: (1+3)/2, (2+4)/2 — the padded (100, 200) must not count
+        assertThat(out[0][0]).isCloseTo(2f, within(1e-6f));
+        assertThat(out[0][1]).isCloseTo(3f, within(1e-6f));
+        // row 1: (5+7+9)/3, (6+8+10)/3
+        assertThat(out[1][0]).isCloseTo(7f, within(1e-6f));
+        assertThat(out[1][1]).isCloseTo(8f, within(1e-6f));
+    }
+
+    @Test
+    void meanOfAnAllMaskedRowIsZero() {
+        float[][] out = Pooling.MEAN.pool(new float[] {4, 5}, new long[] {0}, 1, 1, 2);
+        assertThat(out[0]).containsExactly(0, 0);
+    }
+
+    @Test
+    void rejectsShapeMismatch() {
+        assertThatThrownBy(() -> Pooling.MEAN.pool(HIDDEN, MASK, 2, 3, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape mismatch");
+    }
+}

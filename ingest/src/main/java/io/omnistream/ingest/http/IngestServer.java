@@ -1,0 +1,403 @@
+package io.omnistream.ingest.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.ingest.dedup.RecentlySeen;
+import io.omnistream.ingest.produce.MediaEventPublisher;
+import io.omnistream.ingest.validate.MediaRequestParser;
+import io.omnistream.ingest.validate.MediaValidator;
+import io.omnistream.ingest.validate.Rejection;
+import io.omnistream.ingest.validate.RejectionReason;
+import io.omnistream.ingest.validate.Validated;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest HTTP API on the JDK's built-in server.
+ *
+ * <pre>
+ * POST   /v1/media          one JSON object      → 202 accepted | 200 duplicate | 4xx/5xx {"error","message"}
+ * POST   /v1/media:batch    JSON array or NDJSON → 200 {"results":[...],"accepted","duplicates","rejected"}
+ * DELETE /v1/media/{id}     tombstone            → 202 {"contentId","status":"deleted"}
+ * GET    /healthz           liveness             → 200
+ * GET    /readyz            broker reachable     → 200 | 503
+ * </pre>
+ *
+ * <p><b>Guarantees.</b> 202 is sent only after the broker acknowledged the record (acks=all), so an accepted item is
+ * durable. 4xx means nothing was produced for that item. 503 (with {@code Retry-After} in seconds) means retry;
+ * nothing or (rarely, if the ack was lost) the record was produced, which the content-id key makes harmless.
+ *
+ * <p><b>Bounded resources.</b> {@code ingest.http.threads} workers with a queue of {@code ingest.http.queue}
+ * requests. When both are full the request is answered 503 {@code overloaded} on the accepting thread without
+ * reading its body. Each worker buffers at most {@code ingest.max-request-bytes}.
+ *
+ * <p>The server does not own the publisher: {@link #close()} flushes it, its creator closes it.
+ */
+public final class IngestServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+    private static final String MEDIA = "/v1/media";
+    private static final String BATCH = "/v1/media:batch";
+    private static final int RETRY_AFTER_SECONDS = 1;
+    /** Set while a request that found no free worker is answered on the accepting thread. */
+    private static final ThreadLocal<Boolean> SHEDDING = ThreadLocal.withInitial(() -> false);
+
+    private final IngestConfig config;
+    private final MediaEventPublisher publisher;
+    private final IngestMetrics metrics;
+    private final MediaRequestParser parser;
+    private final MediaValidator validator;
+    private final MediaIngestion ingestion;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicInteger workerIds = new AtomicInteger();
+    private HttpServer server;
+    private ThreadPoolExecutor workers;
+    private volatile boolean closed;
+
+    public IngestServer(IngestConfig config, MediaEventPublisher publisher, PrometheusRegistry registry) {
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = new IngestMetrics(registry);
+        this.parser = new MediaRequestParser(config.maxRequestBytes(), config.maxBatchItems());
+        this.validator = new MediaValidator(config);
+        this.ingestion = new MediaIngestion(publisher, new RecentlySeen(config.dedupCapacity()), metrics, config.produceTimeout());
+    }
+
+    /** Binds and starts serving; {@link #port()} is valid afterwards (the real port when 0 was configured). */
+    public synchronized IngestServer start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        workers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.httpQueue()),
+                r -> new Thread(r, "ingest-http-" + workerIds.incrementAndGet()),
+                (task, pool) -> {
+                    // Full (or shutting down): answer 503 at once on the accepting thread instead of dropping the
+                    // connection silently. The handler sees SHEDDING and writes a short response without reading.
+                    SHEDDING.set(true);
+                    try {
+                        task.run();
+                    } finally {
+                        SHEDDING.set(false);
+                    }
+                });
+        server = HttpServer.create(new InetSocketAddress(config.httpHost(), config.httpPort()), config.httpQueue());
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.info("ingest API listening on {}", baseUri());
+        return this;
+    }
+
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    /** Requests waiting for a worker (for tests and diagnostics). */
+    int queuedRequests() {
+        return workers == null ? 0 : workers.getQueue().size();
+    }
+
+    /** e.g. {@code http://127.0.0.1:8080} */
+    public URI baseUri() {
+        return URI.create("http://" + config.httpHost() + ":" + port());
+    }
+
+    /**
+     * Stops taking requests (new ones get 503 overloaded), lets queued and running requests finish for up to the
+     * produce timeout, closes the listener and flushes the publisher. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (server == null || closed) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(config.produceTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("ingest API: requests still running after the drain period; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop(0);
+        workers.shutdownNow();
+        publisher.flush();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            if (SHEDDING.get() || closed) {
+                exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                metrics.rejected(RejectionReason.OVERLOADED);
+                sendError(exchange, new Rejection(RejectionReason.OVERLOADED,
+                        closed ? "server is shutting down" : "all workers busy; retry later"));
+                return;
+            }
+            route(exchange);
+        } catch (RuntimeException | IOException e) {
+            // a bug or a broken connection: never let it escape, the JDK server would drop the connection silently
+            LOG.error("ingest API: unexpected failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            try {
+                sendError(exchange, new Rejection(RejectionReason.INTERNAL_ERROR, e.getClass().getSimpleName()));
+            } catch (IOException | RuntimeException ignored) {
+                // headers may already be sent or the client gone; the connection is closed by try-with-resources
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        switch (path) {
+            case MEDIA -> {
+                if (allowed(exchange, method, "POST")) {
+                    postSingle(exchange);
+                }
+            }
+            case BATCH -> {
+                if (allowed(exchange, method, "POST")) {
+                    postBatch(exchange);
+                }
+            }
+            case "/healthz" -> {
+                if (allowed(exchange, method, "GET")) {
+                    send(exchange, 200, json.createObjectNode().put("status", "ok"));
+                }
+            }
+            case "/readyz" -> {
+                if (allowed(exchange, method, "GET")) {
+                    boolean ready = publisher.ready(config.readyTimeout());
+                    send(exchange, ready ? 200 : 503, json.createObjectNode().put("status", ready ? "ready" : "not_ready")
+                            .put("topic", config.topic()));
+                }
+            }
+            default -> {
+                if (path.startsWith(MEDIA + "/") && path.length() > MEDIA.length() + 1) {
+                    if (allowed(exchange, method, "DELETE")) {
+                        delete(exchange, path.substring(MEDIA.length() + 1));
+                    }
+                } else {
+                    reject(exchange, new Rejection(RejectionReason.NOT_FOUND, "no route " + method + " " + path));
+                }
+            }
+        }
+    }
+
+    private boolean allowed(HttpExchange exchange, String method, String expected) throws IOException {
+        if (method.equals(expected)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", expected);
+        reject(exchange, new Rejection(RejectionReason.METHOD_NOT_ALLOWED, method + " is not allowed here; use " + expected));
+        return false;
+    }
+
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        long length = -1;
+        if (declared != null) {
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1; // the JDK server rejects malformed lengths itself; fall back to the bounded read
+            }
+        }
+        return BoundedBody.read(exchange.getRequestBody(), length, config.maxRequestBytes());
+    }
+
+    private void postSingle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try {
+            body = readBody(exchange);
+        } catch (BoundedBody.TooLargeException e) {
+            rejectUnreadBody(exchange, e);
+            return;
+        }
+        MediaRequestParser.Item item = parser.parseSingle(body);
+        body = null; // let the base64 text go before the payload is decoded
+        if (!item.ok()) {
+            reject(exchange, item.rejection());
+            return;
+        }
+        Validated validated = validator.validate(item.request(), "http");
+        if (validated instanceof Validated.Rejected r) {
+            reject(exchange, r.rejection());
+            return;
+        }
+        MediaEvent event = ((Validated.Accepted) validated).event();
+        ItemResult result = ingestion.ingest(List.of(event)).get(0);
+        if (result.status() == ItemResult.Status.REJECTED) {
+            sendError(exchange, result.rejection());
+        } else {
+            send(exchange, result.httpStatus(), resultJson(result, -1));
+        }
+    }
+
+    private void postBatch(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try {
+            body = readBody(exchange);
+        } catch (BoundedBody.TooLargeException e) {
+            rejectUnreadBody(exchange, e);
+            return;
+        }
+        String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        boolean ndjson = contentType.contains("ndjson") || contentType.contains("jsonl") || contentType.contains("json-seq");
+        MediaRequestParser.Batch batch = parser.parseBatch(body, ndjson);
+        body = null;
+        if (batch.rejection() != null) {
+            reject(exchange, batch.rejection());
+            return;
+        }
+        int n = batch.items().size();
+        ItemResult[] results = new ItemResult[n];
+        List<MediaEvent> toIngest = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MediaRequestParser.Item item = batch.items().get(i);
+            Validated v = item.ok() ? validator.validate(item.request(), "http") : new Validated.Rejected(item.rejection());
+            if (v instanceof Validated.Accepted a) {
+                toIngest.add(a.event());
+                positions.add(i);
+            } else {
+                Rejection rejection = ((Validated.Rejected) v).rejection();
+                metrics.rejected(rejection.reason());
+                results[i] = ItemResult.rejected(item.ok() ? item.request().contentId() : null, rejection);
+            }
+        }
+        List<ItemResult> ingested = ingestion.ingest(toIngest);
+        for (int k = 0; k < ingested.size(); k++) {
+            results[positions.get(k)] = ingested.get(k);
+        }
+        ObjectNode response = json.createObjectNode();
+        ArrayNode array = response.putArray("results");
+        int accepted = 0;
+        int duplicates = 0;
+        int rejected = 0;
+        boolean retryable = false;
+        for (int i = 0; i < n; i++) {
+            ItemResult r = results[i];
+            array.add(resultJson(r, i));
+            switch (r.status()) {
+                case ACCEPTED -> accepted++;
+                case DUPLICATE -> duplicates++;
+                default -> {
+                    rejected++;
+                    retryable |= r.rejection().reason().retryable();
+                }
+            }
+        }
+        response.put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected);
+        if (retryable) {
+            exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        send(exchange, 200, response);
+    }
+
+    private void delete(HttpExchange exchange, String rawId) throws IOException {
+        String contentId;
+        try {
+            contentId = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            reject(exchange, new Rejection(RejectionReason.INVALID_FIELD, "content id in the path is not valid percent-encoding"));
+            return;
+        }
+        Rejection invalidId = validator.checkContentId(contentId);
+        if (invalidId != null) {
+            reject(exchange, invalidId);
+            return;
+        }
+        ItemResult result = ingestion.delete(contentId);
+        if (result.status() == ItemResult.Status.REJECTED) {
+            sendError(exchange, result.rejection());
+        } else {
+            send(exchange, result.httpStatus(), json.createObjectNode().put("contentId", contentId).put("status", "deleted"));
+        }
+    }
+
+    private ObjectNode resultJson(ItemResult r, int index) {
+        ObjectNode node = json.createObjectNode();
+        if (index >= 0) {
+            node.put("index", index);
+        }
+        node.put("contentId", r.contentId());
+        if (r.status() == ItemResult.Status.REJECTED) {
+            node.put("status", "rejected");
+            node.put("httpStatus", r.httpStatus());
+            node.put("error", r.rejection().code());
+            node.put("message", r.rejection().message());
+            return node;
+        }
+        node.put("status", r.status() == ItemResult.Status.DUPLICATE ? "duplicate" : "accepted");
+        if (index >= 0) {
+            node.put("httpStatus", r.httpStatus());
+        }
+        node.put("duplicate", r.status() == ItemResult.Status.DUPLICATE);
+        node.put("contentHash", r.contentHash());
+        node.put("mimeType", r.mimeType());
+        return node;
+    }
+
+    /**
+     * The rest of the body was never read, so the connection cannot carry another request: tell the client to close
+     * it (otherwise a pooling client reuses it and its next request is reset).
+     */
+    private void rejectUnreadBody(HttpExchange exchange, BoundedBody.TooLargeException e) throws IOException {
+        exchange.getResponseHeaders().set("Connection", "close");
+        reject(exchange, new Rejection(RejectionReason.PAYLOAD_TOO_LARGE, e.getMessage()));
+    }
+
+    /** Counts the rejection, then answers it. */
+    private void reject(HttpExchange exchange, Rejection rejection) throws IOException {
+        metrics.rejected(rejection.reason());
+        sendError(exchange, rejection);
+    }
+
+    /** Answers a rejection already counted. */
+    private void sendError(HttpExchange exchange, Rejection rejection) throws IOException {
+        if (rejection.reason().retryable()) {
+            exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        send(exchange, rejection.httpStatus(), json.createObjectNode().put("error", rejection.code())
+                .put("message", rejection.message()));
+    }
+
+    private void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.omnistream.ingest.validate;
+
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.ingest.dedup.ContentHasher;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.avro.Modality;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns a {@link MediaRequest} into a {@link MediaEvent} ready to produce, or into a {@link Rejection}. Never throws
+ * for bad input, so the HTTP layer never answers 500 for it.
+ *
+ * <p>Rules, checked in this order (the first failure is reported):
+ * <ol>
+ *   <li>{@code contentId}: present, at most {@value #MAX_ID_CODE_POINTS} code points, no whitespace, control, format,
+ *       surrogate, private-use or unassigned characters (it becomes the Kafka key, the Milvus primary key and a URL
+ *       path segment). {@code tenant} follows the same rule; absent means the configured default tenant.</li>
+ *   <li>{@code modality}: one of {@link Modality}, case-insensitive.</li>
+ *   <li>{@code text} and {@code instruction}: at most {@code ingest.max-text-chars} code points.</li>
+ *   <li>TEXT: non-blank {@code text}, no payload or URI. Other modalities: exactly one of {@code payloadBase64} or
+ *       {@code uri} ({@code text} is optional accompanying text).</li>
+ *   <li>Payload: base64 (RFC 4648, basic alphabet, padding optional), decoded size at most
+ *       {@code ingest.max-payload-bytes} (checked from the encoded length before decoding); its MIME type is detected
+ *       from the bytes and must belong to the declared modality ({@link MediaTypes}). The client's {@code mimeType} is
+ *       ignored for this decision.</li>
+ *   <li>URI: absolute, scheme http, https, s3 or gs (ingest never fetches it; {@code file:} is refused so a client
+ *       cannot make an encoder read local files).</li>
+ * </ol>
+ * Thread-safe.
+ */
+public final class MediaValidator {
+    static final int MAX_ID_CODE_POINTS = 512;
+    static final int MAX_SOURCE_CHARS = 128;
+    static final int MAX_URI_CHARS = 8192;
+    static final Set<String> URI_SCHEMES = Set.of("http", "https", "s3", "gs");
+
+    private final long maxPayloadBytes;
+    private final int maxTextChars;
+    private final String defaultTenant;
+    private final MediaTypes mediaTypes;
+    private final Clock clock;
+
+    public MediaValidator(IngestConfig config) {
+        this(config.maxPayloadBytes(), config.maxTextChars(), config.defaultTenant(), new MediaTypes(), Clock.systemUTC());
+    }
+
+    public MediaValidator(long maxPayloadBytes, int maxTextChars, String defaultTenant, MediaTypes mediaTypes, Clock clock) {
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.maxTextChars = maxTextChars;
+        this.defaultTenant = defaultTenant;
+        this.mediaTypes = mediaTypes;
+        this.clock = clock;
+    }
+
+    /**
+     * @param defaultSource recorded as {@code source} when the request names none (e.g. "http")
+     */
+    public Validated validate(MediaRequest r, String defaultSource) {
+        Rejection idRejection = checkContentId(r.contentId());
+        if (idRejection != null) {
+            return new Validated.Rejected(idRejection);
+        }
+        String tenant = r.tenant() == null ? defaultTenant : r.tenant();
+        String tenantProblem = identifierProblem(tenant, MAX_SOURCE_CHARS);
+        if (tenantProblem != null) {
+            return Validated.reject(RejectionReason.INVALID_FIELD, "tenant " + tenantProblem);
+        }
+        String source = r.source() == null ? defaultSource : r.source();
+        if (source.isBlank() || source.length() > MAX_SOURCE_CHARS) {
+            return Validated.reject(RejectionReason.INVALID_FIELD, "source must be 1.." + MAX_SOURCE_CHARS + " characters");
+        }
+        if (r.modality() == null || r.modality().isBlank()) {
+            return Validated.reject(RejectionReason.MISSING_FIELD, "modality is required, one of " + Arrays.toString(Modality.values()));
+        }
+        Modality modality;
+        try {
+            modality = Modality.valueOf(r.modality().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Validated.reject(RejectionReason.INVALID_FIELD, "modality '" + abbreviate(r.modality())
+                    + "' is not one of " + Arrays.toString(Modality.values()));
+        }
+        long eventTime = r.eventTimeMs() == null ? clock.millis() : r.eventTimeMs();
+        if (eventTime < 0) {
+            return Validated.reject(RejectionReason.INVALID_FIELD, "eventTimeMs must be >= 0 (milliseconds since the Unix epoch)");
+        }
+        if (tooLong(r.text())) {
+            return Validated.reject(RejectionReason.TEXT_TOO_LONG, "text is longer than " + maxTextChars + " code points");
+        }
+        if (tooLong(r.instruction())) {
+            return Validated.reject(RejectionReason.TEXT_TOO_LONG, "instruction is longer than " + maxTextChars + " code points");
+        }
+
+        byte[] payload = null;
+        String uri = null;
+        String mimeType;
+        if (modality == Modality.TEXT) {
+            if (r.text() == null || r.text().isBlank()) {
+                return Validated.reject(RejectionReason.MISSING_FIELD, "text is required for modality TEXT");
+            }
+            if (r.payloadBase64() != null || r.uri() != null) {
+                return Validated.reject(RejectionReason.INVALID_FIELD, "modality TEXT carries text only, not payloadBase64 or uri");
+            }
+            mimeType = "text/plain";
+        } else {
+            boolean hasPayload = r.payloadBase64() != null && !r.payloadBase64().isEmpty();
+            boolean hasUri = r.uri() != null && !r.uri().isBlank();
+            if (hasPayload == hasUri) {
+                return Validated.reject(hasPayload ? RejectionReason.INVALID_FIELD : RejectionReason.MISSING_FIELD,
+                        "modality " + modality + " needs exactly one of payloadBase64 or uri");
+            }
+            if (hasUri) {
+                String uriProblem = uriProblem(r.uri());
+                if (uriProblem != null) {
+                    return Validated.reject(RejectionReason.INVALID_FIELD, uriProblem);
+                }
+                uri = r.uri();
+                mimeType = null; // never fetched, so never detected; the client's claim is not recorded as fact
+            } else {
+                long decodedUpperBound = (long) r.payloadBase64().length() * 3 / 4;
+                long decodedLowerBound = decodedUpperBound - 2;
+                if (decodedLowerBound > maxPayloadBytes) {
+                    return Validated.reject(RejectionReason.PAYLOAD_TOO_LARGE, "payload is about " + decodedUpperBound
+                            + " bytes decoded; the limit is " + maxPayloadBytes + " bytes");
+                }
+                try {
+                    payload = Base64.getDecoder().decode(r.payloadBase64());
+                } catch (IllegalArgumentException e) {
+                    return Validated.reject(RejectionReason.INVALID_BASE64, "payloadBase64 is not valid base64: " + e.getMessage());
+                }
+                if (payload.length > maxPayloadBytes) {
+                    return Validated.reject(RejectionReason.PAYLOAD_TOO_LARGE, "payload is " + payload.length
+                            + " bytes; the limit is " + maxPayloadBytes + " bytes");
+                }
+                mimeType = mediaTypes.detect(payload);
+                Set<Modality> allowed = MediaTypes.modalitiesOf(mimeType);
+                if (allowed.isEmpty()) {
+                    return Validated.reject(RejectionReason.UNSUPPORTED_MEDIA, "payload detected as " + mimeType
+                            + ", which no modality accepts (declared " + modality + ")");
+                }
+                if (!allowed.contains(modality)) {
+                    return Validated.reject(RejectionReason.MODALITY_MISMATCH, "payload detected as " + mimeType
+                            + ", which is " + allowed + " media, but modality " + modality + " was declared");
+                }
+            }
+        }
+        String text = r.text();
+        String hash = ContentHasher.hash(tenant, modality, payload, uri, text, r.instruction());
+        MediaEvent event = MediaEvent.newBuilder()
+                .setContentId(r.contentId())
+                .setTenant(tenant)
+                .setModality(modality)
+                .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                .setUri(uri)
+                .setMimeType(mimeType)
+                .setText(text)
+                .setInstruction(r.instruction())
+                .setSource(source)
+                .setEventTimeMs(eventTime)
+                .setContentHash(hash)
+                .setBenchmark(null)
+                .build();
+        return new Validated.Accepted(event);
+    }
+
+    /** Null when {@code contentId} is acceptable (rule 1 above), else the rejection; used for DELETE paths. */
+    public Rejection checkContentId(String contentId) {
+        if (contentId == null || contentId.isBlank()) {
+            return new Rejection(RejectionReason.MISSING_FIELD, "contentId is required");
+        }
+        String problem = identifierProblem(contentId, MAX_ID_CODE_POINTS);
+        return problem == null ? null : new Rejection(RejectionReason.INVALID_FIELD, "contentId " + problem);
+    }
+
+    private boolean tooLong(String s) {
+        // a code point is 1 or 2 chars: only count when the cheap bounds are inconclusive
+        return s != null && s.length() > maxTextChars && s.codePointCount(0, s.length()) > maxTextChars;
+    }
+
+    /** Null when {@code id} is acceptable, else what is wrong with it. */
+    static String identifierProblem(String id, int maxCodePoints) {
+        if (id.isEmpty()) {
+            return "must not be empty";
+        }
+        if (id.length() > 2 * maxCodePoints || id.codePointCount(0, id.length()) > maxCodePoints) {
+            return "is longer than " + maxCodePoints + " characters";
+        }
+        for (int i = 0; i < id.length(); ) {
+            int cp = id.codePointAt(i);
+            int type = Character.getType(cp);
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)
+                    || type == Character.FORMAT || type == Character.SURROGATE || type == Character.PRIVATE_USE
+                    || type == Character.UNASSIGNED) {
+                return String.format("contains a disallowed character U+%04X at index %d (no whitespace, control, "
+                        + "format, surrogate, private-use or unassigned characters)", cp, i);
+            }
+            i += Character.charCount(cp);
+        }
+        return null;
+    }
+
+    private static String uriProblem(String raw) {
+        if (raw.length() > MAX_URI_CHARS) {
+            return "uri is longer than " + MAX_URI_CHARS + " characters";
+        }
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            return "uri is not a valid URI: " + e.getMessage();
+        }
+        if (!uri.isAbsolute() || !URI_SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+            return "uri must be absolute with scheme one of " + URI_SCHEMES;
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

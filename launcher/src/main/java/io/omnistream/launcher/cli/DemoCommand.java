@@ -1,0 +1,89 @@
+package io.omnistream.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.omnistream.launcher.demo.SciFactDemo;
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.stack.RunningStackFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Start the embedded stack (in-JVM Kafka, mock:// schema registry, Milvus Lite, ingest API, encoder worker,",
+            "Milvus sink), load the SciFact abstracts through the ingest HTTP API with a progress bar, wait until every",
+            "one is searchable in Milvus, print throughput and time-to-searchable, and run sample claim searches.",
+            "Without --exit-when-done the stack keeps running (Ctrl-C stops it cleanly) so './omnistream search' can use it."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding scifact.zip (default: ../shared/data/scifact).")
+    Path data;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Load only the first N abstracts (default: all 5,183).")
+    int limit;
+
+    @Option(names = "--exit-when-done", description = "Shut down cleanly after loading and the sample searches.")
+    boolean exitWhenDone;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+            description = "Write a JSON summary (ingested, rows_in_milvus, distinct_ids, dlq, seconds, items_per_second, last_searchable_ms, ...).")
+    Path summary;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "3", description = "Sample claim searches to run (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "Give up if the pipeline has not drained this long after loading (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Mixin
+    StackOptions stackOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data : StackOptions.defaultDataRoot().resolve("scifact");
+        Path zip = Files.isDirectory(dir) ? dir.resolve("scifact.zip") : dir;
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalArgumentException("SciFact data not found at " + zip + " (use --data DIR with scifact.zip)");
+        }
+        EmbeddedStack stack = EmbeddedStack.start(stackOptions.configSource(), System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("\nstopping the stack...");
+            stack.close();
+            stopped.countDown();
+        }, "omnistream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean closeHere = true;
+        try {
+            SciFactDemo demo = new SciFactDemo(stack, zip, System.out);
+            SciFactDemo.Summary result = demo.ingestAndWait(limit, Duration.ofSeconds(timeoutSeconds));
+            System.out.printf("%nall %d abstracts searchable: %d rows in Milvus for %d distinct ids, %d in DLQ; "
+                            + "%.1f s end to end = %.1f abstracts/s; last searchable %d ms after the last was accepted%n",
+                    result.ingested(), result.rowsInMilvus(), result.distinctIds(), result.dlq(), result.seconds(),
+                    result.itemsPerSecond(), result.lastSearchableMs());
+            if (summary != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summary.toFile(), result.toJson());
+                System.out.println("summary written to " + summary);
+            }
+            demo.sampleSearches(samples, 5);
+            if (!exitWhenDone) {
+                RunningStackFile.write(stack);
+                System.out.println("\nstack running. Try: ./omnistream search \"vitamin D and tuberculosis\"   (Ctrl-C to stop)");
+                closeHere = false;
+                stopped.await();
+            }
+            return 0;
+        } finally {
+            if (closeHere) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stack.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.omnistream.launcher.demo;
+
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.ingest.load.BulkLoader;
+import io.omnistream.ingest.load.Document;
+import io.omnistream.ingest.load.Query;
+import io.omnistream.ingest.load.SciFactCorpus;
+import io.omnistream.ingest.validate.MediaRequest;
+import io.omnistream.launcher.cli.Progress;
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.stack.PipelineProbe;
+import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.milvus.search.SearchHit;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads SciFact abstracts through the ingest HTTP API of a running {@link EmbeddedStack}, waits until every one is
+ * searchable in Milvus, and runs sample claim searches. Shared by {@code ./omnistream demo} and the integration tests.
+ */
+public final class SciFactDemo {
+    /** Content ids are the SciFact doc ids with this prefix, so several corpora can share a collection. */
+    public static final String ID_PREFIX = "scifact-";
+
+    /** What a run measured; written as the demo's --summary JSON. */
+    public record Summary(long ingested, long rowsInMilvus, long distinctIds, long duplicateRows, long dlq,
+                          long rejected, double seconds, double itemsPerSecond, long lastSearchableMs,
+                          String model, String modelVersion, String executionProvider) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("ingested", ingested);
+            json.put("rows_in_milvus", rowsInMilvus);
+            json.put("distinct_ids", distinctIds);
+            json.put("duplicate_rows", duplicateRows);
+            json.put("dlq", dlq);
+            json.put("rejected", rejected);
+            json.put("seconds", seconds);
+            json.put("items_per_second", itemsPerSecond);
+            json.put("last_searchable_ms", lastSearchableMs);
+            json.put("model", model);
+            json.put("model_version", modelVersion);
+            json.put("execution_provider", executionProvider);
+            return json;
+        }
+    }
+
+    private final EmbeddedStack stack;
+    private final SciFactCorpus corpus;
+    private final PrintStream out;
+
+    public SciFactDemo(EmbeddedStack stack, Path scifactZip, PrintStream out) {
+        this.stack = stack;
+        this.corpus = new SciFactCorpus(scifactZip);
+        this.out = out;
+    }
+
+    public SciFactCorpus corpus() {
+        return corpus;
+    }
+
+    /** Ingests the first {@code limit} abstracts (all if limit <= 0) and waits until all are searchable. */
+    public Summary ingestAndWait(int limit, Duration timeout) throws IOException, InterruptedException {
+        List<Document> documents;
+        try (Stream<Document> all = corpus.documents()) {
+            documents = (limit > 0 ? all.limit(limit) : all).toList();
+        }
+        List<MediaRequest> requests = documents.stream().map(d -> d.toMediaRequest(ID_PREFIX, "scifact-demo")).toList();
+        List<String> ids = requests.stream().map(MediaRequest::contentId).toList();
+
+        long start = System.nanoTime();
+        Progress bar = new Progress("ingest", requests.size(), out);
+        BulkLoader loader = new BulkLoader(stack.ingest().baseUri(), 64, 4, 5, Duration.ofSeconds(60));
+        BulkLoader.Result loaded = loader.load(requests.iterator(), requests.size(), p -> bar.update(p.done()));
+        long loadedAt = System.nanoTime();
+        out.printf("ingest API accepted %d (duplicates %d, rejected %d) in %.1f s; waiting until searchable...%n",
+                loaded.accepted(), loaded.duplicates(), loaded.rejected(), (loadedAt - start) / 1e9);
+
+        try (PipelineProbe probe = new PipelineProbe(stack.bootstrapServers())) {
+            waitUntilDrained(probe, timeout);
+            long searchableAt = System.nanoTime();
+            Map<String, Long> rows = stack.searcher().rowsPerContentId(stack.modelVersion(), ids);
+            long distinct = rows.values().stream().filter(n -> n > 0).count();
+            long total = rows.values().stream().mapToLong(Long::longValue).sum();
+            double seconds = (searchableAt - start) / 1e9;
+            return new Summary(loaded.accepted() + loaded.duplicates(), total, distinct, total - distinct,
+                    probe.recordCount(stack.dlqTopic()), loaded.rejected(), seconds, ids.size() / seconds,
+                    (searchableAt - loadedAt) / 1_000_000, stack.encoder().modelId(), stack.modelVersion(),
+                    stack.encoder().activeProvider().toString());
+        }
+    }
+
+    /** Waits until the encoder and the sink have committed everything on their input topics (lag 0, twice in a row). */
+    private void waitUntilDrained(PipelineProbe probe, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String workerGroup = EncoderWorkerConfig.GROUP_ID.defaultValue();
+        String sinkGroup = MilvusSinkConfig.SINK_GROUP_ID.defaultValue();
+        int zeroStreak = 0;
+        long lastReport = 0;
+        while (zeroStreak < 2) {
+            long encoderLag = probe.lag(workerGroup, stack.mediaTopic());
+            long sinkLag = probe.lag(sinkGroup, stack.embeddingTopic());
+            zeroStreak = encoderLag == 0 && sinkLag == 0 ? zeroStreak + 1 : 0;
+            if (System.nanoTime() - lastReport > 5_000_000_000L && zeroStreak == 0) {
+                out.printf("  pending: %d to encode, %d to upsert%n", encoderLag, sinkLag);
+                lastReport = System.nanoTime();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pipeline did not drain within " + timeout.toSeconds() + " s (encoder lag "
+                        + encoderLag + ", sink lag " + sinkLag + ")");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Runs the first {@code n} SciFact test claims as searches and prints the top hits with titles. */
+    public void sampleSearches(int n, int k) throws IOException {
+        Map<String, String> titles = titles();
+        Map<String, List<String>> gold = new LinkedHashMap<>();
+        corpus.qrels().forEach(q -> gold.computeIfAbsent(q.queryId(), x -> new java.util.ArrayList<>()).add(ID_PREFIX + q.docId()));
+        List<Query> queries = corpus.queries();
+        for (Query query : queries.subList(0, Math.min(n, queries.size()))) {
+            out.println();
+            out.println("claim " + query.id() + ": " + query.text());
+            List<SearchHit> hits = stack.search().search(query.text(), k);
+            for (SearchHit hit : hits) {
+                boolean isGold = gold.getOrDefault(query.id(), List.of()).contains(hit.contentId());
+                out.printf("  %s %.4f  %-16s %s%n", isGold ? "*" : " ", hit.score(), hit.contentId(),
+                        abbreviate(titles.getOrDefault(hit.contentId(), ""), 90));
+            }
+        }
+        out.println("(* = cited by the claim, i.e. a gold document)");
+    }
+
+    Map<String, String> titles() throws IOException {
+        Map<String, String> titles = new java.util.HashMap<>();
+        try (Stream<Document> docs = corpus.documents()) {
+            docs.forEach(d -> titles.put(ID_PREFIX + d.id(), d.title()));
+        }
+        return titles;
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

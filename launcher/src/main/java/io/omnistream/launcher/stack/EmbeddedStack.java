@@ -1,0 +1,226 @@
+package io.omnistream.launcher.stack;
+
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.encoder.model.ProviderMetrics;
+import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.encoder.worker.EncoderWorker;
+import io.omnistream.encoder.worker.WorkerMetrics;
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.ingest.http.IngestServer;
+import io.omnistream.ingest.produce.MediaEventProducer;
+import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.milvus.collection.CollectionManager;
+import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.milvus.lite.MilvusLiteServer;
+import io.omnistream.milvus.search.SemanticSearch;
+import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.milvus.sink.MilvusSink;
+import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.config.ConfigSource;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process: in-JVM KRaft Kafka, the {@code mock://} schema registry scope, a Milvus Lite gRPC
+ * server (child process), the ingest HTTP API, one encoder worker and the Milvus sink, plus a Prometheus endpoint.
+ *
+ * <p>Components start in dependency order and {@link #close()} stops them in reverse: ingest first (no new input),
+ * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
+ * lost on a clean close: offsets are committed only after the next stage acknowledged.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    /** The embedded stack's registry scope; every component in this JVM shares it. */
+    public static final String REGISTRY_URL = "mock://omnistream";
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusRegistry metrics = new PrometheusRegistry();
+    private final ConfigSource config;
+    private final LauncherConfig launcher;
+    private EmbeddedKafka kafka;
+    private String bootstrapServers;
+    private MilvusLiteServer milvusLite;
+    private String milvusUri;
+    private TextEncoder encoder;
+    private WorkerMetrics workerMetrics;
+    private EncoderWorkerConfig workerConfig;
+    private EncoderWorker worker;
+    private MilvusSink sink;
+    private MediaEventProducer producer;
+    private IngestServer ingest;
+    private MilvusClientV2 milvusClient;
+    private VectorSearcher searcher;
+    private SemanticSearch search;
+    private HTTPServer metricsServer;
+    private String embeddingTopic;
+
+    private EmbeddedStack(ConfigSource config) {
+        this.config = config;
+        this.launcher = new LauncherConfig(config);
+    }
+
+    /** Starts every component; on failure stops what was started and rethrows. Progress lines go to {@code out}. */
+    public static EmbeddedStack start(ConfigSource config, PrintStream out) {
+        EmbeddedStack stack = new EmbeddedStack(config);
+        try {
+            stack.startAll(out);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PrintStream out) {
+        long t0 = System.nanoTime();
+        Path home = launcher.home();
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home, e);
+        }
+
+        if (launcher.externalKafka().isEmpty()) {
+            out.println("starting Kafka (in-JVM KRaft broker)...");
+            kafka = track(EmbeddedKafka.start());
+            bootstrapServers = kafka.bootstrapServers();
+        } else {
+            bootstrapServers = launcher.externalKafka();
+        }
+
+        if (launcher.externalMilvus().isEmpty()) {
+            out.println("starting Milvus Lite gRPC server (creates its Python venv on first use)...");
+            Path dataDir = launcher.freshMilvus() ? tempDir("omnistream-milvus") : home.resolve("milvus-data");
+            milvusLite = track(MilvusLiteServer.builder(dataDir)
+                    .venvDir(home.resolve("milvus-lite-venv"))
+                    .logFile(home.resolve("milvus-lite.log"))
+                    .build().start());
+            milvusUri = milvusLite.uri();
+        } else {
+            milvusUri = launcher.externalMilvus();
+        }
+
+        // endpoints this launcher owns win over whatever the config layers say
+        Map<String, String> endpoints = new HashMap<>();
+        endpoints.put("kafka.bootstrap.servers", bootstrapServers);
+        endpoints.put("milvus.uri", milvusUri);
+        ConfigSource base = config.with(Map.of("schema.registry.url", REGISTRY_URL)).with(endpoints);
+        workerConfig = new EncoderWorkerConfig(base);
+        embeddingTopic = workerConfig.outputTopic();
+        ConfigSource effective = base.with(Map.of("sink.topic", embeddingTopic));
+
+        if (kafka != null) {
+            kafka.createTopic(workerConfig.inputTopic(), launcher.partitions(), false);
+            kafka.createTopic(embeddingTopic, launcher.partitions(), true);
+            kafka.createTopic(Topics.DLQ, 1, false);
+        }
+
+        out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
+        encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), new ProviderMetrics(metrics)));
+        workerMetrics = new WorkerMetrics(metrics);
+        startWorker();
+
+        sink = track(new MilvusSink(MilvusSinkConfig.from(effective), metrics));
+        sink.start();
+
+        MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(effective);
+        milvusClient = sinkConfig.milvus().open();
+        track(milvusClient::close);
+        CollectionManager collections = new CollectionManager(milvusClient, sinkConfig.index());
+        searcher = new VectorSearcher(milvusClient, collections, sinkConfig.searchEf(), ConsistencyLevel.STRONG);
+        search = new SemanticSearch(encoder, searcher);
+
+        IngestConfig ingestConfig = IngestConfig.from(effective);
+        producer = track(new MediaEventProducer(ingestConfig));
+        try {
+            ingest = track(new IngestServer(ingestConfig, producer, metrics).start());
+            metricsServer = HTTPServer.builder().port(launcher.metricsPort()).registry(metrics).buildAndStart();
+            track(metricsServer::close);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start HTTP endpoints: " + e.getMessage(), e);
+        }
+        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, Kafka %s, Milvus %s, execution provider %s%n",
+                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), bootstrapServers, milvusUri,
+                encoder.activeProvider());
+    }
+
+    /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
+    public synchronized void startWorker() {
+        worker = new EncoderWorker(workerConfig, encoder, workerMetrics);
+        worker.start();
+    }
+
+    /** Stops the encoder worker gracefully (finishes and commits its in-flight batch). */
+    public synchronized void stopWorker() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
+    }
+
+    public Path home() { return launcher.home(); }
+    public String bootstrapServers() { return bootstrapServers; }
+    public String registryUrl() { return REGISTRY_URL; }
+    public String milvusUri() { return milvusUri; }
+    public String embeddingTopic() { return embeddingTopic; }
+    public String mediaTopic() { return workerConfig.inputTopic(); }
+    public String dlqTopic() { return workerConfig.dlqTopic(); }
+    public TextEncoder encoder() { return encoder; }
+    public String modelVersion() { return encoder.modelVersion(); }
+    public IngestServer ingest() { return ingest; }
+    public MediaEventProducer producer() { return producer; }
+    public VectorSearcher searcher() { return searcher; }
+    public SemanticSearch search() { return search; }
+    public MilvusSink sink() { return sink; }
+    public PrometheusRegistry metrics() { return metrics; }
+    public int metricsPort() { return metricsServer.getPort(); }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.push(component);
+        return component;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // input first, so nothing new arrives while the worker and the sink finish their in-flight batches
+        if (ingest != null) {
+            ingest.close();
+        }
+        stopWorker();
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** How long {@link #close()} may take at most, for callers that install shutdown hooks. */
+    public static Duration shutdownBudget() {
+        return Duration.ofSeconds(30);
+    }
+}

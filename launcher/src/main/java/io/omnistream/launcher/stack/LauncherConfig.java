@@ -1,0 +1,56 @@
+package io.omnistream.launcher.stack;
+
+import io.omnistream.schemas.config.ConfigOption;
+import io.omnistream.schemas.config.ConfigSource;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Configuration of the embedded all-in-one stack itself. The services it runs (ingest, encoder worker, Milvus sink)
+ * read their own config classes from the same {@link ConfigSource}; the launcher only overrides the endpoints it
+ * starts (Kafka bootstrap servers, Milvus URI, the embedding topic).
+ */
+public final class LauncherConfig {
+    public static final ConfigOption<String> HOME = ConfigOption.string("omnistream.home",
+            Path.of(System.getProperty("user.home"), ".omnistream").toString(),
+            "Working directory of the embedded stack: Milvus Lite venv and data, logs, the running-stack file.");
+    public static final ConfigOption<String> EXTERNAL_KAFKA = new ConfigOption<>("launcher.kafka.external-bootstrap", "",
+            "Kafka bootstrap servers to use instead of starting the in-JVM KRaft broker; empty = embedded broker.",
+            s -> s.trim(), s -> true, "host:port[,host:port] or empty");
+    public static final ConfigOption<String> EXTERNAL_MILVUS = new ConfigOption<>("launcher.milvus.external-uri", "",
+            "Milvus URI to use instead of starting a Milvus Lite server; empty = start Milvus Lite.",
+            s -> s.trim(), s -> true, "http(s)://host:port or empty");
+    public static final ConfigOption<Integer> PARTITIONS = ConfigOption.integer("launcher.kafka.partitions", 2, 1, 1024,
+            "Partitions of media.events.v1 and of the embedding topic created by the launcher (upper bound on worker parallelism).");
+    public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("launcher.metrics.port", 9400, 0, 65535,
+            "Port of the Prometheus /metrics endpoint of the embedded stack (0 = pick a free port).");
+    public static final ConfigOption<Boolean> FRESH_MILVUS = ConfigOption.bool("launcher.milvus.fresh", false,
+            "Start Milvus Lite on an empty temporary data directory instead of <omnistream.home>/milvus-data (tests, benchmarks).");
+
+    private final Path home;
+    private final String externalKafka;
+    private final String externalMilvus;
+    private final int partitions;
+    private final int metricsPort;
+    private final boolean freshMilvus;
+
+    public LauncherConfig(ConfigSource source) {
+        this.home = Path.of(source.get(HOME));
+        this.externalKafka = source.get(EXTERNAL_KAFKA);
+        this.externalMilvus = source.get(EXTERNAL_MILVUS);
+        this.partitions = source.get(PARTITIONS);
+        this.metricsPort = source.get(METRICS_PORT);
+        this.freshMilvus = source.get(FRESH_MILVUS);
+    }
+
+    public static List<ConfigOption<?>> options() {
+        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, FRESH_MILVUS);
+    }
+
+    public Path home() { return home; }
+    public String externalKafka() { return externalKafka; }
+    public String externalMilvus() { return externalMilvus; }
+    public int partitions() { return partitions; }
+    public int metricsPort() { return metricsPort; }
+    public boolean freshMilvus() { return freshMilvus; }
+}
