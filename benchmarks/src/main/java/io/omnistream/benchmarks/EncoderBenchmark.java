@@ -12,9 +12,9 @@ import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.cli.StackOptions;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
-import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.config.ConfigSource;
@@ -153,9 +153,11 @@ public final class EncoderBenchmark implements Callable<Integer> {
 
     private double workerThroughput(EmbeddedKafka kafka, EncoderWorkerConfig workerConfig, TextEncoder encoder,
                                     List<String> texts, int backlog) throws Exception {
-        kafka.createTopic(workerConfig.inputTopic(), 2, false);
-        kafka.createTopic(workerConfig.outputTopic(), 2, true);
-        kafka.createTopic(Topics.DLQ, 1, false);
+        try (TopicBootstrap topics = new TopicBootstrap(kafka.bootstrapServers())) {
+            topics.ensure(workerConfig.inputTopic(), 2, false);
+            topics.ensure(workerConfig.outputTopic(), 2, true);
+            topics.ensure(workerConfig.dlqTopic(), 1, false);
+        }
         Map<String, Object> producerConfig = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",

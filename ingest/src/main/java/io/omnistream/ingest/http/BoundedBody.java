@@ -41,4 +41,19 @@ final class BoundedBody {
         }
         return out.toByteArray();
     }
+
+    /** Reads and drops at most {@code limit} bytes (8 KiB buffer); returns how many were dropped. */
+    static long discard(InputStream in, long limit) {
+        byte[] chunk = new byte[8192];
+        long total = 0;
+        try {
+            int n;
+            while (total < limit && (n = in.read(chunk, 0, (int) Math.min(chunk.length, limit - total))) >= 0) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client went away; nothing left to protect
+        }
+        return total;
+    }
 }

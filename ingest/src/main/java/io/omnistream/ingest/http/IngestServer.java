@@ -368,6 +368,10 @@ public final class IngestServer implements AutoCloseable {
      * it (otherwise a pooling client reuses it and its next request is reset).
      */
     private void rejectUnreadBody(HttpExchange exchange, BoundedBody.TooLargeException e) throws IOException {
+        // Lingering close: discard (never buffer) up to another max-request-bytes of the body first. Closing a socket
+        // with unread input makes TCP send a reset, and the client would lose the 413 and see "connection reset".
+        // A body larger than that still gets the reset: the server's bandwidth is bounded too.
+        BoundedBody.discard(exchange.getRequestBody(), config.maxRequestBytes());
         exchange.getResponseHeaders().set("Connection", "close");
         reject(exchange, new Rejection(RejectionReason.PAYLOAD_TOO_LARGE, e.getMessage()));
     }

@@ -64,12 +64,39 @@ public final class SciFactDemo {
         return corpus;
     }
 
-    /** Ingests the first {@code limit} abstracts (all if limit <= 0) and waits until all are searchable. */
-    public Summary ingestAndWait(int limit, Duration timeout) throws IOException, InterruptedException {
-        List<Document> documents;
+    /** The first {@code limit} abstracts in corpus order (all if limit <= 0). */
+    public List<Document> documents(int limit) throws IOException {
         try (Stream<Document> all = corpus.documents()) {
-            documents = (limit > 0 ? all.limit(limit) : all).toList();
+            return (limit > 0 ? all.limit(limit) : all).toList();
         }
+    }
+
+    /**
+     * A retrieval subset that keeps the test claims answerable: every document cited by a test claim, plus distractors
+     * chosen deterministically (by a seeded hash of the id) until {@code total} documents. Scores on it are higher
+     * than on the full corpus (fewer distractors), so they are not comparable with published full-corpus figures.
+     */
+    public List<Document> goldPlusDistractors(int total, long seed) throws IOException {
+        java.util.Set<String> gold = new java.util.HashSet<>();
+        corpus.qrels().forEach(q -> gold.add(q.docId()));
+        List<Document> all = documents(0);
+        List<Document> subset = new java.util.ArrayList<>(all.stream().filter(d -> gold.contains(d.id())).toList());
+        all.stream().filter(d -> !gold.contains(d.id()))
+                .sorted(java.util.Comparator.comparingLong(d -> mix(seed, d.id())))
+                .limit(Math.max(0, total - subset.size()))
+                .forEach(subset::add);
+        return subset;
+    }
+
+    private static long mix(long seed, String id) {
+        long h = seed ^ id.hashCode() * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** Ingests the given documents through the HTTP API and waits until all are searchable. */
+    public Summary ingestAndWait(List<Document> documents, Duration timeout) throws IOException, InterruptedException {
         List<MediaRequest> requests = documents.stream().map(d -> d.toMediaRequest(ID_PREFIX, "scifact-demo")).toList();
         List<String> ids = requests.stream().map(MediaRequest::contentId).toList();
 
@@ -116,6 +143,21 @@ public final class SciFactDemo {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Searches all 300 test claims in Milvus (top k) and scores them against the cited documents with BEIR's
+     * NDCG@k and Recall@k.
+     */
+    public RetrievalMetrics.Scores evaluate(int k) throws IOException {
+        Map<String, Map<String, Integer>> judgments = new java.util.HashMap<>();
+        corpus.qrels().forEach(q -> judgments.computeIfAbsent(q.queryId(), x -> new java.util.HashMap<>())
+                .put(ID_PREFIX + q.docId(), q.relevance()));
+        Map<String, List<String>> rankings = new LinkedHashMap<>();
+        for (Query query : corpus.queries()) {
+            rankings.put(query.id(), stack.search().search(query.text(), k).stream().map(SearchHit::contentId).toList());
+        }
+        return RetrievalMetrics.evaluate(rankings, judgments, k);
     }
 
     /** Runs the first {@code n} SciFact test claims as searches and prints the top hits with titles. */

@@ -5,20 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -40,14 +32,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int brokerPort;
     private final KafkaRaftServer server;
-    private final Admin admin;
 
     private EmbeddedKafka(Path logDir, boolean deleteOnClose, int brokerPort, KafkaRaftServer server) {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
         this.server = server;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     /** Starts a broker on free loopback ports with data in a fresh temporary directory. */
@@ -84,8 +74,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "1");
-        // topics are created explicitly (with the right partitions and cleanup policy) by the stack
-        props.put("auto.create.topics.enable", "true");
+        // the stack creates its topics explicitly (partitions, compaction); auto-creation would hide a wrong name
+        props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         try {
@@ -112,39 +102,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
-    public Admin admin() {
-        return admin;
-    }
-
-    /** Creates the topic if it does not exist. {@code compacted} sets cleanup.policy=compact (embedding topics). */
-    public void createTopic(String name, int partitions, boolean compacted) {
-        NewTopic topic = new NewTopic(name, partitions, (short) 1);
-        if (compacted) {
-            topic.configs(Map.of("cleanup.policy", "compact"));
-        }
-        try {
-            admin.createTopics(List.of(topic)).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + name, e);
-        }
-    }
-
-    public Set<String> topics() {
-        try {
-            return admin.listTopics().names().get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(5));
         server.shutdown();
         server.awaitShutdown();
         if (deleteOnClose) {
@@ -170,8 +129,4 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Topic names, for {@link #createTopics}. */
-    public void createTopics(Collection<String> plain, int partitions) {
-        plain.forEach(t -> createTopic(t, partitions, false));
-    }
 }

@@ -11,13 +11,13 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
-import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -123,10 +123,10 @@ public final class EmbeddedStack implements AutoCloseable {
         embeddingTopic = workerConfig.outputTopic();
         ConfigSource effective = base.with(Map.of("sink.topic", embeddingTopic));
 
-        if (kafka != null) {
-            kafka.createTopic(workerConfig.inputTopic(), launcher.partitions(), false);
-            kafka.createTopic(embeddingTopic, launcher.partitions(), true);
-            kafka.createTopic(Topics.DLQ, 1, false);
+        try (TopicBootstrap topics = new TopicBootstrap(bootstrapServers)) {
+            topics.ensure(workerConfig.inputTopic(), launcher.partitions(), false);
+            topics.ensure(embeddingTopic, launcher.partitions(), true);
+            topics.ensure(workerConfig.dlqTopic(), 1, false);
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");

@@ -14,7 +14,7 @@ import org.apache.kafka.common.errors.SerializationException;
  *   <li>{@link PermanentFailureException}, Kafka {@link SerializationException}, {@link IllegalArgumentException}
  *       and Avro's {@code AvroRuntimeException}: the record is bad, so PERMANENT;</li>
  *   <li>Kafka {@link RetriableException}, {@link IOException}, {@link TimeoutException}, gRPC
- *       {@code StatusRuntimeException} with a status in {@link #TRANSIENT_GRPC_STATUSES}, and Milvus client errors
+ *       {@code StatusRuntimeException} (plain or relocated) with a status in {@link #TRANSIENT_GRPC_STATUSES}, and Milvus client errors
  *       whose message names one of those statuses or a rate limit: TRANSIENT;</li>
  *   <li>anything else: TRANSIENT, because an unknown error is more often an outage than bad data; callers bound the
  *       number of attempts and dead-letter with reason "retries exhausted" after that, so nothing loops forever.</li>
@@ -40,7 +40,8 @@ public final class FailureClassifier {
                 return FailureKind.TRANSIENT;
             }
             String name = t.getClass().getName();
-            if (name.equals("io.grpc.StatusRuntimeException") || name.endsWith(".MilvusClientException")
+            // the Milvus SDK relocates gRPC (io.milvus.shaded.io.grpc...), so match by suffix
+            if (name.endsWith(".grpc.StatusRuntimeException") || name.endsWith(".MilvusClientException")
                     || name.endsWith(".ServerException")) {
                 String msg = String.valueOf(t.getMessage());
                 if (TRANSIENT_GRPC_STATUSES.stream().anyMatch(msg::contains) || msg.toLowerCase().contains("rate limit")) {

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.it;
+package io.omnistream.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Hand-worked cases for the test-side evaluator used by {@link SciFactRetrievalIT}. */
+/** Hand-worked cases for the BEIR-style evaluator used by the demo and the SciFact integration test. */
 class RetrievalMetricsTest {
     @Test
     void ndcgOfAPerfectRankingIsOne() {
@@ -27,5 +27,16 @@ class RetrievalMetricsTest {
     void recallCountsGoldInTopK() {
         assertThat(RetrievalMetrics.recallAtK(List.of("a", "x", "b"), Map.of("a", 1, "b", 1, "c", 1), 2)).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(RetrievalMetrics.recallAtK(List.of("a", "x", "b"), Map.of("a", 1, "b", 1, "c", 1), 3)).isCloseTo(2.0 / 3, within(1e-12));
+    }
+
+    @Test
+    void evaluateAveragesOverQueriesIncludingOnesWithoutGold() {
+        var scores = RetrievalMetrics.evaluate(
+                Map.of("q1", List.of("a", "x"), "q2", List.of("x", "b"), "q3", List.of("x")),
+                Map.of("q1", Map.of("a", 1), "q2", Map.of("b", 1)), 10);
+        // (1 + 0.63093 + 0) / 3
+        assertThat(scores.ndcgAtK()).isCloseTo(0.54364, within(1e-5));
+        assertThat(scores.recallAtK()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(scores.queries()).isEqualTo(3);
     }
 }

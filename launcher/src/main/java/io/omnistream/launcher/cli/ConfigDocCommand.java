@@ -1,0 +1,72 @@
+package io.omnistream.launcher.cli;
+
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.launcher.stack.LauncherConfig;
+import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.schemas.config.ConfigOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * Prints the README's configuration table, generated from the services' declared options. A test fails when the
+ * README and the code disagree; regenerate with {@code ./omnistream config-doc}.
+ */
+@Command(name = "config-doc", mixinStandardHelpOptions = true,
+        description = "Print the configuration reference (Markdown) generated from every service's declared options.")
+public final class ConfigDocCommand implements Callable<Integer> {
+
+    /** Service name to its options, in the order the README lists them. */
+    public static Map<String, List<ConfigOption<?>>> services() {
+        Map<String, List<ConfigOption<?>>> services = new LinkedHashMap<>();
+        services.put("ingest (IngestConfig)", IngestConfig.options());
+        services.put("encoder worker (EncoderWorkerConfig)", EncoderWorkerConfig.options());
+        services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());
+        services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
+        return services;
+    }
+
+    public static String markdown() {
+        StringBuilder md = new StringBuilder();
+        Set<String> shown = new LinkedHashSet<>();
+        for (var service : services().entrySet()) {
+            md.append("**").append(service.getKey()).append("**\n\n");
+            md.append("| key | environment variable | default | description |\n|---|---|---|---|\n");
+            for (ConfigOption<?> option : service.getValue()) {
+                boolean repeated = !shown.add(option.key());
+                md.append("| `").append(option.key()).append("` | `").append(option.envVar()).append("` | ")
+                        .append(defaultText(option)).append(" | ")
+                        .append(repeated ? "(shared, see above)" : option.description().replace("|", "\\|")).append(" |\n");
+            }
+            md.append('\n');
+        }
+        return md.toString().strip() + "\n";
+    }
+
+    private static String defaultText(ConfigOption<?> option) {
+        Object value = option.defaultValue();
+        if (value == null) {
+            return "required";
+        }
+        if (value instanceof Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+        String text = value.toString();
+        if (text.startsWith(System.getProperty("user.home"))) {
+            text = "~" + text.substring(System.getProperty("user.home").length());
+        }
+        return text.isEmpty() ? "(empty)" : "`" + text.replace("|", "\\|") + "`";
+    }
+
+    @Override
+    public Integer call() {
+        System.out.print(markdown());
+        return 0;
+    }
+}
