@@ -75,7 +75,7 @@ class SciFactRetrievalIT {
         // A random ranking of 700 documents scores NDCG@10 ~ 0.01; a broken tokenizer, pooling or instruction lands
         // far lower than a working model. The floor sits well above random and below the published full-corpus
         // figure (the subset is easier, so a working pipeline scores above it).
-        assertThat(ndcg).isGreaterThan(0.65);
-        assertThat(recall).isGreaterThan(0.75);
+        assertThat(ndcg).isGreaterThan(0.75);
+        assertThat(recall).isGreaterThan(0.85);
     }
 }
