@@ -12,7 +12,6 @@ import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
-import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
@@ -134,14 +133,14 @@ public final class EmbeddedStack implements AutoCloseable {
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 
-        sink = track(new MilvusSink(MilvusSinkConfig.from(effective), metrics));
+        MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(effective);
+        sink = track(new MilvusSink(sinkConfig, metrics));
         sink.start();
 
-        MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(effective);
         milvusClient = sinkConfig.milvus().open();
         track(milvusClient::close);
-        CollectionManager collections = new CollectionManager(milvusClient, sinkConfig.index());
-        searcher = new VectorSearcher(milvusClient, collections, sinkConfig.searchEf(), ConsistencyLevel.STRONG);
+        // one CollectionManager per JVM: it serialises collection/index bootstrap, so search and sink never race
+        searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
         search = new SemanticSearch(encoder, searcher);
 
         IngestConfig ingestConfig = IngestConfig.from(effective);
