@@ -31,7 +31,12 @@ public record MilvusConnection(String uri, String token, Duration requestTimeout
         ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder()
                 .uri(uri)
                 .connectTimeoutMs(Math.min(10_000, requestTimeout.toMillis()))
-                .rpcDeadlineMs(requestTimeout.toMillis());
+                .rpcDeadlineMs(requestTimeout.toMillis())
+                // gRPC servers with default settings (Milvus Lite's Python server among them) answer keepalive pings
+                // on an idle connection more often than every 5 min with GOAWAY "too_many_pings"; ping only while
+                // calls are in flight, which is when a dead connection matters.
+                .keepAliveWithoutCalls(false)
+                .keepAliveTimeMs(60_000);
         if (!token.isEmpty()) {
             b.token(token);
         }
