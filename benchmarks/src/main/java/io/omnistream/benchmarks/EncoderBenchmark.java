@@ -24,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,10 +83,8 @@ public final class EncoderBenchmark implements Callable<Integer> {
         if (batch < 1 || seconds < 1) {
             throw new IllegalArgumentException("--batch and --seconds must be positive");
         }
-        Path dir = data != null ? data : StackOptions.defaultDataRoot().resolve("scifact");
-        Path zip = Files.isDirectory(dir) ? dir.resolve("scifact.zip") : dir;
         List<String> texts;
-        try (Stream<Document> docs = new SciFactCorpus(zip).documents()) {
+        try (Stream<Document> docs = new SciFactCorpus(StackOptions.scifactZip(data)).documents()) {
             texts = docs.map(Document::text).toList();
         }
         ConfigSource config = stackOptions.configSource().with(Map.of("encoder.batch.max-size", Integer.toString(batch)));

@@ -77,6 +77,8 @@ public final class EncoderWorker implements AutoCloseable {
     /** Poll timeout while nothing is pending; bounds how long close() waits for the loop to notice. */
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    /** Largest record this worker produces (dead letters with their original payload): 64 MiB. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
     private final EncoderWorkerConfig config;
     private final TextEncoder encoder;
@@ -235,6 +237,9 @@ public final class EncoderWorker implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // A dead letter carries the original record byte for byte, and media events may hold inline payloads of
+        // many MiB (ingest.max-payload-bytes): Kafka's 1 MiB default would make such a DLQ write fail.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "omnistream-encoder-" + model + "-producer");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -8,7 +8,6 @@ import io.omnistream.encoder.model.ModelRegistry;
 import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.TextEncoder;
-import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.demo.SciFactDemo;
 import io.omnistream.launcher.stack.LauncherConfig;
@@ -24,11 +23,9 @@ import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -107,16 +104,11 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     private Map<String, String> titles() {
-        Path dir = data != null ? data : StackOptions.defaultDataRoot().resolve("scifact");
-        Path zip = Files.isDirectory(dir) ? dir.resolve("scifact.zip") : dir;
-        Map<String, String> titles = new HashMap<>();
-        if (Files.isRegularFile(zip)) {
-            try (Stream<Document> docs = new SciFactCorpus(zip).documents()) {
-                docs.forEach(d -> titles.put(SciFactDemo.ID_PREFIX + d.id(), d.title()));
-            } catch (Exception e) {
-                // titles are a convenience; ids and scores are still printed
-            }
+        try {
+            return SciFactDemo.titles(new SciFactCorpus(StackOptions.scifactZip(data)));
+        } catch (Exception e) {
+            // titles are a convenience (SciFact may not be beside the checkout); ids and scores are still printed
+            return Map.of();
         }
-        return titles;
     }
 }

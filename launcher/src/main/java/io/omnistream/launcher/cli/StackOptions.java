@@ -26,6 +26,21 @@ public final class StackOptions {
         return ConfigSource.load(configFile, all);
     }
 
+    /**
+     * The SciFact archive: {@code --data} may name the zip itself or a directory holding {@code scifact.zip};
+     * without it, {@code ../shared/data/scifact/scifact.zip}.
+     *
+     * @throws IllegalArgumentException if there is no such file
+     */
+    public static Path scifactZip(Path dataOption) {
+        Path dir = dataOption != null ? dataOption : defaultDataRoot().resolve("scifact");
+        Path zip = java.nio.file.Files.isDirectory(dir) ? dir.resolve("scifact.zip") : dir;
+        if (!java.nio.file.Files.isRegularFile(zip)) {
+            throw new IllegalArgumentException("SciFact data not found at " + zip + " (use --data DIR with scifact.zip)");
+        }
+        return zip;
+    }
+
     /** {@code ../shared/data} beside the repository, where the README says the data lives. */
     public static Path defaultDataRoot() {
         String repo = System.getProperty("omnistream.repo.dir", ".");

@@ -162,7 +162,7 @@ public final class SciFactDemo {
 
     /** Runs the first {@code n} SciFact test claims as searches and prints the top hits with titles. */
     public void sampleSearches(int n, int k) throws IOException {
-        Map<String, String> titles = titles();
+        Map<String, String> titles = titles(corpus);
         Map<String, List<String>> gold = new LinkedHashMap<>();
         corpus.qrels().forEach(q -> gold.computeIfAbsent(q.queryId(), x -> new java.util.ArrayList<>()).add(ID_PREFIX + q.docId()));
         List<Query> queries = corpus.queries();
@@ -179,7 +179,8 @@ public final class SciFactDemo {
         out.println("(* = cited by the claim, i.e. a gold document)");
     }
 
-    Map<String, String> titles() throws IOException {
+    /** Titles by content id ({@link #ID_PREFIX} + SciFact doc id), for printing hits. */
+    public static Map<String, String> titles(SciFactCorpus corpus) throws IOException {
         Map<String, String> titles = new java.util.HashMap<>();
         try (Stream<Document> docs = corpus.documents()) {
             docs.forEach(d -> titles.put(ID_PREFIX + d.id(), d.title()));

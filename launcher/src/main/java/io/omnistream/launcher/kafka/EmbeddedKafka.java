@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** Largest record the embedded broker accepts: 32 MiB. */
+    public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
     private final Path logDir;
     private final boolean deleteOnClose;
     private final int brokerPort;
@@ -76,6 +79,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("num.partitions", "1");
         // the stack creates its topics explicitly (partitions, compaction); auto-creation would hide a wrong name
         props.put("auto.create.topics.enable", "false");
+        // room for the ingest API's largest record (ingest.max-payload-bytes defaults to 20 MiB, plus envelope)
+        props.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         try {

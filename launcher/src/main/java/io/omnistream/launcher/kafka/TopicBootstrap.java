@@ -35,10 +35,12 @@ public final class TopicBootstrap implements AutoCloseable {
 
     /** Creates {@code name} with {@code partitions}; {@code compacted} sets cleanup.policy=compact (embedding topics). */
     public void ensure(String name, int partitions, boolean compacted) {
-        NewTopic topic = new NewTopic(name, partitions, replicationFactor);
-        if (compacted) {
-            topic.configs(Map.of("cleanup.policy", "compact"));
-        }
+        ensure(name, partitions, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
+    }
+
+    /** Creates {@code name} with {@code partitions} and the given topic configs, if it does not exist. */
+    public void ensure(String name, int partitions, Map<String, String> configs) {
+        NewTopic topic = new NewTopic(name, partitions, replicationFactor).configs(configs);
         try {
             admin.createTopics(List.of(topic)).all().get();
         } catch (ExecutionException e) {

@@ -121,11 +121,17 @@ public final class EmbeddedStack implements AutoCloseable {
         workerConfig = new EncoderWorkerConfig(base);
         embeddingTopic = workerConfig.outputTopic();
         ConfigSource effective = base.with(Map.of("sink.topic", embeddingTopic));
+        IngestConfig ingestConfig = IngestConfig.from(effective);
 
         try (TopicBootstrap topics = new TopicBootstrap(bootstrapServers)) {
-            topics.ensure(workerConfig.inputTopic(), launcher.partitions(), false);
+            // media events carry inline payloads up to ingest.max-payload-bytes
+            long maxMediaRecord = MediaEventProducer.maxRecordBytes(ingestConfig);
+            topics.ensure(workerConfig.inputTopic(), launcher.partitions(),
+                    Map.of("max.message.bytes", Long.toString(maxMediaRecord)));
             topics.ensure(embeddingTopic, launcher.partitions(), true);
-            topics.ensure(workerConfig.dlqTopic(), 1, false);
+            // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
+            topics.ensure(workerConfig.dlqTopic(), 1,
+                    Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
@@ -143,7 +149,6 @@ public final class EmbeddedStack implements AutoCloseable {
         searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
         search = new SemanticSearch(encoder, searcher);
 
-        IngestConfig ingestConfig = IngestConfig.from(effective);
         producer = track(new MediaEventProducer(ingestConfig));
         try {
             ingest = track(new IngestServer(ingestConfig, producer, metrics).start());

@@ -135,6 +135,33 @@ class PipelineBehaviourIT {
     }
 
     @Test
+    void aPayloadOverKafkasDefaultOneMegabyteButUnderTheIngestLimitFlowsThrough() throws Exception {
+        // ~4 MB of PNG (noise does not compress): above Kafka's 1 MiB default record limit, below ingest's 20 MiB.
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(1200, 1200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(3);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(noise, "png", png);
+        assertThat(png.size()).isGreaterThan(2 * 1024 * 1024);
+
+        String id = unique("large-image");
+        HttpResponse<String> accepted = post("/v1/media", Map.of("contentId", id, "modality", "IMAGE",
+                "payloadBase64", Base64.getEncoder().encodeToString(png.toByteArray())));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        // the text-only default model cannot embed it, so the worker dead-letters it: proof it crossed Kafka whole
+        Map<String, FailedEvent> dlq = new HashMap<>();
+        await().atMost(WAIT).until(() -> {
+            dlq.putAll(readDlq());
+            return dlq.containsKey(id);
+        });
+        assertThat(dlq.get(id).getOriginalValue().remaining()).isGreaterThan(png.size());
+    }
+
+    @Test
     void aTombstoneDeletesTheRowFromMilvus() throws Exception {
         String id = unique("to-delete");
         assertThat(post("/v1/media", text(id, "Aspirin reduces the risk of colorectal cancer.")).statusCode()).isEqualTo(202);

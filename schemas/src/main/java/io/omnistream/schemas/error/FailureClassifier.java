@@ -3,6 +3,7 @@ package io.omnistream.schemas.error;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -11,8 +12,9 @@ import org.apache.kafka.common.errors.SerializationException;
  *
  * <p>Rules, first match wins, walking the cause chain:
  * <ol>
- *   <li>{@link PermanentFailureException}, Kafka {@link SerializationException}, {@link IllegalArgumentException}
- *       and Avro's {@code AvroRuntimeException}: the record is bad, so PERMANENT;</li>
+ *   <li>{@link PermanentFailureException}, Kafka {@link SerializationException}, a Kafka {@link ApiException} that
+ *       Kafka itself does not mark retriable (record too large, invalid topic, authorization), {@link
+ *       IllegalArgumentException} and Avro's {@code AvroRuntimeException}: retrying cannot help, so PERMANENT;</li>
  *   <li>Kafka {@link RetriableException}, {@link IOException}, {@link TimeoutException}, gRPC
  *       {@code StatusRuntimeException} (plain or relocated) with a status in {@link #TRANSIENT_GRPC_STATUSES}, and Milvus client errors
  *       whose message names one of those statuses or a rate limit: TRANSIENT;</li>
@@ -31,6 +33,7 @@ public final class FailureClassifier {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PermanentFailureException
                     || t instanceof SerializationException
+                    || (t instanceof ApiException && !(t instanceof RetriableException))
                     || t instanceof IllegalArgumentException
                     || t.getClass().getName().equals("org.apache.avro.AvroRuntimeException")
                     || t.getClass().getName().equals("org.apache.avro.AvroTypeException")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.classify(new PermanentFailureException("encode", "no encoder"))).isEqualTo(FailureKind.PERMANENT);
         assertThat(FailureClassifier.classify(new SerializationException("bad bytes"))).isEqualTo(FailureKind.PERMANENT);
         assertThat(FailureClassifier.classify(new RuntimeException(new IllegalArgumentException("x")))).isEqualTo(FailureKind.PERMANENT);
+        assertThat(FailureClassifier.classify(new java.util.concurrent.ExecutionException(new RecordTooLargeException("25 MB"))))
+                .isEqualTo(FailureKind.PERMANENT);
     }
 
     @Test
