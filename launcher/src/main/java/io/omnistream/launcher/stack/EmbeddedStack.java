@@ -25,7 +25,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -103,7 +102,12 @@ public final class EmbeddedStack implements AutoCloseable {
 
         if (launcher.externalMilvus().isEmpty()) {
             out.println("starting Milvus Lite gRPC server (creates its Python venv on first use)...");
-            Path dataDir = launcher.freshMilvus() ? tempDir("omnistream-milvus") : home.resolve("milvus-data");
+            Path dataDir = home.resolve("milvus-data");
+            if (launcher.freshMilvus()) {
+                dataDir = tempDir("omnistream-milvus");
+                Path fresh = dataDir;
+                track(() -> EmbeddedKafka.deleteRecursively(fresh)); // closed after the server, which is tracked next
+            }
             milvusLite = track(MilvusLiteServer.builder(dataDir)
                     .venvDir(home.resolve("milvus-lite-venv"))
                     .logFile(home.resolve("milvus-lite.log"))
@@ -221,10 +225,5 @@ public final class EmbeddedStack implements AutoCloseable {
                 LOG.warn("error while stopping {}: {}", component.getClass().getSimpleName(), e.toString());
             }
         }
-    }
-
-    /** How long {@link #close()} may take at most, for callers that install shutdown hooks. */
-    public static Duration shutdownBudget() {
-        return Duration.ofSeconds(30);
     }
 }
