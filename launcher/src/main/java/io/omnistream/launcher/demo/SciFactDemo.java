@@ -8,6 +8,8 @@ import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.ingest.validate.MediaRequest;
 import io.omnistream.launcher.cli.Progress;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.evaluate.OfflineEvaluator;
+import io.omnistream.launcher.evaluate.OfflineMetrics;
 import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.search.SearchHit;
@@ -146,18 +148,22 @@ public final class SciFactDemo {
     }
 
     /**
-     * Searches all 300 test claims in Milvus (top k) and scores them against the cited documents with BEIR's
-     * NDCG@k and Recall@k.
+     * Searches all 300 test claims in Milvus (top {@code k}, k &gt;= 10) and scores the rankings against the cited
+     * documents with the offline reference metrics ({@link OfflineMetrics#NAMES}: hit@k, ndcg@k, recall@k, mrr@10).
+     *
+     * @return metric name to mean over the claims, plus {@code "queries"}
      */
-    public RetrievalMetrics.Scores evaluate(int k) throws IOException {
+    public Map<String, Object> evaluate(int k) throws IOException {
         Map<String, Map<String, Integer>> judgments = new java.util.HashMap<>();
         corpus.qrels().forEach(q -> judgments.computeIfAbsent(q.queryId(), x -> new java.util.HashMap<>())
                 .put(ID_PREFIX + q.docId(), q.relevance()));
-        Map<String, List<String>> rankings = new LinkedHashMap<>();
+        List<OfflineEvaluator.Ranking> rankings = new java.util.ArrayList<>();
         for (Query query : corpus.queries()) {
-            rankings.put(query.id(), stack.search().search(query.text(), k).stream().map(SearchHit::contentId).toList());
+            List<Map.Entry<String, Double>> scored = stack.search().search(query.text(), k).stream()
+                    .map(h -> Map.entry(h.contentId(), (double) h.score())).toList();
+            rankings.add(new OfflineEvaluator.Ranking("scifact", query.id(), 0, "served", scored));
         }
-        return RetrievalMetrics.evaluate(rankings, judgments, k);
+        return OfflineEvaluator.evaluate(rankings, Map.of("scifact", judgments), 0).get("scifact").get("served");
     }
 
     /** Runs the first {@code n} SciFact test claims as searches and prints the top hits with titles. */

@@ -25,7 +25,7 @@ class OmnistreamCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "search", "config-doc"})
+    @ValueSource(strings = {"demo", "search", "evaluate-offline", "config-doc"})
     void everySubcommandDocumentsItsOptions(String subcommand) {
         Run help = run(subcommand, "--help");
         assertThat(help.exit()).isZero();
