@@ -17,6 +17,7 @@ import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
+import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -136,6 +137,10 @@ public final class EmbeddedStack implements AutoCloseable {
             // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
             topics.ensure(workerConfig.dlqTopic(), 1,
                     Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));
+            // benchmark judgments and the quality jobs' outputs (architecture.md, "Topics")
+            topics.ensure(Topics.JUDGMENTS, launcher.partitions(), false);
+            topics.ensure(Topics.QUALITY_METRICS, 1, false);
+            topics.ensure(Topics.QUALITY_ALERTS, 1, false);
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");

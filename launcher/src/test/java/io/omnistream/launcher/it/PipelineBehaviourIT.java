@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.schemas.avro.FailedEvent;
-import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,15 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +117,7 @@ class PipelineBehaviourIT {
         await().atMost(WAIT).until(() -> rows(textId) == 1);
         Map<String, FailedEvent> dlq = new HashMap<>();
         await().atMost(WAIT).until(() -> {
-            dlq.putAll(readDlq());
+            dlq.putAll(DlqReader.readAll(stack));
             return dlq.containsKey(imageId) && dlq.containsKey(poisonId);
         });
         FailedEvent imageFailure = dlq.get(imageId);
@@ -155,7 +149,7 @@ class PipelineBehaviourIT {
         // the text-only default model cannot embed it, so the worker dead-letters it: proof it crossed Kafka whole
         Map<String, FailedEvent> dlq = new HashMap<>();
         await().atMost(WAIT).until(() -> {
-            dlq.putAll(readDlq());
+            dlq.putAll(DlqReader.readAll(stack));
             return dlq.containsKey(id);
         });
         assertThat(dlq.get(id).getOriginalValue().remaining()).isGreaterThan(png.size());
@@ -213,29 +207,4 @@ class PipelineBehaviourIT {
         assertThat(rows.values()).allMatch(n -> n == 1);
         System.out.printf("restart test: %d of 200 searchable when the worker was stopped; all 200 after restart%n", searchableWhileStopped);
     }
-
-    /** Reads the whole DLQ topic from the beginning. */
-    private static Map<String, FailedEvent> readDlq() {
-        Map<String, FailedEvent> out = new HashMap<>();
-        var deserializer = new ConfluentAvroDeserializer<>(FailedEvent.class, stack.registryUrl());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(stack.dlqTopic()));
-            long deadline = System.currentTimeMillis() + 5000;
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
-                    FailedEvent failed = deserializer.deserialize(record.topic(), record.value());
-                    out.put(failed.getContentId() != null ? failed.getContentId() : record.key(), failed);
-                }
-                if (!out.isEmpty() && consumer.assignment().stream().allMatch(tp ->
-                        consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp))) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
 }
