@@ -230,12 +230,19 @@ public final class IngestServer implements AutoCloseable {
         return BoundedBody.read(exchange.getRequestBody(), length, config.maxRequestBytes());
     }
 
-    private void postSingle(HttpExchange exchange) throws IOException {
-        byte[] body;
+    /** The request body within the size limit, or null after answering 413 for a larger one. */
+    private byte[] readBodyOrReject(HttpExchange exchange) throws IOException {
         try {
-            body = readBody(exchange);
+            return readBody(exchange);
         } catch (BoundedBody.TooLargeException e) {
             rejectUnreadBody(exchange, e);
+            return null;
+        }
+    }
+
+    private void postSingle(HttpExchange exchange) throws IOException {
+        byte[] body = readBodyOrReject(exchange);
+        if (body == null) {
             return;
         }
         MediaRequestParser.Item item = parser.parseSingle(body);
@@ -259,11 +266,8 @@ public final class IngestServer implements AutoCloseable {
     }
 
     private void postBatch(HttpExchange exchange) throws IOException {
-        byte[] body;
-        try {
-            body = readBody(exchange);
-        } catch (BoundedBody.TooLargeException e) {
-            rejectUnreadBody(exchange, e);
+        byte[] body = readBodyOrReject(exchange);
+        if (body == null) {
             return;
         }
         String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
