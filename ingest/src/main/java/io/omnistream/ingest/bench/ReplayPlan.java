@@ -3,6 +3,7 @@ package io.omnistream.ingest.bench;
 import io.omnistream.ingest.dedup.ContentHasher;
 import io.omnistream.ingest.validate.MediaTypes;
 import io.omnistream.schemas.avro.BenchmarkMarker;
+import io.omnistream.schemas.bench.BenchContentIds;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.avro.GradedCandidate;
 import io.omnistream.schemas.avro.Judgment;
@@ -26,11 +27,8 @@ import java.util.stream.Stream;
  * {@link MediaEvent}, then every query as a {@link MediaEvent} followed by its {@link Judgment}.
  *
  * <p><b>Content ids</b>: {@code bench:<taskId>:<epoch>:c:<itemId>} for candidates and {@code ...:q:<itemId>} for
- * queries ({@link #contentId}). They depend only on task, epoch, role and item id, so they are identical on every
- * run, distinct across epochs (each epoch's vectors are separate rows), and a query and a candidate with the same
- * item id never collide. Item ids are percent-encoded where they hold a character ingest forbids in a content id
- * (whitespace, control, format, surrogate, private-use, unassigned) and for '%' itself, so the mapping stays
- * injective; ordinary ids (BEIR doc ids, DBpedia's {@code <dbpedia:X>}, MMEB {@code c<hex>}) pass unchanged. The
+ * queries ({@link BenchContentIds}, shared with the quality jobs that read them back): stable per (task, epoch, role,
+ * item), injective, and free of characters ingest forbids. The
  * Judgment refers to the <i>item</i> ids (queryItemId, candidateItemId) as the BenchmarkMarker does, not to content ids.
  *
  * <p><b>Media</b>: ingest refuses {@code file:} URIs, so media items carry their file's bytes inline
@@ -108,9 +106,9 @@ public final class ReplayPlan {
         return epoch;
     }
 
-    /** {@code bench:<taskId>:<epoch>:<c|q>:<itemId, escaped>} (see the class comment). */
+    /** {@code bench:<taskId>:<epoch>:<c|q>:<itemId, escaped>}: see {@link BenchContentIds}. */
     public static String contentId(String taskId, int epoch, BenchmarkRole role, String itemId) {
-        return "bench:" + taskId + ":" + epoch + ":" + (role == BenchmarkRole.QUERY ? "q" : "c") + ":" + escape(itemId);
+        return BenchContentIds.contentId(taskId, epoch, role, itemId);
     }
 
     /** Emits the whole plan in order: candidates, then (query event, judgment) per query. */
@@ -230,31 +228,5 @@ public final class ReplayPlan {
         } catch (IOException e) {
             throw new UncheckedIOException(where + ": cannot read " + file, e);
         }
-    }
-
-    static String escape(String itemId) {
-        StringBuilder out = null;
-        for (int i = 0; i < itemId.length(); ) {
-            int cp = itemId.codePointAt(i);
-            int n = Character.charCount(cp);
-            int type = Character.getType(cp);
-            boolean bad = cp == '%' || Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                    || Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
-            if (bad && out == null) {
-                out = new StringBuilder(itemId.length() + 8).append(itemId, 0, i);
-            }
-            if (out != null) {
-                if (bad) {
-                    for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-                        out.append('%').append(String.format("%02X", b & 0xff));
-                    }
-                } else {
-                    out.append(itemId, i, i + n);
-                }
-            }
-            i += n;
-        }
-        return out == null ? itemId : out.toString();
     }
 }

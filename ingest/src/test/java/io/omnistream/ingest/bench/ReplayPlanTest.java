@@ -201,7 +201,8 @@ class ReplayPlanTest {
                 .isEqualTo("bench:t:2:c:<dbpedia:Ancient_Roman>");
         assertThat(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b%c\u00e9"))
                 .isEqualTo("bench:t:0:q:a%20b%25c\u00e9");
-        assertThat(ReplayPlan.escape("a%20b")).isNotEqualTo(ReplayPlan.escape("a b"));
+        assertThat(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a%20b"))
+                .isNotEqualTo(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b"));
         var validator = new io.omnistream.ingest.validate.MediaValidator(1000, 1000, "default", TYPES, CLOCK);
         assertThat(validator.checkContentId(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b\tc\u200b"))).isNull();
         assertThatThrownBy(() -> new ReplayPlan(scifact, -1)).hasMessageContaining("epoch");

@@ -72,6 +72,16 @@ public enum MetricName {
         throw new IllegalArgumentException("unknown metric key '" + key + "'");
     }
 
+    /** Whether {@code key} is the wire name of one of these metrics. */
+    public static boolean isKey(String key) {
+        for (MetricName name : values()) {
+            if (name.key.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return key;

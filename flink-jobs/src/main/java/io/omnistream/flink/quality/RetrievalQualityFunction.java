@@ -1,0 +1,375 @@
+package io.omnistream.flink.quality;
+
+import io.omnistream.flink.quality.metrics.MetricName;
+import io.omnistream.flink.quality.metrics.QueryMetrics;
+import io.omnistream.flink.quality.metrics.RankedList;
+import io.omnistream.flink.quality.metrics.ScoredCandidate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Exact-path retrieval quality: ranks each benchmark query against its candidates by exact cosine and scores it with
+ * {@link QueryMetrics}.
+ *
+ * <p><b>Keying.</b> The function is keyed by {@link #key(String, int) (taskId, epoch)}. The model identity
+ * {@code (modelId, modelVersion)} is a <em>prefix of every state key</em> instead of part of the Flink key, because a
+ * {@code Judgment} names no model: it must meet the vectors of every model version replaying the same task/epoch,
+ * which a (modelVersion, taskId, epoch) key could only achieve by broadcasting judgments. Models of one task/epoch
+ * therefore share a subtask; tasks and epochs spread over the parallelism.
+ *
+ * <p><b>When a query is scored.</b> When its vector and its judgment are both present and its candidates are complete
+ * ({@link #globalComplete}: as many candidate vectors of that model as the judgment's {@code candidateCount}, for a
+ * judgment without {@code candidateIds}; {@link #localComplete}: a vector for every id of {@code candidateIds}).
+ * Arrival order does not matter: a query is (re-)checked when its vector arrives, when its judgment arrives and when a
+ * candidate of its model arrives. The ranking is all candidates of the set by exact dot product of the unit vectors
+ * (accumulated in double), tie order per {@link RankedList#RANK_ORDER}.
+ *
+ * <p><b>Outputs.</b> Per scored query one {@link QueryScore} on path "exact" (main output), carrying the query vector
+ * and judgment for the served path; {@link TaskAggregateFunction} turns them into task metrics.
+ *
+ * <p><b>Dead letters.</b> A benchmark item that was dead-lettered (e.g. an IMAGE event and no image encoder) arrives as
+ * a {@link BenchEmbedding#ROLE_DEAD_LETTER} record. It is remembered per (task, epoch), and a {@code not_scored}
+ * {@link TaskMetric} (value = distinct dead-lettered items so far, n = 0, detail = the reason, model "*") is emitted on
+ * {@link #NOT_SCORED}, so a task whose candidates can never be complete is reported as not scored instead of silently
+ * missing or 0.
+ *
+ * <p><b>Guarantees.</b> The function itself is idempotent per (model, query, epoch): a query is scored at most once
+ * (a scored-queries set in keyed state), so a replayed duplicate query event or judgment in the same epoch neither
+ * re-emits nor double counts; a duplicate candidate event overwrites its vector and is counted once. Candidate vectors
+ * arriving after a GLOBAL pool is complete make {@code count != candidateCount}, so queries arriving later are not
+ * scored against an inconsistent pool. End-to-end exactly-once additionally needs checkpointing enabled and sources
+ * that restore their offsets from checkpoints (the Kafka source does) plus a transactional sink; without that a
+ * restart can re-emit outputs (the state, hence the counts, stays consistent with the checkpoint).
+ *
+ * <p><b>State size.</b> Candidate vectors and judgments are kept for the lifetime of the (task, epoch) key; query
+ * vectors are dropped once scored. With a state TTL (constructor; the job's {@code quality.state.ttl}) every entry
+ * expires that long after it was written (processing time), which bounds the state to the epochs replayed within
+ * the TTL; a TTL shorter than one epoch's replay would expire candidates before their queries arrive.
+ */
+public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, BenchEmbedding, BenchJudgment, QueryScore> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@code not_scored} records of tasks with dead-lettered items. */
+    public static final OutputTag<TaskMetric> NOT_SCORED = new OutputTag<>("not-scored", Types.POJO(TaskMetric.class));
+    public static final String NOT_SCORED_METRIC = "not_scored";
+    /** Model id/version of records that concern every model (dead letters name no model). */
+    public static final String ANY_MODEL = "*";
+
+    /** Separates the model prefix from item ids in state keys (cannot occur in ids that are valid UTF-8 text). */
+    static final char SEP = '\u0000';
+
+    private transient MapState<String, float[]> candidates;
+    private transient MapState<String, float[]> queries;
+    private transient MapState<String, Long> queryEventTimes;
+    private transient MapState<String, Boolean> deadLetters;
+    private transient MapState<String, BenchJudgment> judgments;
+    private transient MapState<String, Boolean> scored;
+    private transient MapState<String, ModelTaskState> models;
+    private final Duration stateTtl;
+
+    /** No state TTL. */
+    public RetrievalQualityFunction() {
+        this(Duration.ZERO);
+    }
+
+    /** @param stateTtl how long state entries live after their last write; zero = forever */
+    public RetrievalQualityFunction(Duration stateTtl) {
+        if (stateTtl.isNegative()) {
+            throw new IllegalArgumentException("stateTtl must be >= 0, got " + stateTtl);
+        }
+        this.stateTtl = stateTtl;
+    }
+
+    /** The Flink key of an event: task and epoch (model versions are separated inside the state). */
+    public static String key(String taskId, int epoch) {
+        return taskId + "#" + epoch;
+    }
+
+    /** GLOBAL completeness: the pool has exactly the number of candidates the judgment was ranked against. */
+    public static boolean globalComplete(int candidateVectors, int candidateCount) {
+        return candidateCount > 0 && candidateVectors == candidateCount;
+    }
+
+    /** LOCAL completeness: every id of the query's own list has a vector. */
+    public static boolean localComplete(String[] candidateIds, Predicate<String> hasVector) {
+        if (candidateIds == null || candidateIds.length == 0) {
+            return false;
+        }
+        for (String id : candidateIds) {
+            if (!hasVector.test(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Cosine of unit vectors: their dot product, accumulated in double in index order. */
+    public static double dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("dimension mismatch: " + a.length + " vs " + b.length);
+        }
+        double s = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * (double) b[i];
+        }
+        return s;
+    }
+
+    /** Ranks the candidates by exact cosine to the query. */
+    public static RankedList rank(float[] query, Map<String, float[]> candidateVectors) {
+        List<ScoredCandidate> scoredCandidates = new ArrayList<>(candidateVectors.size());
+        candidateVectors.forEach((id, v) -> scoredCandidates.add(new ScoredCandidate(id, dot(query, v))));
+        return RankedList.of(scoredCandidates);
+    }
+
+    static String modelKey(String modelId, String modelVersion) {
+        return modelId + SEP + modelVersion;
+    }
+
+    private static String itemKey(String model, String itemId) {
+        return model + SEP + itemId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        candidates = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("candidate-vectors", Types.STRING,
+                PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO)));
+        queries = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("pending-query-vectors", Types.STRING,
+                PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO)));
+        queryEventTimes = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("pending-query-times",
+                Types.STRING, Types.LONG)));
+        judgments = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("judgments", Types.STRING,
+                Types.POJO(BenchJudgment.class))));
+        scored = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("scored-queries", Types.STRING,
+                Types.BOOLEAN)));
+        models = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("model-task-state", Types.STRING,
+                Types.POJO(ModelTaskState.class))));
+        deadLetters = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("dead-lettered-items",
+                Types.STRING, Types.BOOLEAN)));
+    }
+
+    private <K, V> MapStateDescriptor<K, V> withTtl(MapStateDescriptor<K, V> descriptor) {
+        if (!stateTtl.isZero()) {
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
+                    .updateTtlOnCreateAndWrite()
+                    .neverReturnExpired()
+                    .cleanupIncrementally(16, false)
+                    .build());
+        }
+        return descriptor;
+    }
+
+    @Override
+    public void processElement1(BenchEmbedding e, Context ctx, Collector<QueryScore> out) throws Exception {
+        if (e == null || e.role == null) {
+            return;
+        }
+        if (e.isDeadLetter()) {
+            onDeadLetter(e, ctx);
+            return;
+        }
+        if (e.vector == null) {
+            return;
+        }
+        String model = modelKey(e.modelId, e.modelVersion);
+        ModelTaskState st = models.get(model);
+        if (st == null) {
+            st = new ModelTaskState(e.modelId, e.modelVersion);
+        }
+        String k = itemKey(model, e.itemId);
+        if (e.isQuery()) {
+            if (scored.contains(k)) {
+                return; // replayed duplicate of an already scored query
+            }
+            queries.put(k, e.vector);
+            queryEventTimes.put(k, e.eventTimeMs);
+            BenchJudgment j = judgments.get(e.itemId);
+            if (j != null && !tryScore(model, st, e.itemId, e.vector, j, out)) {
+                registerPending(st, j);
+            }
+            models.put(model, st);
+        } else {
+            if (!candidates.contains(k)) {
+                st.candidateVectors++;
+            }
+            candidates.put(k, e.vector);
+            if (st.pendingLocal > 0 || st.candidateVectors >= st.minPendingGlobal) {
+                recheckPending(model, st, out);
+            }
+            models.put(model, st);
+        }
+    }
+
+    @Override
+    public void processElement2(BenchJudgment j, Context ctx, Collector<QueryScore> out) throws Exception {
+        judgments.put(j.queryItemId, j);
+        List<String> modelKeys = new ArrayList<>();
+        for (String model : models.keys()) {
+            modelKeys.add(model);
+        }
+        for (String model : modelKeys) {
+            String k = itemKey(model, j.queryItemId);
+            if (scored.contains(k)) {
+                continue;
+            }
+            float[] q = queries.get(k);
+            if (q == null) {
+                continue;
+            }
+            ModelTaskState st = models.get(model);
+            if (!tryScore(model, st, j.queryItemId, q, j, out)) {
+                registerPending(st, j);
+            }
+            models.put(model, st);
+        }
+    }
+
+    private static void registerPending(ModelTaskState st, BenchJudgment j) {
+        if (j.isGlobal()) {
+            st.minPendingGlobal = Math.min(st.minPendingGlobal, j.candidateCount);
+        } else {
+            st.pendingLocal++;
+        }
+    }
+
+    /** Re-checks every query of the model that has a vector and a judgment; recomputes the pending filters exactly. */
+    private void recheckPending(String model, ModelTaskState st, Collector<QueryScore> out)
+            throws Exception {
+        String prefix = model + SEP;
+        Map<String, float[]> waiting = new HashMap<>();
+        for (Map.Entry<String, float[]> entry : queries.entries()) {
+            if (entry.getKey().startsWith(prefix)) {
+                waiting.put(entry.getKey().substring(prefix.length()), entry.getValue());
+            }
+        }
+        st.pendingLocal = 0;
+        st.minPendingGlobal = Integer.MAX_VALUE;
+        for (Map.Entry<String, float[]> entry : waiting.entrySet()) {
+            BenchJudgment j = judgments.get(entry.getKey());
+            if (j != null && !tryScore(model, st, entry.getKey(), entry.getValue(), j, out)) {
+                registerPending(st, j);
+            }
+        }
+    }
+
+    /** Scores the query if its candidates are complete; returns whether it was scored. Updates {@code st} in place. */
+    private boolean tryScore(String model, ModelTaskState st, String queryItemId, float[] queryVector,
+            BenchJudgment j, Collector<QueryScore> out) throws Exception {
+        Map<String, float[]> pool;
+        if (j.isGlobal()) {
+            if (!globalComplete(st.candidateVectors, j.candidateCount)) {
+                return false;
+            }
+            String prefix = model + SEP;
+            pool = new HashMap<>(j.candidateCount * 2);
+            for (Map.Entry<String, float[]> entry : candidates.entries()) {
+                if (entry.getKey().startsWith(prefix)) {
+                    pool.put(entry.getKey().substring(prefix.length()), entry.getValue());
+                }
+            }
+        } else {
+            if (!localComplete(j.candidateIds, id -> {
+                try {
+                    return candidates.contains(itemKey(model, id));
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            })) {
+                return false;
+            }
+            // A candidate id listed twice is ranked once (RankedList rejects duplicates).
+            Set<String> ids = new LinkedHashSet<>(Arrays.asList(j.candidateIds));
+            pool = new HashMap<>(ids.size() * 2);
+            for (String id : ids) {
+                pool.put(id, candidates.get(itemKey(model, id)));
+            }
+        }
+        RankedList ranking = rank(queryVector, pool);
+        QueryMetrics metrics = QueryMetrics.compute(ranking, j.judgments());
+        String k = itemKey(model, queryItemId);
+        Long eventTime = queryEventTimes.get(k);
+        scored.put(k, Boolean.TRUE);
+        queries.remove(k);
+        queryEventTimes.remove(k);
+        QueryScore score = queryScore(QueryScore.EXACT, st.modelId, st.modelVersion, j, queryItemId,
+                eventTime == null ? 0L : eventTime, ranking, metrics);
+        score.queryVector = queryVector;
+        score.judgment = j;
+        out.collect(score);
+        return true;
+    }
+
+    private void onDeadLetter(BenchEmbedding e, Context ctx) throws Exception {
+        String item = e.role + SEP + e.itemId;
+        if (!deadLetters.contains(item)) {
+            deadLetters.put(item, Boolean.TRUE);
+        }
+        long count = 0;
+        for (String ignored : deadLetters.keys()) {
+            count++;
+        }
+        TaskMetric m = new TaskMetric();
+        m.metric = NOT_SCORED_METRIC;
+        m.value = count;
+        m.n = 0;
+        m.scope = TaskMetric.SCOPE_TASK;
+        m.taskId = e.taskId;
+        m.modelId = ANY_MODEL;
+        m.modelVersion = ANY_MODEL;
+        m.path = QueryScore.EXACT;
+        m.epoch = e.epoch;
+        m.windowStartMs = e.eventTimeMs;
+        m.windowEndMs = e.eventTimeMs;
+        m.emittedAtMs = ctx.timerService().currentProcessingTime();
+        m.detail = e.detail;
+        ctx.output(NOT_SCORED, m);
+    }
+
+    /** A {@link QueryScore} of a ranking (either path): the 11 metrics and the top {@link QueryScore#TOP_N}. */
+    public static QueryScore queryScore(String path, String modelId, String modelVersion, BenchJudgment j,
+            String queryItemId, long eventTimeMs, RankedList ranking, QueryMetrics metrics) {
+        QueryScore s = new QueryScore();
+        s.path = path;
+        s.modelId = modelId;
+        s.modelVersion = modelVersion;
+        s.taskId = j.taskId;
+        s.metaTask = j.metaTask;
+        s.queryModality = j.queryModality;
+        s.targetModality = j.targetModality;
+        s.epoch = j.epoch;
+        s.queryItemId = queryItemId;
+        s.eventTimeMs = eventTimeMs;
+        s.candidateCount = ranking.size();
+        s.hasRelevant = metrics.hasRelevant();
+        s.values = new double[MetricName.values().length];
+        for (MetricName name : MetricName.values()) {
+            s.values[name.ordinal()] = metrics.value(name);
+        }
+        int top = Math.min(QueryScore.TOP_N, ranking.size());
+        s.topIds = new String[top];
+        s.topScores = new double[top];
+        for (int i = 0; i < top; i++) {
+            ScoredCandidate c = ranking.candidates().get(i);
+            s.topIds[i] = c.id();
+            s.topScores[i] = c.score();
+        }
+        return s;
+    }
+}

@@ -1,0 +1,93 @@
+package io.omnistream.flink.quality;
+
+import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.avro.RetrievalMetric;
+
+/**
+ * One {@link RetrievalMetric} as a Flink POJO, field for field (Avro classes are not used inside the job, see
+ * {@link BenchEmbedding}). Convert with {@link #toAvro()} immediately before the Kafka sink.
+ */
+public class TaskMetric {
+    public static final String SCOPE_TASK = "task";
+    public static final String SCOPE_META_TASK = "meta_task";
+    public static final String SCOPE_MODALITY_PAIR = "modality_pair";
+    public static final String SCOPE_MODEL = "model";
+    /** One task over one event-time window (epoch null). */
+    public static final String SCOPE_WINDOW = "window";
+
+    public String metric;
+    public double value;
+    public long n;
+    public String scope;
+    public String taskId;
+    public String metaTask;
+    public String queryModality;
+    public String targetModality;
+    public String modelId;
+    public String modelVersion;
+    public String path;
+    /** Nullable as in the Avro schema. */
+    public Integer epoch;
+    public long windowStartMs;
+    public long windowEndMs;
+    public long emittedAtMs;
+    /** Nullable: why the value is what it is when not obvious (e.g. the dead-letter reason of not_scored). */
+    public String detail;
+
+    public TaskMetric() {
+    }
+
+    public RetrievalMetric toAvro() {
+        return RetrievalMetric.newBuilder()
+                .setMetric(metric).setValue(value).setN(n).setScope(scope)
+                .setTaskId(taskId).setMetaTask(metaTask)
+                .setQueryModality(queryModality == null ? null : Modality.valueOf(queryModality))
+                .setTargetModality(targetModality == null ? null : Modality.valueOf(targetModality))
+                .setModelId(modelId).setModelVersion(modelVersion).setPath(path).setEpoch(epoch)
+                .setWindowStartMs(windowStartMs).setWindowEndMs(windowEndMs).setEmittedAtMs(emittedAtMs)
+                .setDetail(detail)
+                .build();
+    }
+
+    /** The Kafka key of the record: its series, so that the metrics topic could be compacted to the latest values. */
+    public String seriesKey() {
+        return String.join("|", modelVersion, path, scope, String.valueOf(taskId), String.valueOf(metaTask),
+                String.valueOf(queryModality) + "->" + String.valueOf(targetModality), String.valueOf(epoch),
+                scope.equals(SCOPE_WINDOW) ? Long.toString(windowStartMs) : "", metric);
+    }
+
+    /** A copy with another metric/value (the other fields shared). */
+    public TaskMetric withMetric(String newMetric, double newValue) {
+        TaskMetric m = copy();
+        m.metric = newMetric;
+        m.value = newValue;
+        return m;
+    }
+
+    public TaskMetric copy() {
+        TaskMetric m = new TaskMetric();
+        m.metric = metric;
+        m.value = value;
+        m.n = n;
+        m.scope = scope;
+        m.taskId = taskId;
+        m.metaTask = metaTask;
+        m.queryModality = queryModality;
+        m.targetModality = targetModality;
+        m.modelId = modelId;
+        m.modelVersion = modelVersion;
+        m.path = path;
+        m.epoch = epoch;
+        m.windowStartMs = windowStartMs;
+        m.windowEndMs = windowEndMs;
+        m.emittedAtMs = emittedAtMs;
+        m.detail = detail;
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "TaskMetric{" + modelId + "/" + modelVersion + " " + taskId + "#" + epoch + " " + metric + "=" + value
+                + " n=" + n + "}";
+    }
+}

@@ -1,0 +1,161 @@
+package io.omnistream.flink.quality.job;
+
+import io.omnistream.flink.kafka.BenchEmbeddingReader;
+import io.omnistream.flink.kafka.BenchJudgmentReader;
+import io.omnistream.flink.kafka.DeadLetterReader;
+import io.omnistream.flink.kafka.TaskMetricWriter;
+import io.omnistream.flink.quality.BenchEmbedding;
+import io.omnistream.flink.quality.BenchJudgment;
+import io.omnistream.flink.quality.RetrievalQualityPipeline;
+import io.omnistream.flink.quality.TaskMetric;
+import io.omnistream.flink.quality.served.ServedSearchFunction;
+import io.omnistream.schemas.config.ConfigSource;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The retrieval-quality job: benchmark embeddings (every embedding topic), judgments and dead letters from Kafka,
+ * {@link RetrievalQualityPipeline} in between, {@code RetrievalMetric} records to the metrics topic.
+ *
+ * <p><b>Delivery.</b> Checkpointed (HashMap state backend, checkpoints retained on cancellation); sources restore
+ * their offsets from the checkpoint, so after a failure or a restore every event is processed against state that has
+ * seen exactly the events before it: nothing is counted twice. The sink is at-least-once: records emitted after the
+ * last checkpoint are emitted again after a restore, <em>with the same values</em> (the state they derive from was
+ * restored too). The metrics topic is a last-value-wins stream per series key, so such repeats are harmless; a
+ * transactional sink would add latency (metrics visible only per checkpoint) for no gain in the values.
+ *
+ * <p>Run it embedded with {@link #start} (the launcher does), or on a cluster through {@link #main} (config from the
+ * environment / {@code --config FILE}, see {@link QualityJobConfig}).
+ */
+public final class RetrievalQualityJob {
+    public static final String JOB_NAME = "omnistream-retrieval-quality";
+
+    private RetrievalQualityJob() {
+    }
+
+    /** Adds the job's sources, operators and sink to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, QualityJobConfig c) {
+        env.setParallelism(c.parallelism());
+        OffsetsInitializer start = OffsetsInitializer.committedOffsets(
+                c.startingOffsets() == QualityJobConfig.StartingOffsets.EARLIEST
+                        ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
+
+        KafkaSource<BenchEmbedding> embeddingSource = KafkaSource.<BenchEmbedding>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setGroupId(c.groupId())
+                .setTopicPattern(Pattern.compile(c.embeddingTopicPattern()))
+                .setStartingOffsets(start)
+                .setDeserializer(new BenchEmbeddingReader(c.schemaRegistryUrl()))
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+        KafkaSource<BenchEmbedding> deadLetterSource = KafkaSource.<BenchEmbedding>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setGroupId(c.groupId())
+                .setTopics(c.dlqTopic())
+                .setStartingOffsets(start)
+                .setDeserializer(new DeadLetterReader(c.schemaRegistryUrl()))
+                .build();
+        KafkaSource<BenchJudgment> judgmentSource = KafkaSource.<BenchJudgment>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setGroupId(c.groupId())
+                .setTopics(c.judgmentsTopic())
+                .setStartingOffsets(start)
+                .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl()))
+                .build();
+
+        // Ranking needs no event time; the per-window series assigns its own watermarks on the query scores.
+        DataStream<BenchEmbedding> embeddings = env
+                .fromSource(embeddingSource, WatermarkStrategy.noWatermarks(), "embeddings")
+                .uid("source-embeddings")
+                .union(env.fromSource(deadLetterSource, WatermarkStrategy.noWatermarks(), "dead-letters")
+                        .uid("source-dead-letters"));
+        DataStream<BenchJudgment> judgments = env
+                .fromSource(judgmentSource, WatermarkStrategy.noWatermarks(), "judgments")
+                .uid("source-judgments");
+
+        RetrievalQualityPipeline.Options options = new RetrievalQualityPipeline.Options()
+                .stateTtl(c.stateTtl())
+                .windows(c.windowSize(), c.windowOutOfOrderness(), c.windowIdleness());
+        if (c.servedEnabled()) {
+            options.served(new ServedSearchFunction(c.milvus(), c.milvusSearchEf(), c.servedTopK(),
+                    c.servedCompletenessTimeout(), c.servedPollInterval()), c.servedCapacity(),
+                    c.servedCompletenessTimeout().plusMinutes(1));
+        }
+        RetrievalQualityPipeline.Outputs outputs = RetrievalQualityPipeline.build(embeddings, judgments, options);
+
+        KafkaSink<TaskMetric> sink = KafkaSink.<TaskMetric>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        outputs.metrics.sinkTo(sink).name("quality-metrics-sink").uid("sink-quality-metrics");
+    }
+
+    /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */
+    public static Configuration flinkConfiguration(QualityJobConfig c) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        if (!c.checkpointInterval().isZero()) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.checkpointInterval());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            if (!c.checkpointDir().isEmpty()) {
+                conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
+            }
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, c.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, c.restartDelay());
+        return conf;
+    }
+
+    /**
+     * Starts the job on an in-process MiniCluster and returns at once.
+     *
+     * @param extra more Flink settings, e.g. {@code execution.state-recovery.path} to resume from a checkpoint
+     */
+    public static JobClient start(QualityJobConfig c, Configuration extra) throws Exception {
+        Configuration conf = flinkConfiguration(c);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(c.parallelism(), conf);
+        define(env, c);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /** Entry point on a Flink cluster: {@code [--config FILE] [key=value ...]}, environment variables as usual. */
+    public static void main(String[] args) throws Exception {
+        Path file = null;
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].contains("=")) {
+                overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i]
+                        + "'; usage: [--config FILE] [key=value ...]");
+            }
+        }
+        QualityJobConfig c = QualityJobConfig.from(ConfigSource.load(file, overrides));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(c));
+        define(env, c);
+        env.execute(JOB_NAME);
+    }
+}
