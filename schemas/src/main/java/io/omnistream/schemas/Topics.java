@@ -9,6 +9,8 @@ public final class Topics {
     public static final String JUDGMENTS = "bench.judgments.v1";
     public static final String QUALITY_METRICS = "quality.metrics.v1";
     public static final String QUALITY_ALERTS = "quality.alerts.v1";
+    /** Per-query rankings of the retrieval-quality job (QueryRanking), for --export-rankings and debugging. */
+    public static final String QUALITY_RANKINGS = "quality.rankings.v1";
 
     private Topics() {}
 

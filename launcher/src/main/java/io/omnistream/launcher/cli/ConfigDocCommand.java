@@ -1,6 +1,7 @@
 package io.omnistream.launcher.cli;
 
 import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.milvus.config.MilvusSinkConfig;
@@ -28,6 +29,7 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("ingest (IngestConfig)", IngestConfig.options());
         services.put("encoder worker (EncoderWorkerConfig)", EncoderWorkerConfig.options());
         services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());
+        services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
         return services;
     }

@@ -7,11 +7,16 @@ import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.encoder.worker.EncoderWorker;
 import io.omnistream.encoder.worker.WorkerMetrics;
+import io.omnistream.flink.quality.job.QualityJobConfig;
+import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.quality.QualityMetricsConsumer;
+import io.omnistream.launcher.quality.QualityMetricsView;
+import io.omnistream.launcher.quality.QualityPrometheus;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
@@ -30,12 +35,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one process: in-JVM KRaft Kafka, the {@code mock://} schema registry scope, a Milvus Lite gRPC
- * server (child process), the ingest HTTP API, one encoder worker and the Milvus sink, plus a Prometheus endpoint.
+ * server (child process), the ingest HTTP API, one encoder worker, the Milvus sink and the retrieval-quality Flink job
+ * (MiniCluster), plus a Prometheus endpoint.
  *
  * <p>Components start in dependency order and {@link #close()} stops them in reverse: ingest first (no new input),
  * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
@@ -66,6 +75,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private SemanticSearch search;
     private HTTPServer metricsServer;
     private String embeddingTopic;
+    private QualityJobConfig qualityConfig;
+    private QualityMetricsView qualityView;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -141,6 +152,7 @@ public final class EmbeddedStack implements AutoCloseable {
             topics.ensure(Topics.JUDGMENTS, launcher.partitions(), false);
             topics.ensure(Topics.QUALITY_METRICS, 1, false);
             topics.ensure(Topics.QUALITY_ALERTS, 1, false);
+            topics.ensure(Topics.QUALITY_RANKINGS, 1, false);
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
@@ -158,6 +170,14 @@ public final class EmbeddedStack implements AutoCloseable {
         searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
         search = new SemanticSearch(encoder, searcher);
 
+        if (launcher.qualityJob()) {
+            startQualityJob(effective, out);
+        }
+        // the quality metrics as Prometheus gauges, and the view replay reports are taken from
+        qualityView = new QualityMetricsView();
+        track(QualityMetricsConsumer.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, qualityView));
+        track(new QualityPrometheus(qualityView, metrics));
+
         producer = track(new MediaEventProducer(ingestConfig));
         try {
             ingest = track(new IngestServer(ingestConfig, producer, metrics).start());
@@ -169,6 +189,29 @@ public final class EmbeddedStack implements AutoCloseable {
         out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, Kafka %s, Milvus %s, execution provider %s%n",
                 (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), bootstrapServers, milvusUri,
                 encoder.activeProvider());
+    }
+
+    /**
+     * Starts the retrieval-quality Flink job on an in-process MiniCluster. The embedded Kafka is new on every start, so
+     * the job starts without state; its checkpoints (in a temporary directory, deleted on close) let it recover from
+     * task failures within this run.
+     */
+    private void startQualityJob(ConfigSource effective, PrintStream out) {
+        Path checkpoints = tempDir("omnistream-flink-checkpoints");
+        track(() -> EmbeddedKafka.deleteRecursively(checkpoints));
+        Map<String, String> overrides = new HashMap<>();
+        if (effective.get(QualityJobConfig.CHECKPOINT_DIR).isEmpty()) {
+            overrides.put(QualityJobConfig.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+        }
+        qualityConfig = QualityJobConfig.from(effective.with(overrides));
+        out.println("starting the retrieval-quality Flink job (MiniCluster, parallelism " + qualityConfig.parallelism()
+                + ", served path " + (qualityConfig.servedEnabled() ? "on" : "off") + ")...");
+        try {
+            JobClient job = RetrievalQualityJob.start(qualityConfig, new Configuration());
+            track(() -> job.cancel().get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the retrieval-quality job: " + e.getMessage(), e);
+        }
     }
 
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
@@ -190,6 +233,10 @@ public final class EmbeddedStack implements AutoCloseable {
     public String registryUrl() { return REGISTRY_URL; }
     public String milvusUri() { return milvusUri; }
     public String embeddingTopic() { return embeddingTopic; }
+    /** The quality job's configuration; null when the launcher runs no quality job. */
+    public QualityJobConfig qualityConfig() { return qualityConfig; }
+    /** The latest value of every series on quality.metrics.v1 (also exported on /metrics). */
+    public QualityMetricsView qualityView() { return qualityView; }
     public String mediaTopic() { return workerConfig.inputTopic(); }
     public String dlqTopic() { return workerConfig.dlqTopic(); }
     public TextEncoder encoder() { return encoder; }

@@ -27,12 +27,16 @@ public final class LauncherConfig {
     public static final ConfigOption<Boolean> FRESH_MILVUS = ConfigOption.bool("launcher.milvus.fresh", false,
             "Start Milvus Lite on an empty temporary data directory instead of <omnistream.home>/milvus-data (tests, benchmarks).");
 
+    public static final ConfigOption<Boolean> QUALITY_JOB = ConfigOption.bool("launcher.quality-job.enabled", true,
+            "Run the retrieval-quality Flink job (MiniCluster) in the embedded stack; see the quality.* keys.");
+
     private final Path home;
     private final String externalKafka;
     private final String externalMilvus;
     private final int partitions;
     private final int metricsPort;
     private final boolean freshMilvus;
+    private final boolean qualityJob;
 
     public LauncherConfig(ConfigSource source) {
         this.home = Path.of(source.get(HOME));
@@ -41,10 +45,11 @@ public final class LauncherConfig {
         this.partitions = source.get(PARTITIONS);
         this.metricsPort = source.get(METRICS_PORT);
         this.freshMilvus = source.get(FRESH_MILVUS);
+        this.qualityJob = source.get(QUALITY_JOB);
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, FRESH_MILVUS);
+        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, FRESH_MILVUS, QUALITY_JOB);
     }
 
     public Path home() { return home; }
@@ -53,4 +58,5 @@ public final class LauncherConfig {
     public int partitions() { return partitions; }
     public int metricsPort() { return metricsPort; }
     public boolean freshMilvus() { return freshMilvus; }
+    public boolean qualityJob() { return qualityJob; }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * The benchmark replayer on the real embedded stack, with the COCO-mini caption→image task converted from the real
  * data: caption queries are embedded by the text model like any event (benchmark marker kept), the image candidates
  * reach the encoder as IMAGE events and, with no image model configured, land in the DLQ with the reason
- * "no encoder for modality IMAGE in model …" rather than being dropped; one judgment per query is published.
+ * "no encoder for modality IMAGE in model …" rather than being dropped; one judgment per query is published, and the
+ * retrieval-quality job reports the task as "not scored" with that reason.
  */
 class BenchmarkReplayIT {
     private static final int EPOCH = 7;
@@ -76,5 +77,15 @@ class BenchmarkReplayIT {
             assertThat(dlq.get(id).getReason()).isEqualTo("no encoder for modality IMAGE in model " + stack.encoder().modelId());
         }
         assertThat(stack.searcher().rowsPerContentId(stack.modelVersion(), candidateIds).values()).allMatch(n -> n == 0);
+
+        // the retrieval-quality job reports the task as not scored, with the reason, and never a made-up 0
+        await().atMost(Duration.ofMinutes(2)).until(() -> stack.qualityView().notScored(task.id(), EPOCH)
+                .map(n -> n.deadLettered() == candidateIds.size()).orElse(false));
+        assertThat(stack.qualityView().notScored(task.id(), EPOCH).orElseThrow().reason())
+                .contains("no encoder for modality IMAGE in model " + stack.encoder().modelId());
+        assertThat(stack.qualityView().queriesScored(task.id(), EPOCH, "exact")).isEqualTo(-1);
+        assertThat(io.omnistream.launcher.quality.ReplayReport.of(stack.qualityView(), List.of(task.id()), EPOCH,
+                List.of("exact", "served")).toJson().path(task.id()).path("exact").path("status").asText())
+                .isEqualTo("not scored");
     }
 }

@@ -24,6 +24,7 @@ public record QualityJobConfig(
         String judgmentsTopic,
         String dlqTopic,
         String metricsTopic,
+        String rankingsTopic,
         String groupId,
         StartingOffsets startingOffsets,
         int parallelism,
@@ -57,6 +58,9 @@ public record QualityJobConfig(
             "Dead-letter topic; benchmark items found there make their task 'not scored' instead of silently incomplete.");
     public static final ConfigOption<String> METRICS_TOPIC = ConfigOption.string("quality.metrics.topic",
             Topics.QUALITY_METRICS, "Output topic of the RetrievalMetric records.");
+    public static final ConfigOption<String> RANKINGS_TOPIC = new ConfigOption<>("quality.rankings.topic",
+            Topics.QUALITY_RANKINGS, "Output topic of the per-query rankings (QueryRanking, top 100, both paths); empty "
+                    + "= do not publish them.", s -> s.trim(), s -> true, "topic name or empty");
     public static final ConfigOption<String> GROUP_ID = ConfigOption.string("quality.group.id", "omnistream-quality",
             "Kafka consumer group of the job (offsets are committed on checkpoints, for monitoring lag; restores use "
                     + "the checkpoint's offsets).");
@@ -99,7 +103,9 @@ public record QualityJobConfig(
             Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart.");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, DLQ_TOPIC, METRICS_TOPIC, GROUP_ID, STARTING_OFFSETS,
+        return List.of(MilvusSinkConfig.KAFKA_BOOTSTRAP_SERVERS, MilvusSinkConfig.SCHEMA_REGISTRY_URL,
+                MilvusSinkConfig.MILVUS_URI, MilvusSinkConfig.MILVUS_TOKEN, MilvusSinkConfig.MILVUS_REQUEST_TIMEOUT,
+                MilvusSinkConfig.MILVUS_SEARCH_EF, EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, DLQ_TOPIC, METRICS_TOPIC, RANKINGS_TOPIC, GROUP_ID, STARTING_OFFSETS,
                 PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, SERVED_ENABLED, SERVED_TOP_K,
                 SERVED_COMPLETENESS_TIMEOUT, SERVED_POLL_INTERVAL, SERVED_CAPACITY, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, RESTART_ATTEMPTS, RESTART_DELAY);
@@ -123,6 +129,7 @@ public record QualityJobConfig(
                 source.get(JUDGMENTS_TOPIC),
                 source.get(DLQ_TOPIC),
                 source.get(METRICS_TOPIC),
+                source.get(RANKINGS_TOPIC),
                 source.get(GROUP_ID),
                 source.get(STARTING_OFFSETS),
                 source.get(PARALLELISM),

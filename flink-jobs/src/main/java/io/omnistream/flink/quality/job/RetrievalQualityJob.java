@@ -3,9 +3,11 @@ package io.omnistream.flink.quality.job;
 import io.omnistream.flink.kafka.BenchEmbeddingReader;
 import io.omnistream.flink.kafka.BenchJudgmentReader;
 import io.omnistream.flink.kafka.DeadLetterReader;
+import io.omnistream.flink.kafka.QueryRankingWriter;
 import io.omnistream.flink.kafka.TaskMetricWriter;
 import io.omnistream.flink.quality.BenchEmbedding;
 import io.omnistream.flink.quality.BenchJudgment;
+import io.omnistream.flink.quality.QueryScore;
 import io.omnistream.flink.quality.RetrievalQualityPipeline;
 import io.omnistream.flink.quality.TaskMetric;
 import io.omnistream.flink.quality.served.ServedSearchFunction;
@@ -105,6 +107,14 @@ public final class RetrievalQualityJob {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         outputs.metrics.sinkTo(sink).name("quality-metrics-sink").uid("sink-quality-metrics");
+        if (!c.rankingsTopic().isEmpty()) {
+            outputs.queryScores.sinkTo(KafkaSink.<QueryScore>builder()
+                            .setBootstrapServers(c.bootstrapServers())
+                            .setRecordSerializer(new QueryRankingWriter(c.rankingsTopic(), c.schemaRegistryUrl()))
+                            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                            .build())
+                    .name("query-rankings-sink").uid("sink-query-rankings");
+        }
     }
 
     /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */

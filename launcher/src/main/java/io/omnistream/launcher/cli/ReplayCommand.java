@@ -1,0 +1,239 @@
+package io.omnistream.launcher.cli;
+
+import io.omnistream.ingest.bench.BenchmarkReplayer;
+import io.omnistream.ingest.bench.BenchmarkTask;
+import io.omnistream.ingest.bench.MetaTask;
+import io.omnistream.ingest.bench.MmebTaskReader;
+import io.omnistream.ingest.bench.RankingScope;
+import io.omnistream.ingest.bench.RetrievalTaskReader;
+import io.omnistream.ingest.bench.TaskCatalog;
+import io.omnistream.ingest.produce.JudgmentProducer;
+import io.omnistream.launcher.quality.QualityMetricsView;
+import io.omnistream.launcher.quality.RankingsExport;
+import io.omnistream.launcher.quality.ReplayReport;
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.config.ConfigSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./omnistream replay}: benchmark tasks through the production path of the embedded stack, scored live by the
+ * retrieval-quality Flink job, reported when the last epoch's metrics are in.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {
+            "Start the embedded stack, replay benchmark tasks through it (media events + judgments, N epochs), wait until",
+            "the retrieval-quality job has scored every query of the last epoch on the requested paths, and print (and",
+            "with --report write) {task: {path: {metric: value, \"queries\": n}}}. Tasks whose items were dead-lettered",
+            "(e.g. images without an image model) are reported as \"not scored\" with the reason."})
+public final class ReplayCommand implements Callable<Integer> {
+    /** Which paths to score and wait for. */
+    public enum Paths { exact, served, both }
+
+    @Option(names = "--task", paramLabel = "NAME",
+            description = "Built-in task (repeatable): scifact, dbpedia, coco-i2t, coco-t2i, tux-i2t, tux-t2i.")
+    List<String> tasks = new ArrayList<>();
+
+    @Option(names = "--beir", paramLabel = "DIR",
+            description = "A BEIR directory (corpus.jsonl, queries.jsonl, qrels/test.tsv); task id = the directory name.")
+    List<Path> beirDirs = new ArrayList<>();
+
+    @Option(names = "--mmeb", paramLabel = "FILE",
+            description = "An MMEB-style JSONL task (qry_text/qry_img_path, tgt_text[]/tgt_img_path[]; gold = element 0; "
+                    + "each query ranked against its own targets); image paths relative to the file's directory.")
+    List<Path> mmebFiles = new ArrayList<>();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Root of the shared data for --task (default: ../shared/data).")
+    Path dataRoot;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Epochs to replay (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--first-epoch", paramLabel = "N", defaultValue = "0",
+            description = "Number of the first epoch (use a new one when replaying into a stack that already saw an epoch).")
+    int firstEpoch;
+
+    @Option(names = "--path", paramLabel = "exact|served|both", defaultValue = "both",
+            description = "Score on the exact path, the served (Milvus) path, or both (default: ${DEFAULT-VALUE}).")
+    Paths path;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report here.")
+    Path report;
+
+    @Option(names = "--export-rankings", paramLabel = "FILE",
+            description = "Write one JSON line per query and path of the last epoch: {task, query_id, epoch, path, ranking: [[id, score], ...]} (top 100).")
+    Path exportRankings;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
+            description = "Pace media events (0 = as fast as the broker acknowledges).")
+    double rate;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "120",
+            description = "Give up waiting for the last epoch's metrics after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    @Mixin
+    StackOptions stackOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tasks.isEmpty() && beirDirs.isEmpty() && mmebFiles.isEmpty()) {
+            throw new IllegalArgumentException("name at least one task: --task NAME, --beir DIR or --mmeb FILE");
+        }
+        if (epochs < 1 || firstEpoch < 0) {
+            throw new IllegalArgumentException("--epochs must be >= 1 and --first-epoch >= 0");
+        }
+        Path generated = Files.createTempDirectory("omnistream-tasks");
+        List<BenchmarkTask> benchmark = openTasks(generated);
+        ConfigSource config = stackOptions.configSource();
+        if (path == Paths.exact) {
+            config = config.with(Map.of("quality.served.enabled", "false"));
+        }
+        try (EmbeddedStack stack = EmbeddedStack.start(config, System.out)) {
+            if (stack.qualityConfig() == null) {
+                throw new IllegalStateException("the quality job is disabled (launcher.quality-job.enabled=false)");
+            }
+            Outcome outcome = run(stack, benchmark, firstEpoch, epochs, paths(), Duration.ofMinutes(timeoutMinutes), rate,
+                    System.out);
+            ReplayReport result = outcome.report();
+            System.out.println();
+            System.out.println(result.toText());
+            if (report != null) {
+                result.write(report);
+                System.out.println("report written to " + report);
+            }
+            if (exportRankings != null) {
+                int lines = RankingsExport.write(exportRankings, stack.bootstrapServers(), stack.registryUrl(),
+                        stack.qualityConfig().rankingsTopic(), benchmark.stream().map(BenchmarkTask::id).toList(),
+                        outcome.lastEpoch(), new LinkedHashSet<>(paths()));
+                System.out.println(lines + " rankings written to " + exportRankings);
+            }
+            return outcome.complete() ? 0 : 1;
+        }
+    }
+
+    /** The result of {@link #run}: the report, the epoch it is about, and whether every task finished in time. */
+    public record Outcome(ReplayReport report, int lastEpoch, boolean complete, double secondsPerEpoch) {}
+
+    /**
+     * Replays {@code tasks} for {@code epochs} epochs into {@code stack} and waits until the quality job reported every
+     * query of the last epoch on every path (or the task as not scored). Progress lines go to {@code out}.
+     */
+    public static Outcome run(EmbeddedStack stack, List<BenchmarkTask> tasks, int firstEpoch, int epochs,
+            List<String> paths, Duration timeout, double eventsPerSecond, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        int lastEpoch = firstEpoch + epochs - 1;
+        Map<String, Integer> queries = new LinkedHashMap<>();
+        for (BenchmarkTask task : tasks) {
+            queries.put(task.id(), task.queries().size());
+        }
+        try (JudgmentProducer judgments = new JudgmentProducer(stack.bootstrapServers(), stack.registryUrl(),
+                Topics.JUDGMENTS)) {
+            new BenchmarkReplayer(stack.producer(), judgments, eventsPerSecond, Duration.ofMinutes(10))
+                    .run(tasks, firstEpoch, epochs, p -> out.printf("replayed epoch %d of %s: %d events, %d judgments "
+                            + "(%.0f events/s)%n", p.epoch(), p.taskId(), p.events(), p.judgments(), p.eventsPerSecond()));
+        }
+        QualityMetricsView view = stack.qualityView();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextProgress = 0;
+        Map<String, Long> stableNotScored = new LinkedHashMap<>();
+        boolean complete = false;
+        while (System.nanoTime() < deadline) {
+            complete = true;
+            StringBuilder status = new StringBuilder();
+            for (var task : queries.entrySet()) {
+                Optional<QualityMetricsView.NotScored> notScored = view.notScored(task.getKey(), lastEpoch);
+                if (notScored.isPresent()) {
+                    // done once the dead-letter count stopped growing for a few seconds (the encoder drained)
+                    long count = notScored.get().deadLettered();
+                    Long since = stableNotScored.get(task.getKey() + "#" + count);
+                    if (since == null) {
+                        stableNotScored.put(task.getKey() + "#" + count, System.nanoTime());
+                        complete = false;
+                    } else if (System.nanoTime() - since < Duration.ofSeconds(5).toNanos()) {
+                        complete = false;
+                    }
+                    status.append(String.format(" %s: not scored (%d dead-lettered)", task.getKey(), count));
+                    continue;
+                }
+                for (String p : paths) {
+                    long scored = Math.max(0, view.queriesScored(task.getKey(), lastEpoch, p));
+                    complete &= scored >= task.getValue();
+                    status.append(String.format(" %s %s %d/%d", task.getKey(), p, scored, task.getValue()));
+                }
+            }
+            if (complete) {
+                break;
+            }
+            if (System.nanoTime() > nextProgress) {
+                out.println("waiting for epoch " + lastEpoch + " scores:" + status);
+                nextProgress = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            Thread.sleep(250);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (complete) {
+            out.printf("all tasks of epoch %d reported after %.1f s (%.1f s per epoch)%n", lastEpoch, seconds,
+                    seconds / epochs);
+        } else {
+            out.printf("timed out after %.1f s: the report below holds what was scored so far%n", seconds);
+        }
+        ReplayReport report = ReplayReport.of(view, new ArrayList<>(queries.keySet()), lastEpoch, paths);
+        return new Outcome(report, lastEpoch, complete, seconds / epochs);
+    }
+
+    private List<String> paths() {
+        return switch (path) {
+            case exact -> List.of("exact");
+            case served -> List.of("served");
+            case both -> List.of("exact", "served");
+        };
+    }
+
+    private List<BenchmarkTask> openTasks(Path generated) throws IOException {
+        List<BenchmarkTask> out = new ArrayList<>();
+        Path data = dataRoot != null ? dataRoot : StackOptions.defaultDataRoot();
+        TaskCatalog catalog = TaskCatalog.builtIn();
+        for (String name : tasks) {
+            out.add(catalog.open(name, data, generated));
+        }
+        for (Path dir : beirDirs) {
+            out.add(beirTask(dir));
+        }
+        for (Path file : mmebFiles) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--mmeb " + file + ": no such file");
+            }
+            String id = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+            out.add(MmebTaskReader.read(id, file, file.toAbsolutePath().getParent(), MetaTask.RET, RankingScope.LOCAL,
+                    null, null, null, null, null));
+        }
+        return out;
+    }
+
+    /** A BEIR directory as a GLOBAL text→text task named after the directory, judged by NDCG@10 (as MTEB reports). */
+    public static BenchmarkTask beirTask(Path dir) {
+        for (String required : List.of("corpus.jsonl", "queries.jsonl", "qrels/test.tsv")) {
+            if (!Files.isRegularFile(dir.resolve(required))) {
+                throw new IllegalArgumentException("--beir " + dir + ": missing " + required);
+            }
+        }
+        return RetrievalTaskReader.beirLayout(dir.toAbsolutePath().normalize().getFileName().toString(), dir, "test",
+                MetaTask.BEIR, Modality.TEXT, Modality.TEXT, null, null, null, null);
+    }
+}
