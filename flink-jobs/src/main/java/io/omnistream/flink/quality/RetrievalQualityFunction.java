@@ -17,6 +17,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -79,6 +81,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
     private transient MapState<String, float[]> queries;
     private transient MapState<String, Long> queryEventTimes;
     private transient MapState<String, Boolean> deadLetters;
+    private transient ValueState<Long> deadLetterCount;
     private transient MapState<String, BenchJudgment> judgments;
     private transient MapState<String, Boolean> scored;
     private transient MapState<String, ModelTaskState> models;
@@ -163,17 +166,27 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
                 Types.POJO(ModelTaskState.class))));
         deadLetters = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("dead-lettered-items",
                 Types.STRING, Types.BOOLEAN)));
+        ValueStateDescriptor<Long> count = new ValueStateDescriptor<>("dead-lettered-count", Types.LONG);
+        if (!stateTtl.isZero()) {
+            count.enableTimeToLive(ttlConfig(stateTtl));
+        }
+        deadLetterCount = getRuntimeContext().getState(count);
     }
 
     private <K, V> MapStateDescriptor<K, V> withTtl(MapStateDescriptor<K, V> descriptor) {
         if (!stateTtl.isZero()) {
-            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
-                    .updateTtlOnCreateAndWrite()
-                    .neverReturnExpired()
-                    .cleanupIncrementally(16, false)
-                    .build());
+            descriptor.enableTimeToLive(ttlConfig(stateTtl));
         }
         return descriptor;
+    }
+
+    /** Entries expire {@code ttl} after their last write (processing time), cleaned up incrementally on access. */
+    static StateTtlConfig ttlConfig(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                .updateTtlOnCreateAndWrite()
+                .neverReturnExpired()
+                .cleanupIncrementally(16, false)
+                .build();
     }
 
     @Override
@@ -318,12 +331,11 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
 
     private void onDeadLetter(BenchEmbedding e, Context ctx) throws Exception {
         String item = e.role + SEP + e.itemId;
+        Long stored = deadLetterCount.value();
+        long count = stored == null ? 0 : stored;
         if (!deadLetters.contains(item)) {
             deadLetters.put(item, Boolean.TRUE);
-        }
-        long count = 0;
-        for (String ignored : deadLetters.keys()) {
-            count++;
+            deadLetterCount.update(++count);
         }
         TaskMetric m = new TaskMetric();
         m.metric = NOT_SCORED_METRIC;

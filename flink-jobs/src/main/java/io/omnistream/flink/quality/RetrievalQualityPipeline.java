@@ -99,7 +99,7 @@ public final class RetrievalQualityPipeline {
 
         SingleOutputStreamOperator<TaskMetric> taskMetrics = scores
                 .keyBy(TaskAggregateFunction::key, Types.STRING)
-                .process(new TaskAggregateFunction(), Types.POJO(TaskMetric.class))
+                .process(new TaskAggregateFunction(options.stateTtl), Types.POJO(TaskMetric.class))
                 .name("quality-per-task")
                 .uid("quality-per-task");
         DataStream<TaskMetric> crossTask = taskMetrics

@@ -1,6 +1,7 @@
 package io.omnistream.flink.quality;
 
 import io.omnistream.flink.quality.metrics.MetricName;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,6 +28,10 @@ import org.apache.flink.util.Collector;
  * costs on this task — together with {@code ann_overlap@10}: the share of the exact top 10 (or of the whole ranking if
  * shorter) that the served top 10 contains, the classic ANN recall. Their n counts queries scored both ways.
  *
+ * <p><b>State.</b> Per key: the sums per path, the set of aggregated (path, query) and the not-yet-paired half of
+ * each query; all expire {@code stateTtl} after their last write when a TTL is set (a served score that never comes
+ * leaves its exact half until then).
+ *
  * <p><b>Idempotence.</b> A (path, query) already aggregated is ignored, so a re-emitted score (e.g. after a restart
  * of the upstream operator) is never counted twice.
  */
@@ -42,6 +48,17 @@ public class TaskAggregateFunction extends KeyedProcessFunction<String, QuerySco
     private transient MapState<String, Boolean> aggregated;
     private transient MapState<String, QueryScore> firstHalf;
     private transient ValueState<MetricSums> loss;
+    private final Duration stateTtl;
+
+    /** No state TTL. */
+    public TaskAggregateFunction() {
+        this(Duration.ZERO);
+    }
+
+    /** @param stateTtl how long state entries live after their last write; zero = forever */
+    public TaskAggregateFunction(Duration stateTtl) {
+        this.stateTtl = stateTtl;
+    }
 
     public static String key(QueryScore s) {
         return String.join("\u0000", s.modelId, s.modelVersion, s.taskId, Integer.toString(s.epoch));
@@ -49,13 +66,25 @@ public class TaskAggregateFunction extends KeyedProcessFunction<String, QuerySco
 
     @Override
     public void open(OpenContext openContext) {
-        sumsByPath = getRuntimeContext().getMapState(new MapStateDescriptor<>("sums-by-path", Types.STRING,
-                Types.POJO(MetricSums.class)));
-        aggregated = getRuntimeContext().getMapState(new MapStateDescriptor<>("aggregated-queries", Types.STRING,
-                Types.BOOLEAN));
-        firstHalf = getRuntimeContext().getMapState(new MapStateDescriptor<>("unpaired-scores", Types.STRING,
-                Types.POJO(QueryScore.class)));
-        loss = getRuntimeContext().getState(new ValueStateDescriptor<>("recall-loss", Types.POJO(MetricSums.class)));
+        MapStateDescriptor<String, MetricSums> sums = new MapStateDescriptor<>("sums-by-path", Types.STRING,
+                Types.POJO(MetricSums.class));
+        MapStateDescriptor<String, Boolean> seen = new MapStateDescriptor<>("aggregated-queries", Types.STRING,
+                Types.BOOLEAN);
+        MapStateDescriptor<String, QueryScore> halves = new MapStateDescriptor<>("unpaired-scores", Types.STRING,
+                Types.POJO(QueryScore.class));
+        ValueStateDescriptor<MetricSums> lossSums = new ValueStateDescriptor<>("recall-loss",
+                Types.POJO(MetricSums.class));
+        if (!stateTtl.isZero()) {
+            StateTtlConfig ttl = RetrievalQualityFunction.ttlConfig(stateTtl);
+            sums.enableTimeToLive(ttl);
+            seen.enableTimeToLive(ttl);
+            halves.enableTimeToLive(ttl);
+            lossSums.enableTimeToLive(ttl);
+        }
+        sumsByPath = getRuntimeContext().getMapState(sums);
+        aggregated = getRuntimeContext().getMapState(seen);
+        firstHalf = getRuntimeContext().getMapState(halves);
+        loss = getRuntimeContext().getState(lossSums);
     }
 
     @Override

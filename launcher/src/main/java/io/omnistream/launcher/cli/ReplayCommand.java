@@ -8,10 +8,12 @@ import io.omnistream.ingest.bench.RankingScope;
 import io.omnistream.ingest.bench.RetrievalTaskReader;
 import io.omnistream.ingest.bench.TaskCatalog;
 import io.omnistream.ingest.produce.JudgmentProducer;
+import io.omnistream.launcher.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.quality.ReplayReport;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.config.ConfigSource;
@@ -149,25 +151,70 @@ public final class ReplayCommand implements Callable<Integer> {
                             + "(%.0f events/s)%n", p.epoch(), p.taskId(), p.events(), p.judgments(), p.eventsPerSecond()));
         }
         QualityMetricsView view = stack.qualityView();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean complete;
+        try (PipelineProbe probe = new PipelineProbe(stack.bootstrapServers())) {
+            complete = awaitScores(stack, probe, queries, lastEpoch, paths, System.nanoTime() + timeout.toNanos(), out);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (complete) {
+            out.printf("all tasks of epoch %d reported after %.1f s (%.1f s per epoch)%n", lastEpoch, seconds,
+                    seconds / epochs);
+        } else {
+            out.printf("timed out after %.1f s: the report below holds what was scored so far%n", seconds);
+        }
+        if (complete && epochs > 1) {
+            printEpochAgreement(view, queries.keySet(), firstEpoch, lastEpoch, paths, out);
+        }
+        ReplayReport report = ReplayReport.of(view, new ArrayList<>(queries.keySet()), lastEpoch, paths);
+        return new Outcome(report, lastEpoch, complete, seconds / epochs);
+    }
+
+    /**
+     * Replaying the same task again must give the same figures: prints, per task and path, the largest difference of
+     * any metric between each earlier epoch still held by the view and the last one.
+     */
+    private static void printEpochAgreement(QualityMetricsView view, Iterable<String> taskIds, int firstEpoch,
+            int lastEpoch, List<String> paths, PrintStream out) {
+        for (String task : taskIds) {
+            for (String p : paths) {
+                Map<String, Object> last = view.taskReport(task, lastEpoch, p);
+                for (int epoch = firstEpoch; epoch < lastEpoch; epoch++) {
+                    Map<String, Object> earlier = view.taskReport(task, epoch, p);
+                    if (earlier.isEmpty() || last.isEmpty()) {
+                        continue;
+                    }
+                    double maxDiff = 0;
+                    for (String metric : OfflineMetrics.NAMES) {
+                        if (earlier.get(metric) instanceof Number a && last.get(metric) instanceof Number b) {
+                            maxDiff = Math.max(maxDiff, Math.abs(a.doubleValue() - b.doubleValue()));
+                        }
+                    }
+                    out.printf("epochs %d and %d of %s (%s): largest metric difference %.3g%s%n", epoch, lastEpoch,
+                            task, p, maxDiff, maxDiff == 0 ? " (identical)" : "");
+                }
+            }
+        }
+    }
+
+    /**
+     * Polls the quality view until every task reported all its queries of {@code lastEpoch} on every path, or was
+     * reported not scored and its dead-letter count stayed the same for 5 s (the encoder drained); prints progress
+     * every 10 s. Returns whether that happened before {@code deadlineNanos}.
+     */
+    private static boolean awaitScores(EmbeddedStack stack, PipelineProbe probe, Map<String, Integer> queries,
+            int lastEpoch, List<String> paths, long deadlineNanos, PrintStream out) throws InterruptedException {
+        QualityMetricsView view = stack.qualityView();
+        Map<String, Long> notScoredSince = new LinkedHashMap<>();
         long nextProgress = 0;
-        Map<String, Long> stableNotScored = new LinkedHashMap<>();
-        boolean complete = false;
-        while (System.nanoTime() < deadline) {
-            complete = true;
+        while (System.nanoTime() < deadlineNanos) {
+            boolean complete = true;
             StringBuilder status = new StringBuilder();
             for (var task : queries.entrySet()) {
                 Optional<QualityMetricsView.NotScored> notScored = view.notScored(task.getKey(), lastEpoch);
                 if (notScored.isPresent()) {
-                    // done once the dead-letter count stopped growing for a few seconds (the encoder drained)
                     long count = notScored.get().deadLettered();
-                    Long since = stableNotScored.get(task.getKey() + "#" + count);
-                    if (since == null) {
-                        stableNotScored.put(task.getKey() + "#" + count, System.nanoTime());
-                        complete = false;
-                    } else if (System.nanoTime() - since < Duration.ofSeconds(5).toNanos()) {
-                        complete = false;
-                    }
+                    long since = notScoredSince.computeIfAbsent(task.getKey() + "#" + count, k -> System.nanoTime());
+                    complete &= System.nanoTime() - since >= Duration.ofSeconds(5).toNanos();
                     status.append(String.format(" %s: not scored (%d dead-lettered)", task.getKey(), count));
                     continue;
                 }
@@ -178,23 +225,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             if (complete) {
-                break;
+                return true;
             }
             if (System.nanoTime() > nextProgress) {
-                out.println("waiting for epoch " + lastEpoch + " scores:" + status);
+                out.println("waiting for epoch " + lastEpoch + " scores:" + status + " (encoder backlog "
+                        + probe.lag(stack.encoderGroupId(), stack.mediaTopic()) + " events)");
                 nextProgress = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             }
             Thread.sleep(250);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (complete) {
-            out.printf("all tasks of epoch %d reported after %.1f s (%.1f s per epoch)%n", lastEpoch, seconds,
-                    seconds / epochs);
-        } else {
-            out.printf("timed out after %.1f s: the report below holds what was scored so far%n", seconds);
-        }
-        ReplayReport report = ReplayReport.of(view, new ArrayList<>(queries.keySet()), lastEpoch, paths);
-        return new Outcome(report, lastEpoch, complete, seconds / epochs);
+        return false;
     }
 
     private List<String> paths() {

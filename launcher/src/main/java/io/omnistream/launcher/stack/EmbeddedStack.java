@@ -239,6 +239,8 @@ public final class EmbeddedStack implements AutoCloseable {
     public QualityMetricsView qualityView() { return qualityView; }
     public String mediaTopic() { return workerConfig.inputTopic(); }
     public String dlqTopic() { return workerConfig.dlqTopic(); }
+    /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */
+    public String encoderGroupId() { return workerConfig.groupId(); }
     public TextEncoder encoder() { return encoder; }
     public String modelVersion() { return encoder.modelVersion(); }
     public IngestServer ingest() { return ingest; }
