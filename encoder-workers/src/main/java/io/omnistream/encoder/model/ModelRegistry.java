@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,15 +147,27 @@ public final class ModelRegistry {
         for (String m : e.modalities() == null ? List.of("TEXT") : e.modalities()) {
             modalities.add(parseEnum(Modality.class, m, where, "modalities"));
         }
-        if (modalities.stream().anyMatch(m -> m != Modality.TEXT)) {
-            throw new ModelRegistryException(where + ": modalities " + modalities
-                    + " not supported by the text encoder; only [TEXT]");
+        Map<Modality, CascadeSpec> cascades = new EnumMap<>(Modality.class);
+        if (e.cascades() != null) {
+            for (var c : e.cascades().entrySet()) {
+                Modality m = parseEnum(Modality.class, c.getKey(), where, "cascades");
+                Map<String, String> settings = new LinkedHashMap<>(c.getValue() == null ? Map.of() : c.getValue());
+                String recognizer = settings.remove("recognizer");
+                if (recognizer == null || recognizer.isBlank()) {
+                    throw new ModelRegistryException(where + ": cascade " + m + " has no 'recognizer'");
+                }
+                try {
+                    cascades.put(m, new CascadeSpec(m, recognizer.trim(), settings));
+                } catch (IllegalArgumentException ex) {
+                    throw new ModelRegistryException(where + ": cascade " + m + ": " + ex.getMessage(), ex);
+                }
+            }
         }
         ModelSource onnx = source(e.onnx(), baseDir, where, "onnx");
         ModelSource tokenizer = source(e.tokenizer(), baseDir, where, "tokenizer");
         try {
             return new ModelSpec(e.id(), e.version(), onnx, tokenizer, pooling, e.dimension(), e.maxTokens(), mode,
-                    e.queryInstruction(), e.documentInstruction(), modalities);
+                    e.queryInstruction(), e.documentInstruction(), modalities, cascades);
         } catch (IllegalArgumentException ex) {
             throw new ModelRegistryException(origin + ": " + ex.getMessage(), ex);
         }
@@ -218,5 +231,6 @@ public final class ModelRegistry {
     /** YAML shape of one entry; validated into a {@link ModelSpec}. */
     record Entry(String id, String version, @com.fasterxml.jackson.annotation.JsonProperty("default") Boolean isDefault,
                  String onnx, String tokenizer, String pooling, Integer dimension, Integer maxTokens,
-                 String instructions, String queryInstruction, String documentInstruction, List<String> modalities) {}
+                 String instructions, String queryInstruction, String documentInstruction, List<String> modalities,
+                 Map<String, Map<String, String>> cascades) {}
 }

@@ -1,6 +1,7 @@
 package io.omnistream.encoder.model;
 
 import io.omnistream.schemas.avro.Modality;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -22,10 +23,19 @@ import java.util.Set;
  * @param queryInstruction    default prefix for {@link Side#QUERY} texts ("" = none)
  * @param documentInstruction default prefix for {@link Side#DOCUMENT} texts ("" = none)
  * @param modalities          modalities this model can embed
+ * @param cascades            for every non-text modality in {@code modalities}: how it is turned into text first
  */
 public record ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
                         int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
-                        String documentInstruction, Set<Modality> modalities) {
+                        String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades) {
+
+    /** A text-only model. */
+    public ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
+                     int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
+                     String documentInstruction, Set<Modality> modalities) {
+        this(id, version, onnx, tokenizer, pooling, dimension, maxTokens, instructionMode, queryInstruction,
+                documentInstruction, modalities, Map.of());
+    }
 
     public ModelSpec {
         Objects.requireNonNull(id, "id");
@@ -37,6 +47,7 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
         queryInstruction = queryInstruction == null ? "" : queryInstruction;
         documentInstruction = documentInstruction == null ? "" : documentInstruction;
         modalities = Set.copyOf(modalities);
+        cascades = Map.copyOf(cascades);
         if (dimension <= 0) {
             throw new IllegalArgumentException("model '" + id + "': dimension must be > 0, got " + dimension);
         }
@@ -45,6 +56,18 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
         }
         if (modalities.isEmpty()) {
             throw new IllegalArgumentException("model '" + id + "': modalities must not be empty");
+        }
+        for (Modality m : modalities) {
+            if (m != Modality.TEXT && !cascades.containsKey(m)) {
+                throw new IllegalArgumentException("model '" + id + "': modality " + m + " is declared but has no "
+                        + "cascade (the text tower embeds text only; declare cascades: " + m + ": {recognizer: ...})");
+            }
+        }
+        for (Modality m : cascades.keySet()) {
+            if (!modalities.contains(m)) {
+                throw new IllegalArgumentException("model '" + id + "': cascade for " + m + " but " + m
+                        + " is not in modalities " + modalities);
+            }
         }
     }
 

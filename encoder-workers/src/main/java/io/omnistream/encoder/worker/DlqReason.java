@@ -11,8 +11,10 @@ public enum DlqReason {
     UNDECODABLE,
     /** The model has no encoder for the event's modality. */
     UNSUPPORTED_MODALITY,
-    /** A TEXT event without text. */
+    /** A TEXT event without text, or media in which the cascade recognised no text. */
     EMPTY_TEXT,
+    /** Media that cannot be decoded or transcribed (corrupt, truncated, unsupported, over a limit). */
+    PREPROCESS_FAILED,
     /** A tombstone without a key: nothing to delete. */
     KEYLESS_TOMBSTONE,
     /** The encoder rejected the record itself (permanent failure). */

@@ -1,6 +1,8 @@
 package io.omnistream.encoder.worker;
 
 import io.omnistream.encoder.batch.MicroBatcher;
+import io.omnistream.encoder.cascade.EncodingChain;
+import io.omnistream.encoder.cascade.MediaTranscriber;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
@@ -8,6 +10,7 @@ import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.avro.EmbeddingEvent;
 import io.omnistream.schemas.avro.FailedEvent;
 import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.error.DeadLetters;
 import io.omnistream.schemas.error.FailureClassifier;
 import io.omnistream.schemas.error.FailureKind;
@@ -82,6 +85,7 @@ public final class EncoderWorker implements AutoCloseable {
 
     private final EncoderWorkerConfig config;
     private final TextEncoder encoder;
+    private final EncodingChain chain;
     private final WorkerMetrics metrics;
     private final String model;
     private final String outputTopic;
@@ -113,12 +117,23 @@ public final class EncoderWorker implements AutoCloseable {
      * @param metrics metrics, possibly shared with other workers in the same registry
      */
     public EncoderWorker(EncoderWorkerConfig config, TextEncoder encoder, WorkerMetrics metrics) {
+        this(config, EncodingChain.textOnly(encoder), metrics);
+    }
+
+    /**
+     * @param config  worker configuration; {@code config.model()} must equal {@code chain.modelId()}
+     * @param chain   the model's text tower and its cascades for other modalities; not closed by this worker
+     * @param metrics metrics, possibly shared with other workers in the same registry
+     */
+    public EncoderWorker(EncoderWorkerConfig config, EncodingChain chain, WorkerMetrics metrics) {
+        TextEncoder encoder = chain.text();
         if (!config.model().equals(encoder.modelId())) {
             throw new IllegalArgumentException("config names model '" + config.model() + "' but the encoder serves '"
                     + encoder.modelId() + "'");
         }
         this.config = config;
         this.encoder = encoder;
+        this.chain = chain;
         this.metrics = metrics;
         this.model = encoder.modelId();
         this.outputTopic = config.outputTopic();
@@ -184,7 +199,7 @@ public final class EncoderWorker implements AutoCloseable {
             producer = p;
             consumer = c;
             c.subscribe(List.of(config.inputTopic()), new Rebalance());
-            LOG.info("encoder worker started: model {} version {}, {} -> {}, group {}", model, encoder.modelVersion(),
+            LOG.info("encoder worker started: model {} version {}, {} -> {}, group {}", model, chain.modelVersion(),
                     config.inputTopic(), outputTopic, config.groupId());
             while (!closing) {
                 ConsumerRecords<String, byte[]> records;
@@ -302,18 +317,64 @@ public final class EncoderWorker implements AutoCloseable {
                     "undecodable MediaEvent: " + FailureClassifier.reasonOf(e), e), DlqReason.UNDECODABLE, 1);
         }
         Outcome o = new Outcome(p, OutcomeKind.ENCODE, event);
-        if (!encoder.supports(event.getModality())) {
+        if (!chain.supports(event.getModality())) {
             return o.failed(new PermanentFailureException("encode", "no encoder for modality " + event.getModality()
                     + " in model " + model), DlqReason.UNSUPPORTED_MODALITY, 1);
         }
-        if (event.getText() == null || event.getText().isBlank()) {
-            return o.failed(new PermanentFailureException("preprocess", event.getModality()
-                    + " event has no text to embed"), DlqReason.EMPTY_TEXT, 1);
+        if (event.getModality() == Modality.TEXT) {
+            o.text = event.getText();
+        } else {
+            MediaTranscriber transcriber = chain.transcriber(event.getModality()).orElseThrow();
+            Outcome failed = transcribe(o, transcriber);
+            if (failed != null) {
+                return failed;
+            }
+        }
+        if (o.text == null || o.text.isBlank()) {
+            String why = event.getModality() == Modality.TEXT ? "TEXT event has no text to embed"
+                    : "no text recognised in the " + event.getModality() + " event by "
+                    + chain.transcriber(event.getModality()).orElseThrow().version();
+            return o.failed(new PermanentFailureException("preprocess", why), DlqReason.EMPTY_TEXT, 1);
         }
         Side side = event.getBenchmark() != null && event.getBenchmark().getRole() == BenchmarkRole.QUERY
                 ? Side.QUERY : Side.DOCUMENT;
         o.instruction = encoder.spec().instructionFor(side, event.getInstruction());
         return o;
+    }
+
+    /**
+     * Runs the cascade of a non-text event: sets {@code o.text}, or returns the dead-lettered outcome. Permanent
+     * failures (corrupt or unsupported media) are dead-lettered at once with their stage and reason; other failures
+     * (a recogniser that crashed or timed out) are retried with the worker's backoff, then dead-lettered with
+     * "retries exhausted".
+     */
+    private Outcome transcribe(Outcome o, MediaTranscriber transcriber) {
+        long t0 = System.nanoTime();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= config.retryMaxAttempts(); attempt++) {
+            try {
+                o.text = transcriber.transcribe(o.event);
+                metrics.preprocessSeconds.labelValues(model, o.event.getModality().name())
+                        .observe((System.nanoTime() - t0) / 1e9);
+                return null;
+            } catch (RuntimeException e) {
+                last = e;
+                if (FailureClassifier.classify(e) == FailureKind.PERMANENT) {
+                    return o.failed(e, DlqReason.PREPROCESS_FAILED, attempt);
+                }
+                if (attempt < config.retryMaxAttempts()) {
+                    LOG.warn("model '{}': transcribing {} {} failed (attempt {}/{}): {}", model,
+                            o.event.getModality(), o.event.getContentId(), attempt, config.retryMaxAttempts(), e.toString());
+                    metrics.retries.labelValues(model).inc();
+                    if (!sleep(backoff.delayBefore(attempt))) {
+                        break;
+                    }
+                }
+            }
+        }
+        return o.failed(new PermanentFailureException("preprocess", "retries exhausted after "
+                + config.retryMaxAttempts() + " attempts: " + FailureClassifier.reasonOf(last), last),
+                DlqReason.RETRIES_EXHAUSTED, config.retryMaxAttempts());
     }
 
     /**
@@ -380,7 +441,7 @@ public final class EncoderWorker implements AutoCloseable {
         List<String> texts = new ArrayList<>(items.size());
         List<String> instructions = new ArrayList<>(items.size());
         for (Outcome o : items) {
-            texts.add(o.event.getText());
+            texts.add(o.text);
             instructions.add(o.instruction);
         }
         long t0 = System.nanoTime();
@@ -416,7 +477,7 @@ public final class EncoderWorker implements AutoCloseable {
                         .setContentId(e.getContentId())
                         .setTenant(e.getTenant())
                         .setModelId(model)
-                        .setModelVersion(encoder.modelVersion())
+                        .setModelVersion(chain.modelVersion())
                         .setModality(e.getModality())
                         .setVector(vector)
                         .setDimension(o.vector.length)
@@ -514,6 +575,8 @@ public final class EncoderWorker implements AutoCloseable {
         final MediaEvent event;
         OutcomeKind kind;
         String instruction;
+        /** What the text tower embeds: the event's text, or what the cascade recognised in its media. */
+        String text;
         float[] vector;
         Throwable error;
         DlqReason reason;

@@ -18,6 +18,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  *       the previous batch's processing)</li>
  *   <li>{@code omnistream_encoder_dlq_total{model, stage, reason_class}}: dead-lettered events</li>
  *   <li>{@code omnistream_encoder_batch_retries_total{model}}: batch retries after transient failures</li>
+ *   <li>{@code omnistream_encoder_preprocess_seconds{model,modality}}: decoding + recognition (cascade) time of one
+ *       non-text event, before its text is embedded</li>
  * </ul>
  */
 public final class WorkerMetrics {
@@ -27,6 +29,7 @@ public final class WorkerMetrics {
     final Histogram queueSeconds;
     final Counter dlq;
     final Counter retries;
+    final Histogram preprocessSeconds;
 
     public WorkerMetrics(PrometheusRegistry registry) {
         events = Counter.builder().name("omnistream_encoder_events_total")
@@ -50,5 +53,9 @@ public final class WorkerMetrics {
         retries = Counter.builder().name("omnistream_encoder_batch_retries_total")
                 .help("Batch retries after transient encoder failures")
                 .labelNames("model").register(registry);
+        preprocessSeconds = Histogram.builder().name("omnistream_encoder_preprocess_seconds").unit(Unit.SECONDS)
+                .help("Wall time to decode and transcribe (OCR / speech recognition) one non-text event")
+                .classicOnly().classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .labelNames("model", "modality").register(registry);
     }
 }

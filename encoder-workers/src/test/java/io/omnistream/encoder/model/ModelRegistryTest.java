@@ -30,10 +30,15 @@ class ModelRegistryTest {
     }
 
     @Test
-    void bundledRegistryHasTheThreeModelsWithBgeFp32AsDefault() {
+    void bundledRegistryHasTheModelsWithBgeFp32AsDefault() {
         ModelRegistry registry = ModelRegistry.bundled();
         assertThat(registry.models()).extracting(ModelSpec::id)
-                .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "all-minilm-l6-v2");
+                .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "all-minilm-l6-v2", "bge-small-en-v1.5-cascade");
+        ModelSpec cascade = registry.get("bge-small-en-v1.5-cascade");
+        assertThat(cascade.modalities()).containsExactlyInAnyOrder(Modality.values());
+        assertThat(cascade.cascades().get(Modality.DOCUMENT).recognizer()).isEqualTo("tesseract");
+        assertThat(cascade.cascades().get(Modality.DOCUMENT).settings()).containsEntry("dpi", "150");
+        assertThat(cascade.cascades().get(Modality.AUDIO).recognizer()).isEqualTo("pocketsphinx");
         ModelSpec bge = registry.defaultModel();
         assertThat(bge.id()).isEqualTo("bge-small-en-v1.5");
         assertThat(bge.pooling()).isEqualTo(Pooling.CLS);
@@ -127,9 +132,19 @@ class ModelRegistryTest {
     }
 
     @Test
-    void nonTextModalitiesAndBadNumbersAreRejected() {
+    void nonTextModalitiesNeedACascadeAndBadNumbersAreRejected() {
         assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[TEXT, IMAGE]"), null))
-                .hasMessageContaining("only [TEXT]");
+                .hasMessageContaining("modality IMAGE is declared but has no cascade");
+        ModelSpec withCascade = parse(VALID.formatted("CLS").replace("[TEXT]", "[TEXT, IMAGE]\n    cascades:\n"
+                + "      IMAGE: {recognizer: tesseract, psm: \"6\"}"), null).get("m1");
+        assertThat(withCascade.supports(Modality.IMAGE)).isTrue();
+        assertThat(withCascade.cascades().get(Modality.IMAGE).settings()).containsExactlyEntriesOf(java.util.Map.of("psm", "6"));
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[TEXT]\n    cascades:\n"
+                + "      AUDIO: {recognizer: pocketsphinx}"), null))
+                .hasMessageContaining("cascade for AUDIO but AUDIO is not in modalities");
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[TEXT, AUDIO]\n    cascades:\n"
+                + "      AUDIO: {lang: eng}"), null))
+                .hasMessageContaining("cascade AUDIO has no 'recognizer'");
         assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("dimension: 384", "dimension: 0"), null))
                 .hasMessageContaining("dimension must be > 0");
         assertThatThrownBy(() -> parse(VALID.formatted("CLS").replace("[TEXT]", "[SMELL]"), null))

@@ -2,6 +2,8 @@ package io.omnistream.launcher.stack;
 
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
+import io.omnistream.encoder.cascade.Cascades;
+import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.TextEncoder;
@@ -64,6 +66,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private MilvusLiteServer milvusLite;
     private String milvusUri;
     private TextEncoder encoder;
+    private EncodingChain chain;
     private WorkerMetrics workerMetrics;
     private EncoderWorkerConfig workerConfig;
     private EncoderWorker worker;
@@ -157,6 +160,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
         encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), new ProviderMetrics(metrics)));
+        // the model's cascades (OCR / speech recognition) for non-text modalities, if its registry entry has any
+        chain = Cascades.chain(workerConfig.modelSpec(), encoder);
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 
@@ -168,7 +173,7 @@ public final class EmbeddedStack implements AutoCloseable {
         track(milvusClient::close);
         // one CollectionManager per JVM: it serialises collection/index bootstrap, so search and sink never race
         searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
-        search = new SemanticSearch(encoder, searcher);
+        search = new SemanticSearch(encoder, searcher, chain.modelVersion());
 
         if (launcher.qualityJob()) {
             startQualityJob(effective, out);
@@ -216,7 +221,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
     public synchronized void startWorker() {
-        worker = new EncoderWorker(workerConfig, encoder, workerMetrics);
+        worker = new EncoderWorker(workerConfig, chain, workerMetrics);
         worker.start();
     }
 
@@ -242,7 +247,8 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */
     public String encoderGroupId() { return workerConfig.groupId(); }
     public TextEncoder encoder() { return encoder; }
-    public String modelVersion() { return encoder.modelVersion(); }
+    /** Version of the whole encoding chain (text tower plus cascades): the version on every EmbeddingEvent. */
+    public String modelVersion() { return chain.modelVersion(); }
     public IngestServer ingest() { return ingest; }
     public MediaEventProducer producer() { return producer; }
     public VectorSearcher searcher() { return searcher; }

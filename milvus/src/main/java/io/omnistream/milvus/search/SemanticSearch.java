@@ -8,15 +8,23 @@ import java.util.List;
  * Text search over the collection of one model version: the query is embedded with the same {@link TextEncoder}
  * the workers use (as a {@link Side#QUERY}, so e.g. BGE's query instruction is applied) and searched in Milvus.
  * Searching a collection with a different model's vectors would be meaningless, so the model version of the encoder
- * selects the collection.
+ * (or of the encoding chain it is the text tower of: the version the workers stamp on their vectors) selects the
+ * collection.
  */
 public final class SemanticSearch {
     private final TextEncoder encoder;
     private final VectorSearcher searcher;
+    private final String modelVersion;
 
     public SemanticSearch(TextEncoder encoder, VectorSearcher searcher) {
+        this(encoder, searcher, encoder.modelVersion());
+    }
+
+    /** @param modelVersion the collection's model version (a cascade chain's, whose text tower {@code encoder} is) */
+    public SemanticSearch(TextEncoder encoder, VectorSearcher searcher, String modelVersion) {
         this.encoder = encoder;
         this.searcher = searcher;
+        this.modelVersion = modelVersion;
     }
 
     /** Top {@code k} content ids with cosine similarity, best first. */
@@ -30,6 +38,6 @@ public final class SemanticSearch {
             throw new IllegalArgumentException("search text must not be blank");
         }
         float[] vector = encoder.encode(List.of(text), Side.QUERY)[0];
-        return searcher.search(encoder.modelVersion(), vector, k, filterExpr);
+        return searcher.search(modelVersion, vector, k, filterExpr);
     }
 }

@@ -1,0 +1,67 @@
+package io.omnistream.encoder.cascade;
+
+import io.omnistream.encoder.model.CascadeSpec;
+import io.omnistream.encoder.model.ModelSpec;
+import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.schemas.avro.Modality;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Builds a model's {@link EncodingChain} from its registry entry: the loaded text tower plus one transcriber per
+ * declared cascade. Settings (all optional, defaults in brackets):
+ * <ul>
+ *   <li>IMAGE {@code tesseract}: {@code lang} [eng], {@code psm} [3], {@code maxPixels} [50,000,000]</li>
+ *   <li>DOCUMENT {@code tesseract}: as IMAGE, plus {@code dpi} [150], {@code maxPages} [2]</li>
+ *   <li>VIDEO {@code tesseract}: as IMAGE, plus {@code frames} [8], {@code maxSide} [1280 px],
+ *       {@code maxSeconds} [600]</li>
+ *   <li>AUDIO {@code pocketsphinx}: {@code maxSeconds} [120], {@code jsgf} [none: the generic language model] — a
+ *       JSGF grammar file for closed-vocabulary audio (e.g. spoken digits)</li>
+ *   <li>every cascade: {@code timeoutSeconds} [60] per tool run</li>
+ * </ul>
+ * The tools are probed (versions read) when the chain is built, so a missing binary fails at start-up with the
+ * install hint rather than on the first event.
+ */
+public final class Cascades {
+    private Cascades() {}
+
+    public static EncodingChain chain(ModelSpec spec, TextEncoder text) {
+        Map<Modality, MediaTranscriber> transcribers = new EnumMap<>(Modality.class);
+        for (CascadeSpec c : spec.cascades().values()) {
+            transcribers.put(c.modality(), transcriber(c));
+        }
+        return new EncodingChain(text, transcribers);
+    }
+
+    static MediaTranscriber transcriber(CascadeSpec c) {
+        CascadeSettings s = new CascadeSettings(c);
+        var timeout = s.seconds("timeoutSeconds", 60);
+        switch (c.modality()) {
+            case IMAGE, DOCUMENT, VIDEO -> requireRecognizer(c, "tesseract");
+            case AUDIO -> requireRecognizer(c, "pocketsphinx");
+            default -> throw new IllegalArgumentException("no cascade for modality " + c.modality());
+        }
+        return switch (c.modality()) {
+            case IMAGE -> new ImageOcrTranscriber(ocr(s, timeout), s.longValue("maxPixels", 50_000_000L, 1));
+            case DOCUMENT -> new DocumentOcrTranscriber(ocr(s, timeout), s.integer("dpi", 150, 36, 600),
+                    s.integer("maxPages", 2, 1, 100), s.longValue("maxPixels", 50_000_000L, 1));
+            case VIDEO -> new VideoOcrTranscriber(ocr(s, timeout), new Ffmpeg(timeout), s.integer("frames", 8, 1, 64),
+                    s.integer("maxSide", 1280, 64, 8192), s.integer("maxSeconds", 600, 1, 86_400));
+            case AUDIO -> new AudioAsrTranscriber(new Pocketsphinx("pocketsphinx_continuous", Pocketsphinx.MODEL_DIR,
+                    s.string("jsgf", "").isEmpty() ? null : java.nio.file.Path.of(s.string("jsgf", "")), timeout),
+                    new Ffmpeg(timeout), s.integer("maxSeconds", 120, 1, 86_400));
+            default -> throw new IllegalArgumentException("no cascade for modality " + c.modality());
+        };
+    }
+
+    private static TesseractOcr ocr(CascadeSettings s, java.time.Duration timeout) {
+        return new TesseractOcr("tesseract", s.string("lang", "eng"), s.integer("psm", 3, 0, 13), timeout);
+    }
+
+    private static void requireRecognizer(CascadeSpec c, String expected) {
+        if (!c.recognizer().equals(expected)) {
+            throw new IllegalArgumentException("cascade " + c.modality() + ": recognizer '" + c.recognizer()
+                    + "' is not available; this build supports '" + expected + "' for " + c.modality());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.omnistream.encoder.cascade;
+
+import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.schemas.avro.Modality;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model's whole encoding chain: its text tower plus, per non-text modality, the transcriber (cascade) that turns
+ * that modality into text first. {@link #modelVersion()} names the chain: the text tower's version alone for a
+ * text-only model, else that version plus a fingerprint of every transcriber's {@link MediaTranscriber#version()}
+ * (recogniser versions and settings), so changing an OCR setting yields a new model version and a new collection.
+ */
+public final class EncodingChain {
+    private final TextEncoder text;
+    private final Map<Modality, MediaTranscriber> transcribers;
+    private final String modelVersion;
+
+    public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers) {
+        this.text = Objects.requireNonNull(text, "text");
+        Map<Modality, MediaTranscriber> copy = new EnumMap<>(Modality.class);
+        copy.putAll(transcribers);
+        copy.remove(Modality.TEXT);
+        this.transcribers = Map.copyOf(copy);
+        this.modelVersion = copy.isEmpty() ? text.modelVersion() : text.modelVersion() + "+cascade@" + fingerprint(copy);
+    }
+
+    /** A text-only chain. */
+    public static EncodingChain textOnly(TextEncoder text) {
+        return new EncodingChain(text, Map.of());
+    }
+
+    public TextEncoder text() {
+        return text;
+    }
+
+    public String modelId() {
+        return text.modelId();
+    }
+
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    /** TEXT always; another modality when it has a transcriber. */
+    public boolean supports(Modality modality) {
+        return modality == Modality.TEXT || transcribers.containsKey(modality);
+    }
+
+    public Optional<MediaTranscriber> transcriber(Modality modality) {
+        return Optional.ofNullable(transcribers.get(modality));
+    }
+
+    /** Transcriber versions by modality (for logs and the README). */
+    public Map<Modality, String> transcriberVersions() {
+        Map<Modality, String> out = new EnumMap<>(Modality.class);
+        transcribers.forEach((m, t) -> out.put(m, t.version()));
+        return out;
+    }
+
+    private static String fingerprint(Map<Modality, MediaTranscriber> transcribers) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            new EnumMap<>(transcribers).forEach((m, t) ->
+                    sha.update((m + "=" + t.version() + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.omnistream.encoder.cascade;
+
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.error.PermanentFailureException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The inline media bytes of an event, for the cascades (which do not fetch {@code uri} media). */
+final class MediaPayload {
+    private MediaPayload() {}
+
+    /** The payload bytes, or a permanent failure naming what is missing. */
+    static byte[] bytes(MediaEvent event) {
+        ByteBuffer payload = event.getPayload();
+        if (payload == null || !payload.hasRemaining()) {
+            throw new PermanentFailureException("preprocess", event.getModality() + " event has no inline payload"
+                    + (event.getUri() != null ? " (uri media is not fetched by the encoder; send the bytes inline)" : ""));
+        }
+        ByteBuffer copy = payload.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+
+    /** Writes the payload to a new temp file (the caller deletes it) for tools that need a seekable file. */
+    static Path toTempFile(byte[] bytes, String suffix) {
+        try {
+            Path file = Files.createTempFile("omnistream-media", suffix);
+            Files.write(file, bytes);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temp file for the media", e);
+        }
+    }
+}

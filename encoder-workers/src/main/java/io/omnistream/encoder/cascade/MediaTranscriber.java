@@ -1,0 +1,23 @@
+package io.omnistream.encoder.cascade;
+
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.error.PermanentFailureException;
+
+/**
+ * Turns one non-text media event into the text a text tower embeds, with a real recogniser (OCR, speech
+ * recognition). Implementations are thread-safe.
+ */
+public interface MediaTranscriber {
+
+    /**
+     * @return the recognised text (may be blank when the media holds none; the caller decides what that means)
+     * @throws PermanentFailureException for input that can never be transcribed (corrupt, truncated, unsupported,
+     *                                   over a limit), with stage "preprocess" and a precise reason
+     * @throws RuntimeException          other failures (a recogniser binary missing, crashed or timed out): an
+     *                                   environment problem, retried by the worker like any transient error
+     */
+    String transcribe(MediaEvent event);
+
+    /** Everything that determines the output: recogniser name and version, settings. Part of the model version. */
+    String version();
+}
