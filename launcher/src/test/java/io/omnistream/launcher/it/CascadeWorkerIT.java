@@ -1,0 +1,312 @@
+package io.omnistream.launcher.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.omnistream.encoder.cascade.Cascades;
+import io.omnistream.encoder.cascade.EncodingChain;
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.encoder.model.ProviderMetrics;
+import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.encoder.worker.EncoderWorker;
+import io.omnistream.encoder.worker.WorkerMetrics;
+import io.omnistream.ingest.load.Document;
+import io.omnistream.ingest.load.SciFactCorpus;
+import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.schemas.avro.EmbeddingEvent;
+import io.omnistream.schemas.avro.FailedEvent;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
+import io.omnistream.schemas.serde.ConfluentAvroSerializer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every modality through Kafka and an encoder worker serving {@code bge-small-en-v1.5-cascade}: real media from
+ * ../shared/data (a SciFact abstract as text and as a rendered PDF page and slide video, a Tux Paint photo-less
+ * clip-art stamp, a real spoken Tux Paint description in OGG/Vorbis, an FSDD recording in WAV) each comes out as an
+ * EmbeddingEvent stamped with the chain's model version — or, where the media holds nothing to read, as a dead
+ * letter saying exactly that — and a deliberately broken file of each modality is dead-lettered with stage
+ * "preprocess" and the precise reason.
+ */
+class CascadeWorkerIT {
+    private static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+
+    @Test
+    void everyModalityIsEmbeddedOrDeadLetteredWithItsReason() throws Exception {
+        for (String tool : List.of("tesseract", "ffmpeg", "ffprobe", "pocketsphinx_continuous")) {
+            Assumptions.assumeTrue(onPath(tool), tool + " not installed (scripts/install-media-tools.sh)");
+        }
+        Assumptions.assumeTrue(Files.exists(DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
+        EmbeddedStack stack = SharedStack.get();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String input = "it-cascade-" + id + ".media";
+        String dlq = "it-cascade-" + id + ".dlq";
+        EncoderWorkerConfig config = new EncoderWorkerConfig(ConfigSource.of(Map.of(
+                "kafka.bootstrap.servers", stack.bootstrapServers(),
+                "schema.registry.url", stack.registryUrl(),
+                "encoder.model", "bge-small-en-v1.5-cascade",
+                "encoder.input.topic", input,
+                "encoder.dlq.topic", dlq,
+                "encoder.group.id", "it-cascade-" + id,
+                "encoder.batch.max-size", "8")));
+        try (TopicBootstrap admin = new TopicBootstrap(stack.bootstrapServers())) {
+            admin.ensure(input, 1, Map.of("max.message.bytes", Integer.toString(32 << 20)));
+            admin.ensure(dlq, 1, Map.of("max.message.bytes", Integer.toString(32 << 20)));
+            admin.ensure(config.outputTopic(), 1, false);
+        }
+
+        // real content: the first SciFact abstract
+        Document abstract0;
+        try (Stream<Document> docs = new SciFactCorpus(SharedStack.sharedData().resolve("scifact/scifact.zip")).documents()) {
+            abstract0 = docs.findFirst().orElseThrow();
+        }
+        byte[] pdf = pdf(abstract0);
+        List<BufferedImage> pages = render(pdf);
+        byte[] pagePng = png(pages.get(0));
+        byte[] video = slideVideo(pages.get(0));
+        Path tux = SharedStack.sharedData().resolve("tuxpaint-stamps/animals/marsupials");
+        byte[] stampPng = Files.readAllBytes(tux.resolve("wombat.png"));
+        byte[] spokenOgg = Files.readAllBytes(tux.resolve("wombat_desc.ogg"));
+        byte[] fsddWav = Files.readAllBytes(SharedStack.sharedData().resolve("fsdd/recordings/3_jackson_0.wav"));
+        byte[] noise = new byte[8192];
+        new Random(11).nextBytes(noise);
+
+        Map<String, MediaEvent> events = new LinkedHashMap<>();
+        add(events, "text", Modality.TEXT, null, abstract0.text());
+        add(events, "document", Modality.DOCUMENT, pdf, null);
+        add(events, "page-image", Modality.IMAGE, pagePng, null);
+        add(events, "video", Modality.VIDEO, video, null);
+        add(events, "spoken-description", Modality.AUDIO, spokenOgg, null);
+        add(events, "stamp-image", Modality.IMAGE, stampPng, null);
+        add(events, "fsdd-digit", Modality.AUDIO, fsddWav, null);
+        add(events, "broken-image", Modality.IMAGE, Arrays.copyOf(pagePng, pagePng.length / 3), null);
+        add(events, "broken-document", Modality.DOCUMENT, noise, null);
+        add(events, "broken-video", Modality.VIDEO, Arrays.copyOf(video, 1024), null);
+        add(events, "broken-audio", Modality.AUDIO, noise, null);
+
+        TextEncoder text = TextEncoder.load(config.modelSpec(), config.encoderSettings(),
+                new ProviderMetrics(new PrometheusRegistry()));
+        EncodingChain chain = Cascades.chain(config.modelSpec(), text);
+        try (text; EncoderWorker worker = new EncoderWorker(config, chain, new WorkerMetrics(new PrometheusRegistry()))) {
+            worker.start();
+            produce(stack, input, events);
+            Map<String, EmbeddingEvent> embedded = new HashMap<>();
+            Map<String, FailedEvent> dead = new HashMap<>();
+            Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                embedded.putAll(read(stack, config.outputTopic(), EmbeddingEvent.class, events));
+                dead.putAll(read(stack, dlq, FailedEvent.class, events));
+                return embedded.size() + dead.size() >= events.size();
+            });
+
+            for (String good : List.of("text", "document", "page-image", "video", "spoken-description")) {
+                EmbeddingEvent e = embedded.get(good);
+                assertThat(e).as(good + " (dead letter: " + dead.get(good) + ")").isNotNull();
+                assertThat(e.getModelVersion()).isEqualTo(chain.modelVersion()).contains("+cascade@");
+                assertThat(e.getModality()).isEqualTo(events.get(good).getModality());
+                assertThat(e.getDimension()).isEqualTo(384);
+            }
+            // the same abstract as text, as a PDF page and as a slide video lands close in the vector space
+            assertThat(cosine(embedded.get("text"), embedded.get("document"))).isGreaterThan(0.8);
+            assertThat(cosine(embedded.get("document"), embedded.get("video"))).isGreaterThan(0.8);
+
+            // clip art without lettering and a digit the generic speech model mishears: embedded if something was
+            // recognised, else dead-lettered saying that nothing was — never dropped
+            for (String maybe : List.of("stamp-image", "fsdd-digit")) {
+                if (!embedded.containsKey(maybe)) {
+                    assertThat(dead.get(maybe).getReason()).as(maybe).startsWith("no text recognised in the "
+                            + events.get(maybe).getModality() + " event by ");
+                }
+            }
+            assertReason(dead, "broken-image", "image: cannot decode");
+            assertReason(dead, "broken-document", "document: cannot read 8192 bytes as PDF");
+            assertReason(dead, "broken-video", "video: ffprobe cannot read it");
+            assertReason(dead, "broken-audio", "audio: ffprobe cannot read it");
+        }
+    }
+
+    private static void assertReason(Map<String, FailedEvent> dead, String key, String reason) {
+        FailedEvent f = dead.get(key);
+        assertThat(f).as(key).isNotNull();
+        assertThat(f.getStage()).as(key).isEqualTo("preprocess");
+        assertThat(f.getReason()).as(key).contains(reason);
+        assertThat(f.getOriginalValue()).as(key + " keeps the original record").isNotNull();
+    }
+
+    private static void add(Map<String, MediaEvent> events, String key, Modality modality, byte[] payload, String text) {
+        events.put(key, MediaEvent.newBuilder().setContentId("it-cascade:" + key).setModality(modality)
+                .setPayload(payload == null ? null : ByteBuffer.wrap(payload)).setText(text).setSource("it")
+                .setEventTimeMs(System.currentTimeMillis()).build());
+    }
+
+    private static void produce(EmbeddedStack stack, String topic, Map<String, MediaEvent> events) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(32 << 20));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+             ConfluentAvroSerializer<MediaEvent> values = new ConfluentAvroSerializer<>(MediaEvent.class, stack.registryUrl())) {
+            for (MediaEvent e : events.values()) {
+                producer.send(new ProducerRecord<>(topic, e.getContentId(), values.serialize(topic, e))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The records of {@code topic} whose content id is one of the events', by event key. */
+    private static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> read(EmbeddedStack stack,
+            String topic, Class<T> type, Map<String, MediaEvent> events) {
+        Map<String, String> keyById = new HashMap<>();
+        events.forEach((k, e) -> keyById.put(e.getContentId(), k));
+        Map<String, T> out = new HashMap<>();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-cascade-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+             ConfluentAvroDeserializer<T> values = new ConfluentAvroDeserializer<>(type, stack.registryUrl())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    if (r.value() != null && keyById.containsKey(r.key())) {
+                        out.put(keyById.get(r.key()), values.deserialize(topic, r.value()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double cosine(EmbeddingEvent a, EmbeddingEvent b) {
+        double s = 0;
+        for (int i = 0; i < a.getVector().size(); i++) {
+            s += a.getVector().get(i) * b.getVector().get(i);
+        }
+        return s;
+    }
+
+    /** A one-page A4 PDF: title (14 pt) and the abstract wrapped at ~90 characters (11 pt), DejaVu Sans. */
+    private static byte[] pdf(Document d) throws Exception {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            doc.addPage(page);
+            PDType0Font font = PDType0Font.load(doc, DEJAVU.toFile());
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+                cs.beginText();
+                cs.setFont(font, 14);
+                cs.setLeading(18);
+                cs.newLineAtOffset(50, 790);
+                for (String line : wrap(d.title(), 70)) {
+                    cs.showText(line);
+                    cs.newLine();
+                }
+                cs.setFont(font, 11);
+                cs.setLeading(15);
+                cs.newLine();
+                List<String> body = wrap(d.body(), 90);
+                for (String line : body.subList(0, Math.min(body.size(), 40))) {
+                    cs.showText(line);
+                    cs.newLine();
+                }
+                cs.endText();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split("\\s+")) {
+            if (line.length() + word.length() + 1 > width && line.length() > 0) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() == 0 ? "" : " ").append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static List<BufferedImage> render(byte[] pdf) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            return List.of(new PDFRenderer(doc).renderImageWithDPI(0, 150, ImageType.RGB));
+        }
+    }
+
+    private static byte[] png(BufferedImage image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** The page as a 4-second H.264 slide video (the top and bottom halves, 2 s each), made by ffmpeg. */
+    private static byte[] slideVideo(BufferedImage page) throws Exception {
+        Path dir = Files.createTempDirectory("it-slides");
+        int half = page.getHeight() / 2;
+        ImageIO.write(page.getSubimage(0, 0, page.getWidth(), half), "png", dir.resolve("a.png").toFile());
+        ImageIO.write(page.getSubimage(0, half, page.getWidth(), half), "png", dir.resolve("b.png").toFile());
+        Path out = dir.resolve("slides.mp4");
+        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-loop", "1", "-t", "2", "-i", dir.resolve("a.png").toString(),
+                "-loop", "1", "-t", "2", "-i", dir.resolve("b.png").toString(), "-filter_complex",
+                "[0:v]scale=1240:-2,setsar=1,fps=5[a];[1:v]scale=1240:-2,setsar=1,fps=5[b];[a][b]concat=n=2:v=1:a=0,format=yuv420p[v]",
+                "-map", "[v]", "-c:v", "libx264", out.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(log).isZero();
+        return Files.readAllBytes(out);
+    }
+
+    private static boolean onPath(String binary) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, binary))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
