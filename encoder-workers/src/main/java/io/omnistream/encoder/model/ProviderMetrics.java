@@ -6,7 +6,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * Which execution provider each loaded model ended up on. Create one per {@link PrometheusRegistry} and share it
- * between all {@link TextEncoder}s of a process (a registry refuses a second metric of the same name).
+ * between all encoders of a process, {@link TextEncoder}s and native towers alike (a registry refuses a second
+ * metric of the same name); the {@code model} label is the id the encoder was loaded under.
  *
  * <ul>
  *   <li>{@code omnistream_encoder_execution_provider_info{model, provider}} = 1 for the provider in use (CPU|CUDA); no sample for the other</li>

@@ -13,13 +13,10 @@ import io.omnistream.encoder.batch.LengthBuckets;
 import io.omnistream.schemas.avro.Modality;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -51,29 +48,24 @@ public final class TextEncoder implements AutoCloseable {
 
     private final ModelSpec spec;
     private final EncoderSettings settings;
+    private final OrtSessions.ProviderSession providerSession;
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final OrtSession.SessionOptions sessionOptions;
     private final HuggingFaceTokenizer tokenizer;
     private final Set<String> inputNames;
     private final String outputName;
-    private final ExecutionProvider activeProvider;
-    private final String fallbackReason;
     private final String modelVersion;
 
-    private TextEncoder(ModelSpec spec, EncoderSettings settings, OrtEnvironment env, OrtSession session,
-                        OrtSession.SessionOptions sessionOptions, HuggingFaceTokenizer tokenizer,
-                        ExecutionProvider activeProvider, String fallbackReason, String fingerprint) throws OrtException {
+    private TextEncoder(ModelSpec spec, EncoderSettings settings, OrtSessions.ProviderSession providerSession,
+                        HuggingFaceTokenizer tokenizer, String fingerprint) throws OrtException {
         this.spec = spec;
         this.settings = settings;
-        this.env = env;
-        this.session = session;
-        this.sessionOptions = sessionOptions;
+        this.providerSession = providerSession;
+        this.env = providerSession.env();
+        this.session = providerSession.session();
         this.tokenizer = tokenizer;
         this.inputNames = session.getInputNames();
         this.outputName = session.getOutputNames().contains(OUTPUT) ? OUTPUT : session.getOutputNames().iterator().next();
-        this.activeProvider = activeProvider;
-        this.fallbackReason = fallbackReason;
         this.modelVersion = spec.version() + "@" + fingerprint;
     }
 
@@ -84,7 +76,7 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     /**
-     * Loads the model, chooses the execution provider and runs one warm-up inference.
+     * Loads the model, chooses the execution provider ({@link OrtSessions#open}) and runs one warm-up inference.
      *
      * <p>With {@link ExecutionProvider#AUTO}, CUDA is tried first; if ONNX Runtime cannot add or use it (CPU-only
      * build, no driver, no cuDNN: an {@link OrtException} or {@link UnsatisfiedLinkError}) the model is loaded on
@@ -93,19 +85,11 @@ public final class TextEncoder implements AutoCloseable {
      * @throws ModelLoadException if the model cannot be loaded or does not produce {@code spec.dimension()} floats
      */
     public static TextEncoder load(ModelSpec spec, EncoderSettings settings, ProviderMetrics metrics) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        MessageDigest digest = sha256();
-        byte[] onnxBytes = null;
+        MessageDigest digest = OrtSessions.sha256();
+        byte[] onnxBytes;
         byte[] tokenizerBytes;
         try {
-            if (spec.onnx().filePath() == null) {
-                onnxBytes = spec.onnx().readAllBytes();
-                digest.update(onnxBytes);
-            } else {
-                try (InputStream in = new DigestInputStream(spec.onnx().open(), digest)) {
-                    in.transferTo(OutputStreamSink.INSTANCE);
-                }
-            }
+            onnxBytes = OrtSessions.digestModel(spec.onnx(), digest);
             tokenizerBytes = spec.tokenizer().readAllBytes();
             digest.update(tokenizerBytes);
         } catch (IOException | RuntimeException e) {
@@ -128,89 +112,28 @@ public final class TextEncoder implements AutoCloseable {
             throw new ModelLoadException("model '" + spec.id() + "': cannot load tokenizer " + spec.tokenizer() + ": " + e.getMessage(), e);
         }
 
-        ExecutionProvider active;
-        String fallback = null;
-        OrtSession.SessionOptions options = null;
-        OrtSession session = null;
+        OrtSessions.ProviderSession providerSession;
         try {
-            switch (settings.executionProvider()) {
-                case CPU -> {
-                    options = options(settings, false);
-                    session = createSession(env, spec, onnxBytes, options);
-                    active = ExecutionProvider.CPU;
-                }
-                case CUDA -> {
-                    options = options(settings, true);
-                    session = createSession(env, spec, onnxBytes, options);
-                    active = ExecutionProvider.CUDA;
-                }
-                default -> {
-                    OrtSession.SessionOptions cudaOptions = null;
-                    try {
-                        cudaOptions = options(settings, true);
-                        session = createSession(env, spec, onnxBytes, cudaOptions);
-                        options = cudaOptions;
-                        active = ExecutionProvider.CUDA;
-                    } catch (OrtException | UnsatisfiedLinkError e) {
-                        if (cudaOptions != null) {
-                            cudaOptions.close();
-                        }
-                        fallback = e.getClass().getSimpleName() + ": " + e.getMessage();
-                        LOG.warn("model '{}': execution provider AUTO could not use CUDA device {} ({}); running on CPU",
-                                spec.id(), settings.cudaDeviceId(), fallback);
-                        metrics.recordFallback(spec.id());
-                        options = options(settings, false);
-                        session = createSession(env, spec, onnxBytes, options);
-                        active = ExecutionProvider.CPU;
-                    }
-                }
-            }
-        } catch (OrtException | UnsatisfiedLinkError e) {
-            if (options != null) {
-                options.close();
-            }
+            providerSession = OrtSessions.open(spec.id(), spec.onnx(), onnxBytes, settings, metrics);
+        } catch (ModelLoadException e) {
             tokenizer.close();
-            throw new ModelLoadException("model '" + spec.id() + "': cannot create ONNX Runtime session with provider "
-                    + settings.executionProvider() + ": " + e.getMessage(), e);
+            throw e;
         }
 
         TextEncoder encoder;
         try {
-            encoder = new TextEncoder(spec, settings, env, session, options, tokenizer, active, fallback, fingerprint);
+            encoder = new TextEncoder(spec, settings, providerSession, tokenizer, fingerprint);
             encoder.checkStaticOutputShape();
             encoder.encode(List.of("warm-up"), Side.DOCUMENT);
         } catch (OrtException | RuntimeException e) {
-            closeQuietly(session, options, tokenizer);
+            closeQuietly(providerSession, tokenizer);
             throw e instanceof ModelLoadException m ? m
                     : new ModelLoadException("model '" + spec.id() + "': first inference failed: " + e.getMessage(), e);
         }
-        metrics.recordProvider(spec.id(), active);
-        LOG.info("model '{}' version {} loaded on {} (inputs {}, output {})", spec.id(), encoder.modelVersion, active,
-                encoder.inputNames, encoder.outputName);
+        providerSession.markLoaded();
+        LOG.info("model '{}' version {} loaded on {} (inputs {}, output {})", spec.id(), encoder.modelVersion,
+                providerSession.activeProvider(), encoder.inputNames, encoder.outputName);
         return encoder;
-    }
-
-    private static OrtSession.SessionOptions options(EncoderSettings settings, boolean cuda) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (settings.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(settings.intraOpThreads());
-            }
-            if (cuda) {
-                options.addCUDA(settings.cudaDeviceId());
-            }
-            return options;
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-            options.close();
-            throw e;
-        }
-    }
-
-    private static OrtSession createSession(OrtEnvironment env, ModelSpec spec, byte[] onnxBytes,
-                                            OrtSession.SessionOptions options) throws OrtException {
-        return onnxBytes != null ? env.createSession(onnxBytes, options)
-                : env.createSession(spec.onnx().filePath().toString(), options);
     }
 
     private void checkStaticOutputShape() throws OrtException {
@@ -383,47 +306,21 @@ public final class TextEncoder implements AutoCloseable {
 
     /** CPU or CUDA: the provider the session actually runs on. */
     public ExecutionProvider activeProvider() {
-        return activeProvider;
+        return providerSession.activeProvider();
     }
 
     /** Why AUTO fell back to CPU, if it did. */
     public Optional<String> fallbackReason() {
-        return Optional.ofNullable(fallbackReason);
+        return providerSession.fallbackReason();
     }
 
     @Override
     public void close() {
-        closeQuietly(session, sessionOptions, tokenizer);
+        closeQuietly(providerSession, tokenizer);
     }
 
-    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options, HuggingFaceTokenizer tokenizer) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("closing ONNX Runtime session failed: {}", e.getMessage());
-        }
-        if (options != null) {
-            options.close();
-        }
+    private static void closeQuietly(OrtSessions.ProviderSession providerSession, HuggingFaceTokenizer tokenizer) {
+        providerSession.close();
         tokenizer.close();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
-
-    /** Discards bytes; used to drive a DigestInputStream over a model file without holding it in memory. */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {}
-
-        @Override
-        public void write(byte[] b, int off, int len) {}
     }
 }

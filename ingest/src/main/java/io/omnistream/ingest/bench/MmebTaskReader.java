@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  *   <li>Target {@code i} is ({@code tgt_text[i]}, {@code tgt_img_path[i]}); a missing or shorter list reads as empty
  *       strings; a plain string instead of a list is a one-element list. Element 0 is the gold target (relevance 1).</li>
  *   <li>Modality per side: an image path present means IMAGE (with the text, if any, as accompanying text), else TEXT.
+ *       Other media use {@code qry_media_path} + {@code qry_modality} and {@code tgt_media_path[]} +
+ *       {@code tgt_modality[]} (VIDEO, AUDIO, DOCUMENT, or IMAGE), which win over the image fields.
  *       Placeholder tokens such as {@code <|image_1|>} are removed from texts.</li>
  *   <li><b>Candidate ids</b> are derived from the content, so one target shared by several records is one candidate:
  *       {@code c} + the first 16 hex digits of SHA-256 over the modality letter (i/t), the image path <i>as written
@@ -120,26 +122,50 @@ public final class MmebTaskReader implements TaskItems {
                 }
                 String qText = clean(n.path("qry_text").asText(""));
                 String qImg = clean(n.path("qry_img_path").asText(""));
-                if (qText == null && qImg == null) {
-                    throw new IOException(where + ": query has neither qry_text nor qry_img_path");
+                String qMedia = clean(n.path("qry_media_path").asText(""));
+                Modality qMediaModality = modality(clean(n.path("qry_modality").asText("")), where, "qry_modality");
+                if (qMedia != null) {
+                    if (qMediaModality == null || qMediaModality == Modality.TEXT) {
+                        throw new IOException(where + ": qry_media_path needs qry_modality (IMAGE, VIDEO, AUDIO or DOCUMENT)");
+                    }
+                    qImg = null;
+                } else {
+                    qMediaModality = qImg == null ? null : Modality.IMAGE;
+                    qMedia = qImg;
+                }
+                if (qText == null && qMedia == null) {
+                    throw new IOException(where + ": query has neither qry_text nor qry_img_path / qry_media_path");
                 }
                 List<String> texts = list(n.get("tgt_text"));
                 List<String> imgs = list(n.get("tgt_img_path"));
-                int targets = Math.max(texts.size(), imgs.size());
+                List<String> medias = list(n.get("tgt_media_path"));
+                List<String> mediaModalities = list(n.get("tgt_modality"));
+                int targets = Math.max(Math.max(texts.size(), imgs.size()), medias.size());
                 if (targets == 0) {
-                    throw new IOException(where + ": record has no targets (tgt_text and tgt_img_path empty)");
+                    throw new IOException(where + ": record has no targets (tgt_text, tgt_img_path and tgt_media_path empty)");
                 }
                 Set<String> own = new LinkedHashSet<>();
                 for (int i = 0; i < targets; i++) {
                     String text = clean(i < texts.size() ? texts.get(i) : "");
-                    String img = clean(i < imgs.size() ? imgs.get(i) : "");
-                    if (text == null && img == null) {
-                        throw new IOException(where + ": target " + i + " has neither text nor image path");
+                    String path = clean(i < imgs.size() ? imgs.get(i) : "");
+                    Modality mediaModality = path == null ? null : Modality.IMAGE;
+                    String media = clean(i < medias.size() ? medias.get(i) : "");
+                    if (media != null) {
+                        mediaModality = modality(clean(i < mediaModalities.size() ? mediaModalities.get(i) : ""),
+                                where, "tgt_modality[" + i + "]");
+                        if (mediaModality == null || mediaModality == Modality.TEXT) {
+                            throw new IOException(where + ": tgt_media_path[" + i + "] needs tgt_modality[" + i
+                                    + "] (IMAGE, VIDEO, AUDIO or DOCUMENT)");
+                        }
+                        path = media;
                     }
-                    String id = candidateId(text, img);
+                    if (text == null && path == null) {
+                        throw new IOException(where + ": target " + i + " has neither text nor a media path");
+                    }
+                    String id = candidateId(text, path, mediaModality);
                     own.add(id);
                     if (!candidates.containsKey(id)) {
-                        candidates.put(id, item(id, text, img, imageRoot));
+                        candidates.put(id, item(id, text, path, mediaModality, imageRoot));
                     }
                     if (i == 0 && tm == null) {
                         tm = candidates.get(id).modality();
@@ -148,11 +174,11 @@ public final class MmebTaskReader implements TaskItems {
                 String gold = own.iterator().next();
                 String id = n.hasNonNull("qry_id") ? n.get("qry_id").asText()
                         : n.hasNonNull("id") ? n.get("id").asText() : "q" + index;
-                Modality modality = qImg == null ? Modality.TEXT : Modality.IMAGE;
+                Modality modality = qMedia == null ? Modality.TEXT : qMediaModality;
                 if (qm == null) {
                     qm = modality;
                 }
-                Path media = qImg == null ? null : MediaFiles.resolveUnder(imageRoot, qImg);
+                Path media = qMedia == null ? null : MediaFiles.resolveUnder(imageRoot, qMedia);
                 queries.add(new BenchQuery(id, modality, qText, media, qryInst != null ? qryInst : defaultInstruction,
                         List.of(new GoldCandidate(gold, 1)),
                         scope == RankingScope.LOCAL ? new ArrayList<>(own) : null));
@@ -171,25 +197,45 @@ public final class MmebTaskReader implements TaskItems {
                 qi, ti, qm, tm);
     }
 
-    private static BenchItem item(String id, String text, String img, Path imageRoot) {
-        if (img == null) {
+    private static BenchItem item(String id, String text, String path, Modality modality, Path imageRoot) {
+        if (path == null) {
             return BenchItem.text(id, text);
         }
-        Path file = MediaFiles.resolveUnder(imageRoot, img);
-        return new BenchItem(id, Modality.IMAGE, text, file, MediaFiles.mimeHint(file));
+        Path file = MediaFiles.resolveUnder(imageRoot, path);
+        return new BenchItem(id, modality, text, file, MediaFiles.mimeHint(file));
     }
 
-    /** The content-derived candidate id described in the class comment. */
+    private static Modality modality(String name, String where, String field) throws IOException {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return Modality.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(where + ": unknown " + field + " '" + name + "'");
+        }
+    }
+
+    /** The content-derived candidate id described in the class comment (TEXT or IMAGE targets). */
     public static String candidateId(String text, String imagePath) {
+        return candidateId(text, imagePath, imagePath == null ? null : Modality.IMAGE);
+    }
+
+    /**
+     * The content-derived candidate id of a target: its modality letter ({@code t} text, {@code i} image, {@code d}
+     * document, {@code v} video, {@code a} audio), media path and text; text and image ids are unchanged from the
+     * image-only format.
+     */
+    public static String candidateId(String text, String mediaPath, Modality mediaModality) {
         String t = clean(text == null ? "" : text);
-        String i = clean(imagePath == null ? "" : imagePath);
+        String i = clean(mediaPath == null ? "" : mediaPath);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        sha.update((byte) (i == null ? 't' : 'i'));
+        sha.update((byte) (i == null ? 't' : Character.toLowerCase(mediaModality.name().charAt(0))));
         sha.update((i == null ? "" : i).getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update((t == null ? "" : t).getBytes(StandardCharsets.UTF_8));
