@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "omnistream", mixinStandardHelpOptions = true, version = "omnistream 0.1.0",
         description = "Streaming multimodal embedding platform: Kafka, ONNX Runtime encoders, Milvus, Flink quality jobs.",
-        subcommands = {DemoCommand.class, SearchCommand.class, ReplayCommand.class, EvaluateOfflineCommand.class,
-                ConfigDocCommand.class})
+        subcommands = {DemoCommand.class, SearchCommand.class, ReplayCommand.class, BuildCrossModalCommand.class,
+                EvaluateOfflineCommand.class, ConfigDocCommand.class})
 public final class OmnistreamCli implements Runnable {
 
     public static void main(String[] args) {

@@ -60,6 +60,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "each query ranked against its own targets); image paths relative to the file's directory.")
     List<Path> mmebFiles = new ArrayList<>();
 
+    @Option(names = "--catalog", paramLabel = "FILE",
+            description = "A tasks.json (e.g. from build-crossmodal): replay its tasks (all, or those named by --task); "
+                    + "paths in it are relative to its directory.")
+    Path catalog;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Root of the shared data for --task (default: ../shared/data).")
     Path dataRoot;
 
@@ -94,8 +99,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (tasks.isEmpty() && beirDirs.isEmpty() && mmebFiles.isEmpty()) {
-            throw new IllegalArgumentException("name at least one task: --task NAME, --beir DIR or --mmeb FILE");
+        if (tasks.isEmpty() && beirDirs.isEmpty() && mmebFiles.isEmpty() && catalog == null) {
+            throw new IllegalArgumentException("name at least one task: --task NAME, --catalog FILE, --beir DIR or --mmeb FILE");
         }
         if (epochs < 1 || firstEpoch < 0) {
             throw new IllegalArgumentException("--epochs must be >= 1 and --first-epoch >= 0");
@@ -247,10 +252,20 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private List<BenchmarkTask> openTasks(Path generated) throws IOException {
         List<BenchmarkTask> out = new ArrayList<>();
+        if (catalog != null) {
+            TaskCatalog file = TaskCatalog.read(catalog);
+            Path root = catalog.toAbsolutePath().getParent();
+            for (var d : file.definitions()) {
+                if (tasks.isEmpty() || tasks.contains(d.id())) {
+                    out.add(file.open(d.id(), root, generated));
+                }
+            }
+            return out;
+        }
         Path data = dataRoot != null ? dataRoot : StackOptions.defaultDataRoot();
-        TaskCatalog catalog = TaskCatalog.builtIn();
+        TaskCatalog builtIn = TaskCatalog.builtIn();
         for (String name : tasks) {
-            out.add(catalog.open(name, data, generated));
+            out.add(builtIn.open(name, data, generated));
         }
         for (Path dir : beirDirs) {
             out.add(beirTask(dir));
