@@ -2,16 +2,27 @@ package io.omnistream.encoder.cascade;
 
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.error.PermanentFailureException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * VIDEO → text: samples {@code frames} frames uniformly over the clip (frame i at (i + 0.5) · duration / frames
  * seconds, i = 0..frames−1, as VLM2Vec-V2 samples 8 frames), OCRs each, drops a frame text equal to the previous
  * one after case and whitespace folding (a slide shown for several samples counts once) and joins the rest in time
  * order. Clips longer than {@code maxSeconds} are rejected after probing, before decoding any frame.
+ *
+ * <p>OCR is the expensive step (about a second per frame on one core), so a frame that looks like the last recognised
+ * one is not recognised again: both are reduced to a {@value #THUMB}x{@value #THUMB} grayscale thumbnail (block
+ * means) and if no block differs by more than {@value #SAME_FRAME_MAX_DIFF} grey levels (of 255) the frame is taken
+ * to show the same text. Compression noise between two frames of one slide moves a block mean by a level or two; a
+ * changed line of text moves the blocks it covers by tens of levels, a new slide or scene by more. The threshold is
+ * part of {@link #version()}.
  */
 final class VideoOcrTranscriber implements MediaTranscriber {
     private final TesseractOcr ocr;
@@ -19,6 +30,11 @@ final class VideoOcrTranscriber implements MediaTranscriber {
     private final int frames;
     private final int maxSide;
     private final double maxSeconds;
+
+    /** Side of the comparison thumbnail, pixels. */
+    static final int THUMB = 32;
+    /** Largest difference of one thumbnail block (grey levels, 0-255) at which two frames count as the same. */
+    static final int SAME_FRAME_MAX_DIFF = 6;
 
     VideoOcrTranscriber(TesseractOcr ocr, Ffmpeg ffmpeg, int frames, int maxSide, double maxSeconds) {
         this.ocr = ocr;
@@ -39,8 +55,15 @@ final class VideoOcrTranscriber implements MediaTranscriber {
             }
             List<String> texts = new ArrayList<>();
             String previous = null;
+            int[] lastRecognised = null;
             for (double t : sampleTimes(duration, frames)) {
-                String text = ocr.recognize(ffmpeg.frameAt(file, t, maxSide, "video"), "video frame");
+                byte[] png = ffmpeg.frameAt(file, t, maxSide, "video");
+                int[] thumb = thumbnail(png);
+                if (lastRecognised != null && thumb != null && maxAbsoluteDifference(thumb, lastRecognised) <= SAME_FRAME_MAX_DIFF) {
+                    continue; // same picture as the last recognised frame: same text, already kept (or empty)
+                }
+                lastRecognised = thumb;
+                String text = ocr.recognize(png, "video frame");
                 String folded = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
                 if (!folded.isEmpty() && !folded.equals(previous)) {
                     texts.add(text);
@@ -55,8 +78,52 @@ final class VideoOcrTranscriber implements MediaTranscriber {
 
     @Override
     public String version() {
-        return "video-ocr(" + ffmpeg.version() + ", frames=" + frames + " uniform, maxSide=" + maxSide + ", "
+        return "video-ocr(" + ffmpeg.version() + ", frames=" + frames + " uniform, maxSide=" + maxSide
+                + ", skip frames within " + SAME_FRAME_MAX_DIFF + "/255 of the last recognised on " + THUMB + "x" + THUMB + ", "
                 + ocr.version() + ")";
+    }
+
+    /** Grayscale block means of the frame on a THUMB x THUMB grid; null if ImageIO cannot read it (OCR still runs). */
+    static int[] thumbnail(byte[] png) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            return null;
+        }
+        if (image == null || image.getWidth() < THUMB || image.getHeight() < THUMB) {
+            return null;
+        }
+        long[] sum = new long[THUMB * THUMB];
+        long[] count = new long[THUMB * THUMB];
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            int cellRow = (int) ((long) y * THUMB / h) * THUMB;
+            for (int x = 0; x < w; x++) {
+                int rgb = row[x];
+                // ITU-R BT.601 luma, integer weights (299, 587, 114) / 1000
+                int grey = (299 * ((rgb >> 16) & 0xff) + 587 * ((rgb >> 8) & 0xff) + 114 * (rgb & 0xff)) / 1000;
+                int cell = cellRow + (int) ((long) x * THUMB / w);
+                sum[cell] += grey;
+                count[cell]++;
+            }
+        }
+        int[] thumb = new int[THUMB * THUMB];
+        for (int i = 0; i < thumb.length; i++) {
+            thumb[i] = (int) Math.round((double) sum[i] / count[i]);
+        }
+        return thumb;
+    }
+
+    static int maxAbsoluteDifference(int[] a, int[] b) {
+        int max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 
     /** Times (s) of the uniformly sampled frames: the centres of {@code n} equal slices of the clip. */

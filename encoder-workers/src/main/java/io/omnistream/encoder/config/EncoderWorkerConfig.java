@@ -35,6 +35,11 @@ public final class EncoderWorkerConfig {
             "Dead-letter topic for records that cannot be embedded (FailedEvent)");
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOption.integer("encoder.batch.max-size", 32, 1, 4096,
             "Most events per inference batch (also the consumer's max.poll.records), events");
+    public static final ConfigOption<Duration> MAX_POLL_INTERVAL = ConfigOption.duration("encoder.max-poll-interval",
+            Duration.ofMinutes(30), Duration.ofSeconds(10),
+            "Kafka max.poll.interval.ms: the longest one batch may take from poll to commit (media recognition included) "
+                    + "before the broker gives the worker's partitions to another member; must exceed batch.max-size x "
+                    + "the slowest item (OCR of a video: ~10-20 s on 2 cores), duration");
     public static final ConfigOption<Duration> BATCH_MAX_WAIT = ConfigOption.duration("encoder.batch.max-wait",
             Duration.ofMillis(50), Duration.ZERO,
             "Longest time the first event of a batch waits for the batch to fill before it is encoded anyway, duration");
@@ -74,6 +79,7 @@ public final class EncoderWorkerConfig {
     private final int retryMaxAttempts;
     private final Duration retryInitialBackoff;
     private final Duration retryMaxBackoff;
+    private final Duration maxPollInterval;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
@@ -98,6 +104,7 @@ public final class EncoderWorkerConfig {
         retryMaxAttempts = source.get(RETRY_MAX_ATTEMPTS);
         retryInitialBackoff = source.get(RETRY_INITIAL_BACKOFF);
         retryMaxBackoff = source.get(RETRY_MAX_BACKOFF);
+        maxPollInterval = source.get(MAX_POLL_INTERVAL);
         if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
             throw new ConfigException("'" + RETRY_MAX_BACKOFF.key() + "' (" + retryMaxBackoff.toMillis()
                     + " ms) must be >= '" + RETRY_INITIAL_BACKOFF.key() + "' (" + retryInitialBackoff.toMillis() + " ms)");
@@ -111,7 +118,7 @@ public final class EncoderWorkerConfig {
     /** Every option, in documentation order (the README's configuration table is checked against this list). */
     public static List<ConfigOption<?>> options() {
         return List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC,
-                BATCH_MAX_SIZE, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
+                BATCH_MAX_SIZE, MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF);
     }
 
@@ -158,4 +165,5 @@ public final class EncoderWorkerConfig {
     public int retryMaxAttempts() { return retryMaxAttempts; }
     public Duration retryInitialBackoff() { return retryInitialBackoff; }
     public Duration retryMaxBackoff() { return retryMaxBackoff; }
+    public Duration maxPollInterval() { return maxPollInterval; }
 }

@@ -237,6 +237,10 @@ public final class EncoderWorker implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.batchMaxSize()));
+        // Recognising media (OCR of sampled video frames, speech recognition) can take minutes for one poll's worth of
+        // events; Kafka's 5-minute default would then take the partitions away mid-batch, and the retried batch
+        // would time out again, forever.
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(config.maxPollInterval().toMillis()));
         // A new group starts at the beginning: every event ever published gets an embedding.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-encoder-" + model);

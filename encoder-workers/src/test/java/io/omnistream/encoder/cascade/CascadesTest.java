@@ -87,6 +87,26 @@ class CascadesTest {
     }
 
     @Test
+    void framesOfOneSlideCountAsTheSamePictureAndAnotherSlideDoesNot() throws Exception {
+        assumeTools("ffmpeg", "ffprobe");
+        byte[] clip = MediaFixtures.slideVideo(List.of(MediaFixtures.textImage(SLIDE_1, 960, 540),
+                MediaFixtures.textImage(SLIDE_2, 960, 540)), 2, "mp4");
+        Path file = Files.createTempFile("slides", ".mp4");
+        try {
+            Files.write(file, clip);
+            Ffmpeg ffmpeg = new Ffmpeg(java.time.Duration.ofSeconds(30));
+            // slide 1 is shown for 0-2 s, slide 2 for 2-4 s: two H.264 frames of slide 1 differ only by coding noise
+            int[] a = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 0.25, 1280, "video"));
+            int[] b = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 1.75, 1280, "video"));
+            int[] c = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 2.25, 1280, "video"));
+            assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, b)).isLessThanOrEqualTo(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
+            assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, c)).isGreaterThan(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void speechIsRecognisedWithTheGenericModelAndBetterWithAGrammar() throws Exception {
         assumeTools("pocketsphinx_continuous", "ffmpeg", "ffprobe", "espeak-ng");
         String said = "one two three four five six seven eight nine ten";

@@ -57,7 +57,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--mmeb", paramLabel = "FILE",
             description = "An MMEB-style JSONL task (qry_text/qry_img_path, tgt_text[]/tgt_img_path[]; gold = element 0; "
-                    + "each query ranked against its own targets); image paths relative to the file's directory.")
+                    + "each query ranked against its own targets); media paths relative to the file's directory; a file listed "
+                    + "in a tasks.json beside it (build-crossmodal's output) is opened with that description.")
     List<Path> mmebFiles = new ArrayList<>();
 
     @Option(names = "--catalog", paramLabel = "FILE",
@@ -273,6 +274,19 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Path file : mmebFiles) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("--mmeb " + file + ": no such file");
+            }
+            // A file described by a tasks.json beside it (build-crossmodal's output) keeps that description: its
+            // media root, instructions, modalities and ranking scope.
+            Path dir = file.toAbsolutePath().getParent();
+            Path described = dir.resolve("tasks.json");
+            if (Files.isRegularFile(described)) {
+                TaskCatalog siblings = TaskCatalog.read(described);
+                var definition = siblings.definitions().stream()
+                        .filter(d -> file.getFileName().toString().equals(d.path())).findFirst();
+                if (definition.isPresent()) {
+                    out.add(siblings.open(definition.get().id(), dir, generated));
+                    continue;
+                }
             }
             String id = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
             out.add(MmebTaskReader.read(id, file, file.toAbsolutePath().getParent(), MetaTask.RET, RankingScope.LOCAL,
