@@ -1,0 +1,39 @@
+{{- /*
+The OMNISTREAM_* variables of each service, as ConfigMap data lines (the deployments hash the same text so that a
+configuration change rolls the pods). Precedence: keys the chart must own (listen address and port that the probes
+and the Service depend on) > the component's `config` map > values derived from the endpoints and topics.
+*/ -}}
+{{- define "omnistream.commonConfig" -}}
+{{- toYaml (dict "kafka.bootstrap.servers" (include "omnistream.kafkaBootstrap" .) "schema.registry.url" .Values.schemaRegistry.url) -}}
+{{- end -}}
+
+{{- define "omnistream.config.ingest" -}}
+{{- $fixed := dict "ingest.http.host" "0.0.0.0" "ingest.http.port" "8080" -}}
+{{- $derived := merge (dict "ingest.topic" .Values.topics.mediaEvents) (include "omnistream.commonConfig" . | fromYaml) -}}
+{{- include "omnistream.configData" (merge $fixed (deepCopy .Values.ingest.config) $derived) -}}
+{{- end -}}
+
+{{- define "omnistream.config.encoder" -}}
+{{- $derived := merge (dict
+      "encoder.model" .Values.encoder.model
+      "encoder.execution-provider" .Values.encoder.executionProvider
+      "encoder.group.id" .Values.encoder.groupId
+      "encoder.input.topic" .Values.topics.mediaEvents
+      "encoder.dlq.topic" .Values.topics.dlq) (include "omnistream.commonConfig" . | fromYaml) -}}
+{{- include "omnistream.configData" (merge (deepCopy .Values.encoder.config) $derived) -}}
+{{- end -}}
+
+{{- define "omnistream.config.sink" -}}
+{{- $derived := merge (dict
+      "milvus.uri" .Values.milvus.uri
+      "sink.topic" (.Values.sink.topic | default (include "omnistream.embeddingTopic" .))
+      "sink.group.id" .Values.sink.groupId
+      "sink.dlq.topic" .Values.topics.dlq) (include "omnistream.commonConfig" . | fromYaml) -}}
+{{- include "omnistream.configData" (merge (deepCopy .Values.sink.config) $derived) -}}
+{{- end -}}
+
+{{/* pass (dict "root" $ "job" <job>) */}}
+{{- define "omnistream.config.flinkJob" -}}
+{{- $derived := merge (dict "milvus.uri" .root.Values.milvus.uri "quality.dlq.topic" .root.Values.topics.dlq) (include "omnistream.commonConfig" .root | fromYaml) -}}
+{{- include "omnistream.configData" (merge (deepCopy (.job.config | default dict)) $derived) -}}
+{{- end -}}

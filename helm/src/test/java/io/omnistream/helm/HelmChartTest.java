@@ -1,0 +1,681 @@
+package io.omnistream.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The chart in helm/omnistream, checked with the real helm CLI: lint, render (`helm template`) and values-schema
+ * validation, for the default values, the GPU profile and the optional parts (KEDA, Strimzi, ServiceMonitor, more
+ * Flink jobs). Skipped, with the reason, when no helm binary is installed (helm/scripts/install-helm.sh installs one).
+ */
+class HelmChartTest {
+    /** Release name used for every render: the full name of the objects is then "rel-omnistream". */
+    private static final String RELEASE = "rel";
+    private static final String FULL = "rel-omnistream";
+    /** Rendered against a fixed Kubernetes version so that results do not depend on how the binary was built. */
+    private static final String KUBE_VERSION = "1.31.0";
+
+    @TempDir
+    static Path helmHome;
+
+    private static HelmCli helm;
+    private static Path chart;
+    private static Path gpuValues;
+    private static String appVersion;
+
+    private static final String NO_HELM = "helm CLI not found (OMNISTREAM_HELM, ~/.omnistream/tools/bin/helm, PATH): "
+            + "chart test skipped; install it with helm/scripts/install-helm.sh";
+
+    @BeforeAll
+    static void locateHelmAndChart() throws IOException {
+        Optional<Path> binary = HelmCli.locate();
+        if (binary.isEmpty()) {
+            System.out.println("HelmChartTest: " + NO_HELM);
+            return;
+        }
+        helm = HelmCli.at(binary.get(), helmHome);
+        HelmCli.Result version = helm.run("version", "--template", "{{.Version}}");
+        assertThat(version.ok()).as(version.describe()).isTrue();
+        System.out.println("helm " + version.stdout().trim() + " at " + binary.get());
+
+        Path moduleDir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        chart = moduleDir.resolve("omnistream");
+        gpuValues = chart.resolve("values-gpu.yaml");
+        assertThat(chart.resolve("Chart.yaml")).isRegularFile();
+        assertThat(gpuValues).isRegularFile();
+        appVersion = Manifests.YAML.readTree(chart.resolve("Chart.yaml").toFile()).path("appVersion").asText();
+        assertThat(appVersion).isNotBlank();
+    }
+
+    /** Each test is reported as skipped, with the reason, where there is no helm (rather than silently not run). */
+    @BeforeEach
+    void requireHelm() {
+        assumeTrue(helm != null, NO_HELM);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // lint
+
+    @Test
+    void lintPassesStrictWithDefaultValues() {
+        HelmCli.Result lint = helm.run("lint", "--strict", "--kube-version", KUBE_VERSION, chart.toString());
+        assertThat(lint.ok()).as(lint.describe()).isTrue();
+        assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+    }
+
+    @Test
+    void lintPassesStrictWithGpuProfile() {
+        HelmCli.Result lint = helm.run("lint", "--strict", "--kube-version", KUBE_VERSION, chart.toString(),
+                "-f", gpuValues.toString());
+        assertThat(lint.ok()).as(lint.describe()).isTrue();
+        assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+    }
+
+    @Test
+    void lintFailsOnAValueTheSchemaRejects() {
+        // control for the two tests above: lint does evaluate the values
+        HelmCli.Result lint = helm.run("lint", "--strict", "--kube-version", KUBE_VERSION, chart.toString(),
+                "--set", "encoder.executionProvider=TPU");
+        assertThat(lint.ok()).as(lint.describe()).isFalse();
+        assertThat(lint.stdout() + lint.stderr()).contains("executionProvider");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // what is deployed
+
+    @Test
+    void defaultValuesRenderEveryServiceAndTheQualityJob() {
+        Manifests m = render();
+        assertThat(m.ofKind("Deployment").map(d -> d.path("metadata").path("name").asText()))
+                .containsExactlyInAnyOrder(FULL + "-ingest", FULL + "-encoder", FULL + "-sink");
+        assertThat(m.find("Service", FULL + "-ingest")).isPresent();
+        // external endpoints by default: no Kafka, no KEDA, no Prometheus-operator objects
+        assertThat(m.ofKind("Kafka")).isEmpty();
+        assertThat(m.ofKind("ScaledObject")).isEmpty();
+        assertThat(m.ofKind("ServiceMonitor")).isEmpty();
+
+        JsonNode flink = m.get("FlinkDeployment", FULL + "-retrieval-quality");
+        assertThat(flink.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(flink.at("/spec/flinkVersion").asText()).isEqualTo("v2_2");
+        assertThat(flink.at("/spec/image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-flink-jobs:" + appVersion);
+        assertThat(flink.at("/spec/job/jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/omnistream-flink-jobs.jar");
+        assertThat(flink.at("/spec/job/entryClass").asText())
+                .isEqualTo("io.omnistream.flink.quality.job.RetrievalQualityJob");
+        assertThat(flink.at("/spec/job/upgradeMode").asText()).isEqualTo("stateless");
+        // the job reads its parallelism from its own config: the chart keeps it equal to the operator's
+        assertThat(flink.at("/spec/job/parallelism").asInt()).isEqualTo(1);
+        assertThat(texts(flink.at("/spec/job/args"))).containsExactly("quality.parallelism=1");
+        assertThat(flink.at("/spec/flinkConfiguration/metrics.reporter.prom.port").asText()).isEqualTo("9400");
+        for (String part : List.of("jobManager", "taskManager")) {
+            JsonNode container = flink.at("/spec/" + part + "/podTemplate/spec/containers/0");
+            assertThat(container.path("name").asText()).as(part).isEqualTo("flink-main-container");
+            assertThat(container.at("/envFrom/0/configMapRef/name").asText()).as(part)
+                    .isEqualTo(FULL + "-retrieval-quality");
+        }
+        JsonNode jobConfig = m.configMapData(FULL + "-retrieval-quality");
+        assertThat(jobConfig.path("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
+        assertThat(jobConfig.path("OMNISTREAM_MILVUS_URI").asText()).isEqualTo("http://milvus:19530");
+        assertThat(jobConfig.path("OMNISTREAM_SCHEMA_REGISTRY_URL").asText()).isEqualTo("http://schema-registry:8081");
+    }
+
+    @Test
+    void servicesGetTheirConfigurationAsOmnistreamVariables() {
+        Manifests m = render("--set", "kafka.bootstrapServers=b1:9092\\,b2:9092",
+                "--set", "schemaRegistry.url=https://sr.example:8081",
+                "--set", "encoder.model=all-minilm-l6-v2",
+                "--set", "ingest.config.ingest\\.max-payload-bytes=1048576",
+                // the chart owns the listen address (the Service and probes depend on it): this must not win
+                "--set", "ingest.config.ingest\\.http\\.host=127.0.0.1");
+        JsonNode ingest = m.configMapData(FULL + "-ingest");
+        assertThat(ingest.path("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("b1:9092,b2:9092");
+        assertThat(ingest.path("OMNISTREAM_SCHEMA_REGISTRY_URL").asText()).isEqualTo("https://sr.example:8081");
+        assertThat(ingest.path("OMNISTREAM_INGEST_MAX_PAYLOAD_BYTES").asText()).isEqualTo("1048576");
+        assertThat(ingest.path("OMNISTREAM_INGEST_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+        assertThat(ingest.path("OMNISTREAM_INGEST_HTTP_PORT").asText()).isEqualTo("8080");
+        assertThat(ingest.path("OMNISTREAM_INGEST_TOPIC").asText()).isEqualTo("media.events.v1");
+
+        JsonNode encoder = m.configMapData(FULL + "-encoder");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_MODEL").asText()).isEqualTo("all-minilm-l6-v2");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_EXECUTION_PROVIDER").asText()).isEqualTo("AUTO");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_GROUP_ID").asText()).isEqualTo("omnistream-encoder");
+        // the sink follows the encoder's model: embeddings.<model>.v1
+        JsonNode sink = m.configMapData(FULL + "-sink");
+        assertThat(sink.path("OMNISTREAM_SINK_TOPIC").asText()).isEqualTo("embeddings.all-minilm-l6-v2.v1");
+        assertThat(sink.path("OMNISTREAM_MILVUS_URI").asText()).isEqualTo("http://milvus:19530");
+
+        for (String name : List.of("ingest", "encoder", "sink")) {
+            JsonNode container = m.deploymentContainer(FULL + "-" + name);
+            assertThat(container.at("/envFrom/0/configMapRef/name").asText()).isEqualTo(FULL + "-" + name);
+        }
+    }
+
+    /**
+     * Every OMNISTREAM_* variable the chart sets must be one the services read: the README's configuration table
+     * (generated from the config classes and checked against them by ReadmeConfigurationTest) lists them all. A typo
+     * in a key would otherwise be ignored silently by the service.
+     */
+    @Test
+    void everyOmnistreamVariableTheChartSetsIsADocumentedConfigurationKey() throws IOException {
+        Set<String> documented = documentedVariables();
+        assertThat(documented).contains("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", "OMNISTREAM_ENCODER_MODEL",
+                "OMNISTREAM_SINK_TOPIC", "OMNISTREAM_QUALITY_PARALLELISM");
+        Manifests m = render("--set", "milvus.token=user:secret", "--set", "strimzi.enabled=true",
+                "--set", "encoder.autoscaling.enabled=true", "--set", "metrics.serviceMonitor.enabled=true");
+        Set<String> rendered = new HashSet<>();
+        m.ofKind("ConfigMap").forEach(cm -> cm.path("data").fieldNames().forEachRemaining(rendered::add));
+        for (Manifests.PodSpec pod : m.podSpecs()) {
+            for (JsonNode c : pod.containers()) {
+                c.path("env").forEach(e -> rendered.add(e.path("name").asText()));
+            }
+        }
+        Set<String> ours = rendered.stream().filter(n -> n.startsWith("OMNISTREAM_")).collect(Collectors.toSet());
+        assertThat(ours).contains("OMNISTREAM_MILVUS_TOKEN", "OMNISTREAM_INGEST_HTTP_HOST", "OMNISTREAM_QUALITY_DLQ_TOPIC");
+        assertThat(documented).containsAll(ours);
+    }
+
+    @Test
+    void milvusTokenComesFromASecret() {
+        Manifests m = render("--set", "milvus.token=user:secret");
+        JsonNode secret = m.get("Secret", FULL + "-milvus");
+        assertThat(new String(java.util.Base64.getDecoder().decode(secret.at("/data/token").asText())))
+                .isEqualTo("user:secret");
+        JsonNode env = m.deploymentContainer(FULL + "-sink").path("env");
+        JsonNode token = findByName(env, "OMNISTREAM_MILVUS_TOKEN");
+        assertThat(token.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(FULL + "-milvus");
+        assertThat(token.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("token");
+        // never in a ConfigMap
+        m.ofKind("ConfigMap").forEach(cm -> assertThat(cm.path("data").has("OMNISTREAM_MILVUS_TOKEN")).isFalse());
+
+        Manifests existing = render("--set", "milvus.existingSecret=vault-milvus", "--set", "milvus.existingSecretKey=pw");
+        assertThat(existing.ofKind("Secret")).isEmpty();
+        JsonNode ref = findByName(existing.deploymentContainer(FULL + "-sink").path("env"), "OMNISTREAM_MILVUS_TOKEN");
+        assertThat(ref.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("vault-milvus");
+        assertThat(ref.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("pw");
+
+        assertThat(findByNameOptional(render().deploymentContainer(FULL + "-sink").path("env"), "OMNISTREAM_MILVUS_TOKEN"))
+                .isEmpty();
+    }
+
+    @Test
+    void imagesFollowTheContractAndDefaultToTheAppVersion() {
+        Manifests m = render();
+        assertThat(m.deploymentContainer(FULL + "-ingest").path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-ingest:" + appVersion);
+        assertThat(m.deploymentContainer(FULL + "-encoder").path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-encoder-worker:" + appVersion);
+        assertThat(m.deploymentContainer(FULL + "-sink").path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-milvus-sink:" + appVersion);
+
+        Manifests custom = render("--set", "image.registry=registry.example:5000/team", "--set", "image.tag=1.2.3",
+                "--set", "sink.image.tag=1.2.4");
+        assertThat(custom.deploymentContainer(FULL + "-ingest").path("image").asText())
+                .isEqualTo("registry.example:5000/team/omnistream-ingest:1.2.3");
+        assertThat(custom.deploymentContainer(FULL + "-sink").path("image").asText())
+                .isEqualTo("registry.example:5000/team/omnistream-milvus-sink:1.2.4");
+    }
+
+    @Test
+    void ingestServesItsApiOn8080WithHealthAndReadinessProbes() {
+        Manifests m = render();
+        JsonNode c = m.deploymentContainer(FULL + "-ingest");
+        assertThat(portNumber(c, "http")).isEqualTo(8080);
+        assertThat(portNumber(c, "metrics")).isEqualTo(9400);
+        assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
+        assertThat(c.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+        JsonNode svc = m.get("Service", FULL + "-ingest");
+        assertThat(svc.at("/spec/ports/0/port").asInt()).isEqualTo(8080);
+        assertThat(svc.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+        for (String worker : List.of("encoder", "sink")) {
+            JsonNode w = m.deploymentContainer(FULL + "-" + worker);
+            assertThat(portNumber(w, "metrics")).as(worker).isEqualTo(9400);
+            assertThat(w.at("/livenessProbe/httpGet/path").asText()).as(worker).isEqualTo("/healthz");
+            assertThat(w.at("/readinessProbe/httpGet/path").asText()).as(worker).isEqualTo("/readyz");
+            assertThat(w.at("/readinessProbe/httpGet/port").asText()).as(worker).isEqualTo("metrics");
+        }
+    }
+
+    @Test
+    void podsCarryPrometheusScrapeAnnotations() {
+        Manifests m = render();
+        List<Manifests.PodSpec> specs = m.podSpecs();
+        List<JsonNode> podMeta = new ArrayList<>();
+        m.ofKind("Deployment").forEach(d -> podMeta.add(d.at("/spec/template/metadata")));
+        m.ofKind("FlinkDeployment").forEach(f -> {
+            podMeta.add(f.at("/spec/jobManager/podTemplate/metadata"));
+            podMeta.add(f.at("/spec/taskManager/podTemplate/metadata"));
+        });
+        assertThat(podMeta).hasSize(specs.size());
+        for (JsonNode meta : podMeta) {
+            assertThat(meta.at("/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
+            assertThat(meta.at("/annotations/prometheus.io~1port").asText()).isEqualTo("9400");
+            assertThat(meta.at("/annotations/prometheus.io~1path").asText()).isEqualTo("/metrics");
+        }
+    }
+
+    @Test
+    void aConfigurationChangeRollsOnlyTheAffectedPods() {
+        Manifests before = render();
+        Manifests after = render("--set", "encoder.config.encoder\\.batch\\.max-size=64");
+        assertThat(checksum(after, "encoder")).isNotEqualTo(checksum(before, "encoder"));
+        assertThat(checksum(after, "ingest")).isEqualTo(checksum(before, "ingest"));
+        assertThat(checksum(after, "sink")).isEqualTo(checksum(before, "sink"));
+        assertThat(after.configMapData(FULL + "-encoder").path("OMNISTREAM_ENCODER_BATCH_MAX_SIZE").asText()).isEqualTo("64");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // pod hardening, probes and resources: every container of every profile
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"default", "gpu", "everything"})
+    void everyContainerHasProbesResourceLimitsAndNoPrivileges(String profile) {
+        Manifests m = switch (profile) {
+            case "default" -> render();
+            case "gpu" -> render("-f", gpuValues.toString());
+            default -> render("-f", gpuValues.toString(), "--set", "strimzi.enabled=true",
+                    "--set", "encoder.autoscaling.enabled=true", "--set", "metrics.serviceMonitor.enabled=true",
+                    "--set", "milvus.token=t");
+        };
+        List<Manifests.PodSpec> pods = m.podSpecs();
+        // 3 Deployments + JobManager and TaskManager of the quality job: the loops below are not vacuous
+        assertThat(pods).hasSize(5);
+        int containers = 0;
+        for (Manifests.PodSpec pod : pods) {
+            JsonNode podSecurity = pod.spec().path("securityContext");
+            assertThat(podSecurity.path("runAsNonRoot").asBoolean(false)).as(pod.where() + " runAsNonRoot").isTrue();
+            assertThat(podSecurity.path("runAsUser").asInt(0)).as(pod.where() + " runAsUser").isPositive();
+            assertThat(pod.spec().path("hostNetwork").asBoolean(false)).as(pod.where()).isFalse();
+            assertThat(pod.containers()).as(pod.where()).isNotEmpty();
+            for (JsonNode c : pod.containers()) {
+                containers++;
+                String where = pod.where() + " container " + c.path("name").asText();
+                JsonNode sc = c.path("securityContext");
+                assertThat(sc.path("privileged").asBoolean(false)).as(where + " privileged").isFalse();
+                assertThat(sc.has("allowPrivilegeEscalation")).as(where + " allowPrivilegeEscalation set").isTrue();
+                assertThat(sc.path("allowPrivilegeEscalation").asBoolean()).as(where + " allowPrivilegeEscalation").isFalse();
+                assertThat(texts(sc.at("/capabilities/drop"))).as(where + " capabilities").contains("ALL");
+                assertThat(c.has("livenessProbe")).as(where + " livenessProbe").isTrue();
+                assertThat(c.has("readinessProbe")).as(where + " readinessProbe").isTrue();
+            }
+        }
+        assertThat(containers).isEqualTo(5);
+
+        // resources: on the Deployment containers directly ...
+        m.ofKind("Deployment").forEach(d -> d.at("/spec/template/spec/containers").forEach(c -> {
+            String where = d.at("/metadata/name").asText() + " container " + c.path("name").asText();
+            for (String kind : List.of("requests", "limits")) {
+                for (String res : List.of("cpu", "memory")) {
+                    assertThat(c.at("/resources/" + kind + "/" + res).asText()).as(where + " " + kind + "." + res).isNotBlank();
+                }
+            }
+        }));
+        // ... and for Flink through spec.<part>.resource, which the operator turns into requests and limits
+        m.ofKind("FlinkDeployment").forEach(f -> {
+            for (String part : List.of("jobManager", "taskManager")) {
+                assertThat(f.at("/spec/" + part + "/resource/cpu").asDouble()).as(part + " cpu").isPositive();
+                assertThat(f.at("/spec/" + part + "/resource/memory").asText()).as(part + " memory").isNotBlank();
+            }
+        });
+        // the services' root filesystems are read-only, with a writable /tmp
+        for (String name : List.of("ingest", "encoder", "sink")) {
+            JsonNode c = m.deploymentContainer(FULL + "-" + name);
+            assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).as(name).isTrue();
+            assertThat(c.at("/volumeMounts/0/mountPath").asText()).as(name).isEqualTo("/tmp");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // GPU profile
+
+    @Test
+    void gpuProfileRequestsAGpuForTheEncoderOnGpuNodes() {
+        Manifests m = render("-f", gpuValues.toString());
+        JsonNode encoder = m.deploymentContainer(FULL + "-encoder");
+        assertThat(encoder.at("/resources/requests/nvidia.com~1gpu").asText()).isEqualTo("1");
+        assertThat(encoder.at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("1");
+        assertThat(encoder.path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-encoder-worker:" + appVersion + "-gpu");
+        JsonNode pod = m.get("Deployment", FULL + "-encoder").at("/spec/template/spec");
+        assertThat(pod.at("/nodeSelector/nvidia.com~1gpu.present").asText()).isEqualTo("true");
+        assertThat(pod.path("tolerations").findValuesAsText("key")).contains("nvidia.com/gpu");
+        assertThat(m.configMapData(FULL + "-encoder").path("OMNISTREAM_ENCODER_EXECUTION_PROVIDER").asText())
+                .isEqualTo("CUDA");
+        // only the encoder asks for GPUs
+        for (String other : List.of("ingest", "sink")) {
+            assertThat(m.deploymentContainer(FULL + "-" + other).toString()).doesNotContain("nvidia.com/gpu");
+        }
+    }
+
+    @Test
+    void defaultValuesRequestNoGpuAnywhere() {
+        HelmCli.Result r = template();
+        assertThat(r.stdout()).doesNotContain("nvidia.com/gpu");
+        Manifests m = Manifests.parse(r.stdout());
+        JsonNode pod = m.get("Deployment", FULL + "-encoder").at("/spec/template/spec");
+        assertThat(pod.has("nodeSelector")).isFalse();
+        assertThat(pod.has("tolerations")).isFalse();
+    }
+
+    @Test
+    void gpuCountIsConfigurable() {
+        Manifests m = render("-f", gpuValues.toString(), "--set", "encoder.gpu.count=2");
+        assertThat(m.deploymentContainer(FULL + "-encoder").at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("2");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // lag-based autoscaling (KEDA)
+
+    @Test
+    void autoscalingRendersAKafkaLagScaledObjectOnTheWorkersConsumerGroup() {
+        Manifests m = render("--set", "encoder.autoscaling.enabled=true", "--set", "encoder.groupId=workers-bge",
+                "--set", "encoder.autoscaling.maxReplicas=6", "--set", "encoder.autoscaling.lagThreshold=500");
+        JsonNode so = m.get("ScaledObject", FULL + "-encoder");
+        assertThat(so.path("apiVersion").asText()).isEqualTo("keda.sh/v1alpha1");
+        assertThat(so.at("/spec/scaleTargetRef/name").asText()).isEqualTo(FULL + "-encoder");
+        assertThat(so.at("/spec/maxReplicaCount").asInt()).isEqualTo(6);
+        JsonNode trigger = so.at("/spec/triggers/0");
+        assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+        assertThat(trigger.at("/metadata/consumerGroup").asText()).isEqualTo("workers-bge");
+        assertThat(trigger.at("/metadata/topic").asText()).isEqualTo("media.events.v1");
+        assertThat(trigger.at("/metadata/bootstrapServers").asText()).isEqualTo("kafka:9092");
+        assertThat(trigger.at("/metadata/lagThreshold").asText()).isEqualTo("500");
+        // the group whose lag is measured is the one the workers consume with
+        assertThat(m.configMapData(FULL + "-encoder").path("OMNISTREAM_ENCODER_GROUP_ID").asText()).isEqualTo("workers-bge");
+        // KEDA owns the replica count
+        assertThat(m.get("Deployment", FULL + "-encoder").path("spec").has("replicas")).isFalse();
+        assertThat(render().get("Deployment", FULL + "-encoder").at("/spec/replicas").asInt()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Strimzi
+
+    @Test
+    void strimziRendersAKraftClusterWithNodePoolsAndTheServicesUseIt() {
+        Manifests m = render("--set", "strimzi.enabled=true");
+        String cluster = FULL + "-kafka";
+        JsonNode kafka = m.get("Kafka", cluster);
+        assertThat(kafka.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
+        assertThat(kafka.at("/spec/kafka/listeners/0/port").asInt()).isEqualTo(9092);
+        assertThat(kafka.at("/spec").has("zookeeper")).isFalse();
+        List<JsonNode> pools = m.ofKind("KafkaNodePool").toList();
+        assertThat(pools).hasSize(2);
+        Set<String> roles = new HashSet<>();
+        for (JsonNode pool : pools) {
+            assertThat(pool.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo(cluster);
+            roles.addAll(texts(pool.at("/spec/roles")));
+        }
+        assertThat(roles).containsExactlyInAnyOrder("controller", "broker");
+        for (String cm : List.of("ingest", "encoder", "sink", "retrieval-quality")) {
+            assertThat(m.configMapData(FULL + "-" + cm).path("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS").asText()).as(cm)
+                    .isEqualTo(cluster + "-kafka-bootstrap:9092");
+        }
+        JsonNode embeddings = m.ofKind("KafkaTopic")
+                .filter(t -> t.at("/spec/topicName").asText().equals("embeddings.bge-small-en-v1.5.v1")).findFirst()
+                .orElseThrow(() -> new AssertionError("no KafkaTopic for the embedding topic"));
+        assertThat(embeddings.at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
+        assertThat(m.ofKind("KafkaTopic").map(t -> t.at("/spec/topicName").asText()))
+                .contains("media.events.v1", "media.dlq.v1", "bench.judgments.v1", "quality.metrics.v1");
+
+        Manifests beta = render("--set", "strimzi.enabled=true", "--set", "strimzi.apiVersion=kafka.strimzi.io/v1beta2");
+        JsonNode betaKafka = beta.get("Kafka", cluster);
+        assertThat(betaKafka.at("/metadata/annotations/strimzi.io~1kraft").asText()).isEqualTo("enabled");
+        assertThat(betaKafka.at("/metadata/annotations/strimzi.io~1node-pools").asText()).isEqualTo("enabled");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Prometheus operator
+
+    @Test
+    void serviceMonitorSelectsTheMetricsServicesAndAPodMonitorTheFlinkPods() {
+        Manifests m = render("--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.serviceMonitor.labels.release=kube-prometheus");
+        JsonNode sm = m.get("ServiceMonitor", FULL);
+        assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus");
+        assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("metrics");
+        JsonNode selector = sm.at("/spec/selector/matchLabels");
+        List<JsonNode> selected = m.ofKind("Service").filter(s -> matches(selector, s.at("/metadata/labels"))).toList();
+        assertThat(selected.stream().map(s -> s.at("/metadata/name").asText()))
+                .containsExactlyInAnyOrder(FULL + "-ingest", FULL + "-encoder-metrics", FULL + "-sink-metrics");
+        for (JsonNode svc : selected) {
+            JsonNode metricsPort = findByName(svc.at("/spec/ports"), "metrics");
+            assertThat(metricsPort.path("port").asInt()).isEqualTo(9400);
+        }
+
+        JsonNode pm = m.get("PodMonitor", FULL + "-flink");
+        JsonNode podSelector = pm.at("/spec/selector/matchLabels");
+        m.ofKind("FlinkDeployment").forEach(f -> {
+            assertThat(matches(podSelector, f.at("/spec/jobManager/podTemplate/metadata/labels"))).isTrue();
+            assertThat(matches(podSelector, f.at("/spec/taskManager/podTemplate/metadata/labels"))).isTrue();
+            assertThat(portNumber(f.at("/spec/taskManager/podTemplate/spec/containers/0"), "metrics")).isEqualTo(9400);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Flink jobs as a list
+
+    @Test
+    void eachEnabledFlinkJobBecomesItsOwnFlinkDeployment() throws IOException {
+        Path values = helmHome.resolve("two-jobs.yaml");
+        Files.writeString(values, """
+                flink:
+                  jobs:
+                    - name: retrieval-quality
+                      enabled: true
+                      entryClass: io.omnistream.flink.quality.job.RetrievalQualityJob
+                      parallelism: 2
+                      parallelismKey: quality.parallelism
+                      upgradeMode: stateless
+                      args: ["quality.window.size=600s"]
+                    - name: modality-bias
+                      enabled: true
+                      entryClass: io.omnistream.flink.bias.job.ModalityBiasJob
+                      parallelism: 1
+                      upgradeMode: stateless
+                      config:
+                        bias.window: 1h
+                    - name: disabled-job
+                      enabled: false
+                      entryClass: io.example.Disabled
+                      parallelism: 1
+                      upgradeMode: stateless
+                """);
+        Manifests m = render("-f", values.toString());
+        assertThat(m.ofKind("FlinkDeployment").map(f -> f.at("/metadata/name").asText()))
+                .containsExactlyInAnyOrder(FULL + "-retrieval-quality", FULL + "-modality-bias");
+        JsonNode quality = m.get("FlinkDeployment", FULL + "-retrieval-quality");
+        assertThat(texts(quality.at("/spec/job/args"))).containsExactly("quality.window.size=600s", "quality.parallelism=2");
+        assertThat(quality.at("/spec/job/parallelism").asInt()).isEqualTo(2);
+        JsonNode bias = m.get("FlinkDeployment", FULL + "-modality-bias");
+        assertThat(bias.at("/spec/job/entryClass").asText()).isEqualTo("io.omnistream.flink.bias.job.ModalityBiasJob");
+        assertThat(texts(bias.at("/spec/job/args"))).isEmpty();
+        assertThat(m.configMapData(FULL + "-modality-bias").path("OMNISTREAM_BIAS_WINDOW").asText()).isEqualTo("1h");
+        assertThat(m.find("ConfigMap", FULL + "-disabled-job")).isEmpty();
+    }
+
+    @Test
+    void statefulUpgradeModesNeedDurableStorage() throws IOException {
+        HelmCli.Result lastState = template("-f", qualityJobWithUpgradeMode("last-state").toString());
+        assertThat(lastState.ok()).as(lastState.describe()).isFalse();
+        assertThat(lastState.stderr()).contains("last-state needs flink.checkpointDir and flink.highAvailability.enabled");
+
+        Manifests ok = render("-f", qualityJobWithUpgradeMode("last-state").toString(),
+                "--set", "flink.checkpointDir=s3://bucket/omnistream/checkpoints",
+                "--set", "flink.highAvailability.enabled=true");
+        JsonNode conf = ok.get("FlinkDeployment", FULL + "-retrieval-quality").at("/spec/flinkConfiguration");
+        assertThat(conf.path("execution.checkpointing.dir").asText()).isEqualTo("s3://bucket/omnistream/checkpoints");
+        assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
+        assertThat(conf.path("high-availability.storageDir").asText()).isEqualTo("s3://bucket/omnistream/checkpoints/ha");
+        assertThat(ok.get("FlinkDeployment", FULL + "-retrieval-quality").at("/spec/job/upgradeMode").asText())
+                .isEqualTo("last-state");
+
+        HelmCli.Result savepoint = template("-f", qualityJobWithUpgradeMode("savepoint").toString());
+        assertThat(savepoint.ok()).as(savepoint.describe()).isFalse();
+        assertThat(savepoint.stderr()).contains("savepoint needs flink.savepointDir");
+        Manifests withDir = render("-f", qualityJobWithUpgradeMode("savepoint").toString(),
+                "--set", "flink.savepointDir=s3://bucket/omnistream/savepoints");
+        assertThat(withDir.get("FlinkDeployment", FULL + "-retrieval-quality")
+                .at("/spec/flinkConfiguration/execution.checkpointing.savepoint-dir").asText())
+                .isEqualTo("s3://bucket/omnistream/savepoints");
+    }
+
+    @Test
+    void schemaRejectsAnUnknownUpgradeMode() throws IOException {
+        HelmCli.Result bad = template("-f", qualityJobWithUpgradeMode("sometimes").toString());
+        assertThat(bad.ok()).as(bad.describe()).isFalse();
+        assertThat(bad.stderr()).contains("values don't meet the specifications of the schema")
+                .contains("/flink/jobs/0/upgradeMode").contains("value must be one of");
+    }
+
+    /** A values file with the quality job as in values.yaml but the given upgrade mode (--set would replace the list). */
+    private static Path qualityJobWithUpgradeMode(String mode) throws IOException {
+        Path values = helmHome.resolve("quality-" + mode + ".yaml");
+        Files.writeString(values, """
+                flink:
+                  jobs:
+                    - name: retrieval-quality
+                      enabled: true
+                      entryClass: io.omnistream.flink.quality.job.RetrievalQualityJob
+                      parallelism: 1
+                      parallelismKey: quality.parallelism
+                      upgradeMode: %s
+                """.formatted(mode));
+        return values;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // values.schema.json
+
+    @Test
+    void schemaRejectsReplicasGivenAsAWord() {
+        HelmCli.Result bad = template("--set", "encoder.replicas=two");
+        assertThat(bad.ok()).as(bad.describe()).isFalse();
+        assertThat(bad.stderr()).contains("values don't meet the specifications of the schema");
+        assertThat(bad.stderr()).contains("/encoder/replicas");
+        assertThat(bad.stdout()).isEmpty();
+        // control: the same key with a number renders
+        assertThat(render("--set", "encoder.replicas=2").get("Deployment", FULL + "-encoder").at("/spec/replicas").asInt())
+                .isEqualTo(2);
+    }
+
+    /** Each of these alone must fail schema validation: "--set value | path in the error | reason in the error". */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "encoder.executionProvider=TPU | /encoder/executionProvider | value must be one of 'AUTO', 'CUDA', 'CPU'",
+            "schemaRegistry.url=mock://omnistream | /schemaRegistry/url | does not match pattern",
+            "schemaRegistry.url= | /schemaRegistry/url | does not match pattern",
+            "kafka.bootstrapServers= | /kafka/bootstrapServers | does not match pattern",
+            "kafka.bootstrapServers=kafka | /kafka/bootstrapServers | does not match pattern",
+            "milvus.uri=milvus:19530 | /milvus/uri | does not match pattern",
+            "containerSecurityContext.privileged=true | /containerSecurityContext/privileged | value must be false",
+            "containerSecurityContext.allowPrivilegeEscalation=true | /containerSecurityContext/allowPrivilegeEscalation | value must be false",
+            "flink.containerSecurityContext.privileged=true | /flink/containerSecurityContext/privileged | value must be false",
+            "podSecurityContext.runAsNonRoot=false | /podSecurityContext/runAsNonRoot | value must be true",
+            "podSecurityContext.runAsUser=0 | /podSecurityContext/runAsUser | minimum",
+            "ingest.resources.limits=null | /ingest/resources | missing property 'limits'",
+            "encoder.resources.requests.memory=null | /encoder/resources/requests | missing property 'memory'",
+            "sink.replicas=-1 | /sink/replicas | minimum",
+            "flink.flinkVersion=v1_20 | /flink/flinkVersion | value must be one of",
+            "encoders.replicas=2 | at '' | additional properties 'encoders' not allowed",
+            "metrics.port=9090 | /metrics/port | value must be 9400",
+            "encoder.gpu.count=0 | /encoder/gpu/count | minimum",
+            // (helm 3.22's validator reports a wrong location for propertyNames errors: match the name instead)
+            "ingest.config.Ingest_Topic=x | invalid propertyName 'Ingest_Topic' | does not match pattern",
+    })
+    void schemaRejectsBadValues(String spec) {
+        String[] parts = spec.split(" \\| ", 3);
+        HelmCli.Result bad = template("--set", parts[0]);
+        assertThat(bad.ok()).as(bad.describe()).isFalse();
+        assertThat(bad.stderr()).contains("values don't meet the specifications of the schema")
+                .contains(parts[1]).contains(parts[2]);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // helpers
+
+    private static HelmCli.Result template(String... extra) {
+        List<String> args = new ArrayList<>(List.of("template", RELEASE, chart.toString(),
+                "--namespace", "omnistream", "--kube-version", KUBE_VERSION));
+        args.addAll(List.of(extra));
+        return helm.run(args);
+    }
+
+    private static Manifests render(String... extra) {
+        HelmCli.Result r = template(extra);
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        return Manifests.parse(r.stdout());
+    }
+
+    private static String checksum(Manifests m, String component) {
+        String sum = m.get("Deployment", FULL + "-" + component).at("/spec/template/metadata/annotations/checksum~1config").asText();
+        assertThat(sum).as(component + " checksum").hasSize(64);
+        return sum;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static int portNumber(JsonNode container, String name) {
+        return findByName(container.path("ports"), name).path("containerPort").asInt();
+    }
+
+    private static JsonNode findByName(JsonNode array, String name) {
+        return findByNameOptional(array, name).orElseThrow(() -> new AssertionError("no entry named " + name + " in " + array));
+    }
+
+    private static Optional<JsonNode> findByNameOptional(JsonNode array, String name) {
+        for (JsonNode n : array) {
+            if (name.equals(n.path("name").asText())) {
+                return Optional.of(n);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether every label of the selector is on the object with the same value. */
+    private static boolean matches(JsonNode selector, JsonNode labels) {
+        Map<String, String> wanted = new TreeMap<>();
+        selector.fields().forEachRemaining(e -> wanted.put(e.getKey(), e.getValue().asText()));
+        assertThat(wanted).as("selector").isNotEmpty();
+        return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.path(e.getKey()).asText(null)));
+    }
+
+    /** The environment variables of the README's configuration table (rows "| `key` | `OMNISTREAM_...` | ..."). */
+    private static Set<String> documentedVariables() throws IOException {
+        // the repository root: Surefire's omnistream.repo.dir, or the parent of this module (when Maven runs in helm/)
+        Path moduleDir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        Path readme = Optional.ofNullable(System.getProperty("omnistream.repo.dir")).map(d -> Path.of(d, "README.md"))
+                .filter(Files::isRegularFile).orElse(moduleDir.getParent().resolve("README.md"));
+        Pattern row = Pattern.compile("^\\| `[a-z0-9.-]+` \\| `(OMNISTREAM_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
+        Matcher matcher = row.matcher(Files.readString(readme));
+        Set<String> vars = new HashSet<>();
+        while (matcher.find()) {
+            vars.add(matcher.group(1));
+        }
+        return vars;
+    }
+}
