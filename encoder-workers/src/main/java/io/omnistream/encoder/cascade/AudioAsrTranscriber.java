@@ -21,18 +21,22 @@ final class AudioAsrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event) {
+    public String transcribe(MediaEvent event, StageTimes times) {
         Path in = MediaPayload.toTempFile(MediaPayload.bytes(event), ".audio");
         Path wav = null;
         try {
-            double duration = ffmpeg.durationSeconds(in, "a", "audio");
+            double duration = times.decode(() -> ffmpeg.durationSeconds(in, "a", "audio"));
             if (duration > maxSeconds) {
                 throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
                         "audio: %.1f s exceeds the limit of %.0f s", duration, maxSeconds));
             }
-            wav = MediaPayload.toTempFile(new byte[0], ".wav");
-            ffmpeg.toWav16kMono(in, wav, "audio");
-            return asr.recognize(wav);
+            Path decoded = MediaPayload.toTempFile(new byte[0], ".wav");
+            wav = decoded;
+            times.decode(() -> {
+                ffmpeg.toWav16kMono(in, decoded, "audio");
+                return decoded;
+            });
+            return times.recognise(() -> asr.recognize(decoded));
         } finally {
             ExternalTool.deleteQuietly(in);
             ExternalTool.deleteQuietly(wav);

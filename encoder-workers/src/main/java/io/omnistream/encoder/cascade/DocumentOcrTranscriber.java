@@ -34,11 +34,13 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event) {
+    public String transcribe(MediaEvent event, StageTimes times) {
         byte[] pdf = MediaPayload.bytes(event);
         List<String> pages = new ArrayList<>();
-        for (BufferedImage page : render(pdf, dpi, maxPages, maxPixels)) {
-            pages.add(ocr.recognize(ImageOcrTranscriber.png(page), "document page " + (pages.size() + 1)));
+        for (BufferedImage page : times.decode(() -> render(pdf, dpi, maxPages, maxPixels))) {
+            byte[] png = times.decode(() -> ImageOcrTranscriber.png(page));
+            String where = "document page " + (pages.size() + 1);
+            pages.add(times.recognise(() -> ocr.recognize(png, where)));
         }
         return String.join(" ", pages).strip();
     }

@@ -29,9 +29,9 @@ final class ImageOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event) {
-        BufferedImage image = decode(MediaPayload.bytes(event), maxPixels, "image");
-        return ocr.recognize(png(image), "image");
+    public String transcribe(MediaEvent event, StageTimes times) {
+        byte[] png = times.decode(() -> png(decode(MediaPayload.bytes(event), maxPixels, "image")));
+        return times.recognise(() -> ocr.recognize(png, "image"));
     }
 
     @Override

@@ -16,7 +16,12 @@ public interface MediaTranscriber {
      * @throws RuntimeException          other failures (a recogniser binary missing, crashed or timed out): an
      *                                   environment problem, retried by the worker like any transient error
      */
-    String transcribe(MediaEvent event);
+    default String transcribe(MediaEvent event) {
+        return transcribe(event, new StageTimes());
+    }
+
+    /** {@link #transcribe(MediaEvent)}, adding the time spent decoding and recognising to {@code times}. */
+    String transcribe(MediaEvent event, StageTimes times);
 
     /** Everything that determines the output: recogniser name and version, settings. Part of the model version. */
     String version();

@@ -45,10 +45,10 @@ final class VideoOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event) {
+    public String transcribe(MediaEvent event, StageTimes times) {
         Path file = MediaPayload.toTempFile(MediaPayload.bytes(event), ".video");
         try {
-            double duration = ffmpeg.durationSeconds(file, "v", "video");
+            double duration = times.decode(() -> ffmpeg.durationSeconds(file, "v", "video"));
             if (duration > maxSeconds) {
                 throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
                         "video: %.1f s exceeds the limit of %.0f s", duration, maxSeconds));
@@ -57,13 +57,13 @@ final class VideoOcrTranscriber implements MediaTranscriber {
             String previous = null;
             int[] lastRecognised = null;
             for (double t : sampleTimes(duration, frames)) {
-                byte[] png = ffmpeg.frameAt(file, t, maxSide, "video");
-                int[] thumb = thumbnail(png);
+                byte[] png = times.decode(() -> ffmpeg.frameAt(file, t, maxSide, "video"));
+                int[] thumb = times.decode(() -> thumbnail(png));
                 if (lastRecognised != null && thumb != null && maxAbsoluteDifference(thumb, lastRecognised) <= SAME_FRAME_MAX_DIFF) {
                     continue; // same picture as the last recognised frame: same text, already kept (or empty)
                 }
                 lastRecognised = thumb;
-                String text = ocr.recognize(png, "video frame");
+                String text = times.recognise(() -> ocr.recognize(png, "video frame"));
                 String folded = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
                 if (!folded.isEmpty() && !folded.equals(previous)) {
                     texts.add(text);
