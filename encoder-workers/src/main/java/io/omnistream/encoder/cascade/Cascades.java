@@ -30,7 +30,7 @@ public final class Cascades {
         for (CascadeSpec c : spec.cascades().values()) {
             transcribers.put(c.modality(), transcriber(c));
         }
-        return new EncodingChain(text, transcribers);
+        return new EncodingChain(text, transcribers, spec.postprocess());
     }
 
     static MediaTranscriber transcriber(CascadeSpec c) {

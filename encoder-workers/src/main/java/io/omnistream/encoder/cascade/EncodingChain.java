@@ -1,12 +1,15 @@
 package io.omnistream.encoder.cascade;
 
 import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.encoder.postprocess.PostProcessStep;
+import io.omnistream.encoder.postprocess.PostProcessSteps;
 import io.omnistream.schemas.avro.Modality;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,15 +23,40 @@ import java.util.Optional;
 public final class EncodingChain {
     private final TextEncoder text;
     private final Map<Modality, MediaTranscriber> transcribers;
+    private final List<PostProcessStep> postprocess;
     private final String modelVersion;
 
     public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers) {
+        this(text, transcribers, List.of());
+    }
+
+    /**
+     * @param postprocess steps applied to every finished vector (see {@link #postProcess}); when there are any, the
+     *                    version gains {@code +post@<fingerprint of the steps>}
+     */
+    public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers, List<PostProcessStep> postprocess) {
         this.text = Objects.requireNonNull(text, "text");
         Map<Modality, MediaTranscriber> copy = new EnumMap<>(Modality.class);
         copy.putAll(transcribers);
         copy.remove(Modality.TEXT);
         this.transcribers = Map.copyOf(copy);
-        this.modelVersion = copy.isEmpty() ? text.modelVersion() : text.modelVersion() + "+cascade@" + fingerprint(copy);
+        this.postprocess = List.copyOf(postprocess);
+        String version = copy.isEmpty() ? text.modelVersion() : text.modelVersion() + "+cascade@" + fingerprint(copy);
+        this.modelVersion = this.postprocess.isEmpty() ? version
+                : version + "+post@" + PostProcessSteps.fingerprint(this.postprocess);
+    }
+
+    /** Applies the model's post-processing steps, in order, to a finished unit vector of {@code modality}. */
+    public float[] postProcess(float[] vector, Modality modality) {
+        for (PostProcessStep step : postprocess) {
+            vector = step.apply(vector, modality);
+        }
+        return vector;
+    }
+
+    /** The post-processing steps' descriptors, in order (for logs). */
+    public List<String> postProcessSteps() {
+        return postprocess.stream().map(PostProcessStep::descriptor).toList();
     }
 
     /** A text-only chain. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.omnistream.encoder.postprocess.PostProcessStep;
+import io.omnistream.encoder.postprocess.PostProcessSteps;
+import io.omnistream.encoder.tower.TowerSpec;
 import io.omnistream.schemas.avro.Modality;
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,11 +166,25 @@ public final class ModelRegistry {
                 }
             }
         }
+        Map<Modality, TowerSpec> towers = new EnumMap<>(Modality.class);
+        if (e.towers() != null) {
+            for (var t : e.towers().entrySet()) {
+                Modality m = parseEnum(Modality.class, t.getKey(), where, "towers");
+                towers.put(m, TowerSpec.parse(t.getValue(), where + " tower " + m, baseDir));
+            }
+        }
+        List<PostProcessStep> postprocess = new ArrayList<>();
+        if (e.postprocess() != null) {
+            for (Map<String, Map<String, Object>> step : e.postprocess()) {
+                postprocess.add(PostProcessSteps.parse(step, where + " postprocess step " + (postprocess.size() + 1),
+                        baseDir));
+            }
+        }
         ModelSource onnx = source(e.onnx(), baseDir, where, "onnx");
         ModelSource tokenizer = source(e.tokenizer(), baseDir, where, "tokenizer");
         try {
             return new ModelSpec(e.id(), e.version(), onnx, tokenizer, pooling, e.dimension(), e.maxTokens(), mode,
-                    e.queryInstruction(), e.documentInstruction(), modalities, cascades);
+                    e.queryInstruction(), e.documentInstruction(), modalities, cascades, towers, postprocess);
         } catch (IllegalArgumentException ex) {
             throw new ModelRegistryException(origin + ": " + ex.getMessage(), ex);
         }
@@ -232,5 +249,6 @@ public final class ModelRegistry {
     record Entry(String id, String version, @com.fasterxml.jackson.annotation.JsonProperty("default") Boolean isDefault,
                  String onnx, String tokenizer, String pooling, Integer dimension, Integer maxTokens,
                  String instructions, String queryInstruction, String documentInstruction, List<String> modalities,
-                 Map<String, Map<String, String>> cascades) {}
+                 Map<String, Map<String, String>> cascades, Map<String, Map<String, Object>> towers,
+                 List<Map<String, Map<String, Object>>> postprocess) {}
 }

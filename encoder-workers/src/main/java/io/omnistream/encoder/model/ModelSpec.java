@@ -1,6 +1,9 @@
 package io.omnistream.encoder.model;
 
+import io.omnistream.encoder.postprocess.PostProcessStep;
+import io.omnistream.encoder.tower.TowerSpec;
 import io.omnistream.schemas.avro.Modality;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -23,18 +26,30 @@ import java.util.Set;
  * @param queryInstruction    default prefix for {@link Side#QUERY} texts ("" = none)
  * @param documentInstruction default prefix for {@link Side#DOCUMENT} texts ("" = none)
  * @param modalities          modalities this model can embed
- * @param cascades            for every non-text modality in {@code modalities}: how it is turned into text first
+ * @param cascades            non-text modalities turned into text first by a recogniser (cascade towers)
+ * @param towers              non-text modalities embedded by their own ONNX graph (native towers, see TOWERS.md);
+ *                            every non-text modality in {@code modalities} has exactly one cascade or tower
+ * @param postprocess         steps applied to every finished vector, in order (part of the model version)
  */
 public record ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
                         int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
-                        String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades) {
+                        String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades,
+                        Map<Modality, TowerSpec> towers, List<PostProcessStep> postprocess) {
+
+    /** A model whose non-text modalities (if any) are cascades, without post-processing. */
+    public ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
+                     int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
+                     String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades) {
+        this(id, version, onnx, tokenizer, pooling, dimension, maxTokens, instructionMode, queryInstruction,
+                documentInstruction, modalities, cascades, Map.of(), List.of());
+    }
 
     /** A text-only model. */
     public ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
                      int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
                      String documentInstruction, Set<Modality> modalities) {
         this(id, version, onnx, tokenizer, pooling, dimension, maxTokens, instructionMode, queryInstruction,
-                documentInstruction, modalities, Map.of());
+                documentInstruction, modalities, Map.of(), Map.of(), List.of());
     }
 
     public ModelSpec {
@@ -48,6 +63,8 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
         documentInstruction = documentInstruction == null ? "" : documentInstruction;
         modalities = Set.copyOf(modalities);
         cascades = Map.copyOf(cascades);
+        towers = Map.copyOf(towers);
+        postprocess = List.copyOf(postprocess);
         if (dimension <= 0) {
             throw new IllegalArgumentException("model '" + id + "': dimension must be > 0, got " + dimension);
         }
@@ -58,15 +75,31 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
             throw new IllegalArgumentException("model '" + id + "': modalities must not be empty");
         }
         for (Modality m : modalities) {
-            if (m != Modality.TEXT && !cascades.containsKey(m)) {
+            if (m != Modality.TEXT && !cascades.containsKey(m) && !towers.containsKey(m)) {
                 throw new IllegalArgumentException("model '" + id + "': modality " + m + " is declared but has no "
-                        + "cascade (the text tower embeds text only; declare cascades: " + m + ": {recognizer: ...})");
+                        + "cascade or tower (the text tower embeds text only; declare cascades: " + m
+                        + ": {recognizer: ...} or towers: " + m + ": {kind: onnx, ...})");
+            }
+            if (cascades.containsKey(m) && towers.containsKey(m)) {
+                throw new IllegalArgumentException("model '" + id + "': modality " + m
+                        + " has both a cascade and a tower; declare one");
             }
         }
         for (Modality m : cascades.keySet()) {
             if (!modalities.contains(m)) {
                 throw new IllegalArgumentException("model '" + id + "': cascade for " + m + " but " + m
                         + " is not in modalities " + modalities);
+            }
+        }
+        for (var t : towers.entrySet()) {
+            if (t.getKey() == Modality.TEXT || !modalities.contains(t.getKey())) {
+                throw new IllegalArgumentException("model '" + id + "': tower for " + t.getKey()
+                        + " but it is TEXT or not in modalities " + modalities);
+            }
+            if (t.getValue().dimension() != dimension) {
+                throw new IllegalArgumentException("model '" + id + "': tower " + t.getKey() + " has dimension "
+                        + t.getValue().dimension() + " but the model's vectors have " + dimension
+                        + " (all modalities share one vector space and one collection)");
             }
         }
     }

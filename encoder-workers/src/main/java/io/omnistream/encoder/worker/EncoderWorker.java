@@ -450,6 +450,9 @@ public final class EncoderWorker implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         float[][] vectors = encoder.encodeWithInstruction(texts, instructions);
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = chain.postProcess(vectors[i], items.get(i).event.getModality());
+        }
         metrics.inferenceSeconds.labelValues(model).observe((System.nanoTime() - t0) / 1e9);
         metrics.batchSize.labelValues(model).observe(items.size());
         return vectors;

@@ -2,6 +2,8 @@ package io.omnistream.launcher.cli;
 
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
+import io.omnistream.encoder.cascade.Cascades;
+import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.EncoderSettings;
 import io.omnistream.encoder.model.ModelRegistry;
@@ -19,6 +21,7 @@ import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -84,9 +87,12 @@ public final class SearchCommand implements Callable<Integer> {
             try {
                 VectorSearcher searcher = new VectorSearcher(client, new CollectionManager(client, IndexSettings.DEFAULT),
                         64, ConsistencyLevel.BOUNDED);
-                List<SearchHit> hits = new SemanticSearch(encoder, searcher).search(text, k);
+                // the chain's version (cascades, post-processing) names the collection the workers filled
+                EncodingChain chain = Cascades.chain(spec, encoder);
+                List<SearchHit> hits = new SemanticSearch(encoder, searcher, chain.modelVersion(),
+                        v -> chain.postProcess(v, Modality.TEXT)).search(text, k);
                 Map<String, String> titles = titles();
-                System.out.printf("%d hits for \"%s\" (model %s, Milvus %s)%n", hits.size(), text, encoder.modelVersion(), uri);
+                System.out.printf("%d hits for \"%s\" (model %s, Milvus %s)%n", hits.size(), text, chain.modelVersion(), uri);
                 int rank = 1;
                 for (SearchHit hit : hits) {
                     System.out.printf("%3d. %.4f  %-16s %s%n", rank++, hit.score(), hit.contentId(),

@@ -25,6 +25,7 @@ import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
 import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -173,7 +174,7 @@ public final class EmbeddedStack implements AutoCloseable {
         track(milvusClient::close);
         // one CollectionManager per JVM: it serialises collection/index bootstrap, so search and sink never race
         searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
-        search = new SemanticSearch(encoder, searcher, chain.modelVersion());
+        search = new SemanticSearch(encoder, searcher, chain.modelVersion(), v -> chain.postProcess(v, Modality.TEXT));
 
         if (launcher.qualityJob()) {
             startQualityJob(effective, out);

@@ -3,6 +3,7 @@ package io.omnistream.milvus.search;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Text search over the collection of one model version: the query is embedded with the same {@link TextEncoder}
@@ -15,16 +16,23 @@ public final class SemanticSearch {
     private final TextEncoder encoder;
     private final VectorSearcher searcher;
     private final String modelVersion;
+    private final UnaryOperator<float[]> postProcess;
 
     public SemanticSearch(TextEncoder encoder, VectorSearcher searcher) {
-        this(encoder, searcher, encoder.modelVersion());
+        this(encoder, searcher, encoder.modelVersion(), UnaryOperator.identity());
     }
 
-    /** @param modelVersion the collection's model version (a cascade chain's, whose text tower {@code encoder} is) */
-    public SemanticSearch(TextEncoder encoder, VectorSearcher searcher, String modelVersion) {
+    /**
+     * @param modelVersion the collection's model version (an encoding chain's, whose text tower {@code encoder} is)
+     * @param postProcess  the chain's post-processing of a TEXT vector (the workers apply it to every vector they
+     *                     publish, so the query must get it too)
+     */
+    public SemanticSearch(TextEncoder encoder, VectorSearcher searcher, String modelVersion,
+                          UnaryOperator<float[]> postProcess) {
         this.encoder = encoder;
         this.searcher = searcher;
         this.modelVersion = modelVersion;
+        this.postProcess = postProcess;
     }
 
     /** Top {@code k} content ids with cosine similarity, best first. */
@@ -37,7 +45,7 @@ public final class SemanticSearch {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("search text must not be blank");
         }
-        float[] vector = encoder.encode(List.of(text), Side.QUERY)[0];
+        float[] vector = postProcess.apply(encoder.encode(List.of(text), Side.QUERY)[0]);
         return searcher.search(modelVersion, vector, k, filterExpr);
     }
 }
