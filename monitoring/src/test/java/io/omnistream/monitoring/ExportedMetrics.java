@@ -80,7 +80,7 @@ final class ExportedMetrics {
         return m;
     }
 
-    /** Reads one source file (public for the scanner's own tests). */
+    /** Reads the given sources (path → text): the reader's own tests. */
     static ExportedMetrics readSources(Map<String, String> sourcesByPath) {
         ExportedMetrics m = new ExportedMetrics();
         sourcesByPath.forEach(m::readSource);

@@ -1,6 +1,7 @@
 package io.omnistream.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.omnistream.monitoring.ExportedMetrics.Registration;
 import java.util.List;
@@ -25,13 +26,13 @@ class ExportedMetricsTest {
         assertThat(REAL.registrations()).extracting(Registration::type, Registration::name, Registration::unit,
                         Registration::labels)
                 .contains(
-                        org.assertj.core.groups.Tuple.tuple("Counter", "omnistream_encoder_dlq_total", null,
+                        tuple("Counter", "omnistream_encoder_dlq_total", null,
                                 List.of("model", "stage", "reason_class")),
-                        org.assertj.core.groups.Tuple.tuple("Histogram", "omnistream_encoder_inference_seconds",
+                        tuple("Histogram", "omnistream_encoder_inference_seconds",
                                 "SECONDS", List.of("model")),
-                        org.assertj.core.groups.Tuple.tuple("Info", "omnistream_encoder_execution_provider", null,
+                        tuple("Info", "omnistream_encoder_execution_provider", null,
                                 List.of("model", "provider")),
-                        org.assertj.core.groups.Tuple.tuple("Counter", "omnistream_ingest_duplicates_total", null,
+                        tuple("Counter", "omnistream_ingest_duplicates_total", null,
                                 List.of()));
     }
 
@@ -39,11 +40,11 @@ class ExportedMetricsTest {
     void readsMetricsRegisteredThroughAHelperMethod() {
         assertThat(REAL.registrations()).extracting(Registration::type, Registration::name, Registration::labels)
                 .contains(
-                        org.assertj.core.groups.Tuple.tuple("GaugeWithCallback", "omnistream_retrieval_quality",
+                        tuple("GaugeWithCallback", "omnistream_retrieval_quality",
                                 List.of("scope", "task", "meta_task", "modality_pair", "path", "model_version", "metric")),
-                        org.assertj.core.groups.Tuple.tuple("GaugeWithCallback", "omnistream_retrieval_quality_epoch",
+                        tuple("GaugeWithCallback", "omnistream_retrieval_quality_epoch",
                                 List.of("task", "path", "model_version")),
-                        org.assertj.core.groups.Tuple.tuple("GaugeWithCallback", "omnistream_index_recall_loss",
+                        tuple("GaugeWithCallback", "omnistream_index_recall_loss",
                                 List.of("task", "model_version", "k")));
     }
 

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,22 +99,22 @@ class MetricNamesTest {
     @Test
     void legendsAndAnnotationsNameLabelsTheExpressionKeeps() {
         List<String> problems = new ArrayList<>();
-        java.util.regex.Pattern legendLabel = java.util.regex.Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
+        Pattern legendLabel = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
         for (Dashboards.Query q : Dashboards.queries()) {
             Set<String> vars = Dashboards.variableNames(Dashboards.read(q.file()));
             Set<String> out = catalog.outputLabels(PromQl.analyze(Dashboards.substitute(q.expr(), vars)));
-            java.util.regex.Matcher m = legendLabel.matcher(q.legendFormat());
+            Matcher m = legendLabel.matcher(q.legendFormat());
             while (out != null && m.find()) {
                 if (!out.contains(m.group(1))) {
                     problems.add(q.where() + ": legend {{" + m.group(1) + "}} but the result has only " + out);
                 }
             }
         }
-        java.util.regex.Pattern annotationLabel = java.util.regex.Pattern.compile("\\$labels\\.(\\w+)");
+        Pattern annotationLabel = Pattern.compile("\\$labels\\.(\\w+)");
         for (RuleFiles.Rule r : RuleFiles.rules()) {
             Set<String> out = catalog.outputLabels(PromQl.analyze(r.expr()));
             for (Map.Entry<String, String> a : r.annotations().entrySet()) {
-                java.util.regex.Matcher m = annotationLabel.matcher(a.getValue());
+                Matcher m = annotationLabel.matcher(a.getValue());
                 while (m.find()) {
                     if (!out.contains(m.group(1))) {
                         problems.add(r.where() + ": annotation " + a.getKey() + " uses $labels." + m.group(1)
