@@ -359,6 +359,9 @@ class HelmChartTest {
                 .isEqualTo("ghcr.io/omnistream/omnistream-encoder-worker:" + appVersion + "-gpu");
         JsonNode pod = m.get("Deployment", FULL + "-encoder").at("/spec/template/spec");
         assertThat(pod.at("/nodeSelector/nvidia.com~1gpu.present").asText()).isEqualTo("true");
+        // the label the ServiceMonitor turns into gpu="true", which monitoring/'s CPU-fallback alerts select on
+        assertThat(m.get("Deployment", FULL + "-encoder").at("/spec/template/metadata/labels/omnistream.io~1gpu")
+                .asText()).isEqualTo("true");
         assertThat(pod.path("tolerations").findValuesAsText("key")).contains("nvidia.com/gpu");
         assertThat(m.configMapData(FULL + "-encoder").path("OMNISTREAM_ENCODER_EXECUTION_PROVIDER").asText())
                 .isEqualTo("CUDA");
@@ -376,6 +379,8 @@ class HelmChartTest {
         JsonNode pod = m.get("Deployment", FULL + "-encoder").at("/spec/template/spec");
         assertThat(pod.has("nodeSelector")).isFalse();
         assertThat(pod.has("tolerations")).isFalse();
+        assertThat(m.get("Deployment", FULL + "-encoder").at("/spec/template/metadata/labels").has("omnistream.io/gpu"))
+                .isFalse();
     }
 
     @Test
@@ -454,6 +459,9 @@ class HelmChartTest {
         JsonNode sm = m.get("ServiceMonitor", FULL);
         assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus");
         assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("metrics");
+        assertThat(sm.at("/spec/endpoints/0/relabelings/0/sourceLabels/0").asText())
+                .isEqualTo("__meta_kubernetes_pod_label_omnistream_io_gpu");
+        assertThat(sm.at("/spec/endpoints/0/relabelings/0/targetLabel").asText()).isEqualTo("gpu");
         JsonNode selector = sm.at("/spec/selector/matchLabels");
         List<JsonNode> selected = m.ofKind("Service").filter(s -> matches(selector, s.at("/metadata/labels"))).toList();
         assertThat(selected.stream().map(s -> s.at("/metadata/name").asText()))
