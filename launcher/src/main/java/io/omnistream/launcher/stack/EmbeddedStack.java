@@ -160,9 +160,10 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
-        encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), new ProviderMetrics(metrics)));
-        // the model's cascades (OCR / speech recognition) for non-text modalities, if its registry entry has any
-        chain = Cascades.chain(workerConfig.modelSpec(), encoder);
+        ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
+        encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), providerMetrics));
+        // the model's cascades (OCR / speech recognition) and native towers for non-text modalities, if any
+        chain = track(Cascades.chain(workerConfig.modelSpec(), encoder, workerConfig.encoderSettings(), providerMetrics));
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 
