@@ -14,17 +14,21 @@ import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
+import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.quality.ActiveDriftAlerts;
 import io.omnistream.launcher.quality.QualityMetricsConsumer;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.QualityPrometheus;
+import io.omnistream.launcher.web.QualityPageServer;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
 import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -32,6 +36,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -47,7 +52,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one process: in-JVM KRaft Kafka, the {@code mock://} schema registry scope, a Milvus Lite gRPC
  * server (child process), the ingest HTTP API, one encoder worker, the Milvus sink and the retrieval-quality Flink job
- * (MiniCluster), plus a Prometheus endpoint.
+ * (MiniCluster), plus a Prometheus endpoint and the live quality page ({@link QualityPageServer}).
  *
  * <p>Components start in dependency order and {@link #close()} stops them in reverse: ingest first (no new input),
  * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
@@ -81,6 +86,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private String embeddingTopic;
     private QualityJobConfig qualityConfig;
     private QualityMetricsView qualityView;
+    private ActiveDriftAlerts driftAlerts;
+    private PipelineMonitor pipelineMonitor;
+    private QualityPageServer qualityPage;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -184,6 +192,11 @@ public final class EmbeddedStack implements AutoCloseable {
         qualityView = new QualityMetricsView();
         track(QualityMetricsConsumer.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, qualityView));
         track(new QualityPrometheus(qualityView, metrics));
+        // the live quality page's other inputs: active drift alerts, encoder throughput and consumer lag (also the
+        // omnistream_kafka_consumer_lag gauge)
+        driftAlerts = new ActiveDriftAlerts();
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class, driftAlerts::accept));
+        pipelineMonitor = track(PipelineMonitor.start(bootstrapServers, metrics, PipelineMonitor.DEFAULT_INTERVAL));
 
         producer = track(new MediaEventProducer(ingestConfig));
         try {
@@ -193,9 +206,10 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start HTTP endpoints: " + e.getMessage(), e);
         }
-        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, Kafka %s, Milvus %s, execution provider %s%n",
-                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), bootstrapServers, milvusUri,
-                encoder.activeProvider());
+        qualityPage = track(QualityPageServer.start(launcher.webPort(), qualityView, driftAlerts, pipelineMonitor));
+        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, quality page %s, Kafka %s, Milvus %s, execution provider %s%n",
+                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), qualityPage.uri(), bootstrapServers,
+                milvusUri, encoder.activeProvider());
     }
 
     /**
@@ -244,6 +258,12 @@ public final class EmbeddedStack implements AutoCloseable {
     public QualityJobConfig qualityConfig() { return qualityConfig; }
     /** The latest value of every series on quality.metrics.v1 (also exported on /metrics). */
     public QualityMetricsView qualityView() { return qualityView; }
+    /** Drift alerts from quality.alerts.v1 that are active now (shown on the quality page). */
+    public ActiveDriftAlerts driftAlerts() { return driftAlerts; }
+    /** Encoder throughput and consumer lag, sampled every few seconds. */
+    public PipelineMonitor pipelineMonitor() { return pipelineMonitor; }
+    /** Address of the live quality page, e.g. http://127.0.0.1:9401/. */
+    public URI qualityPageUri() { return qualityPage.uri(); }
     public String mediaTopic() { return workerConfig.inputTopic(); }
     public String dlqTopic() { return workerConfig.dlqTopic(); }
     /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */
