@@ -58,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class PipelineMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineMonitor.class);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
-    public static final String LAG_GAUGE = "omnistream_kafka_consumer_lag";
     /** The encoder workers' event counter ({@code WorkerMetrics}), as the registry names its snapshot (no _total). */
     static final String ENCODER_EVENTS = "omnistream_encoder_events";
 
@@ -101,7 +100,7 @@ public final class PipelineMonitor implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
                 AdminClientConfig.CLIENT_ID_CONFIG, "omnistream-pipeline-monitor"));
-        this.lagGauge = Gauge.builder().name(LAG_GAUGE)
+        this.lagGauge = Gauge.builder().name("omnistream_kafka_consumer_lag")
                 .help("Records not yet committed by a consumer group on a topic (end offset minus committed offset, "
                         + "partitions with a commit only)")
                 .labelNames("group", "topic").register(registry);
