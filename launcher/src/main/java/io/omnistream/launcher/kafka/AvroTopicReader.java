@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a whole topic of Confluent-framed Avro records from the beginning on a daemon thread and hands every decoded
  * record to a sink, in partition order. For small, single-partition state topics the embedded stack shows (e.g.
- * {@code quality.alerts.v1}); the same contract as {@code QualityMetricsConsumer}.
+ * {@code quality.metrics.v1}, {@code quality.alerts.v1}).
  *
  * <p>No consumer group: it assigns every partition the topic has when first found and seeks to the beginning, so every
  * reader sees every record and commits nothing (and it never shows up in consumer-lag figures). Partitions added later

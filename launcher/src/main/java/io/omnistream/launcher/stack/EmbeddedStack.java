@@ -18,7 +18,6 @@ import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.launcher.quality.ActiveDriftAlerts;
-import io.omnistream.launcher.quality.QualityMetricsConsumer;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.QualityPrometheus;
 import io.omnistream.launcher.web.QualityPageServer;
@@ -30,6 +29,7 @@ import io.omnistream.milvus.sink.MilvusSink;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -190,7 +190,8 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         // the quality metrics as Prometheus gauges, and the view replay reports are taken from
         qualityView = new QualityMetricsView();
-        track(QualityMetricsConsumer.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, qualityView));
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, RetrievalMetric.class,
+                qualityView::accept));
         track(new QualityPrometheus(qualityView, metrics));
         // the live quality page's other inputs: active drift alerts, encoder throughput and consumer lag (also the
         // omnistream_kafka_consumer_lag gauge)
