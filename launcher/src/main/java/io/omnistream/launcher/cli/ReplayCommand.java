@@ -204,7 +204,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /**
      * Polls the quality view until every task reported all its queries of {@code lastEpoch} on every path, or was
-     * reported not scored and its dead-letter count stayed the same for 5 s (the encoder drained); prints progress
+     * reported not scored, the encoder's backlog is empty and its dead-letter count stayed the same for 5 s; prints progress
      * every 10 s. Returns whether that happened before {@code deadlineNanos}.
      */
     private static boolean awaitScores(EmbeddedStack stack, PipelineProbe probe, Map<String, Integer> queries,
@@ -215,12 +215,17 @@ public final class ReplayCommand implements Callable<Integer> {
         while (System.nanoTime() < deadlineNanos) {
             boolean complete = true;
             StringBuilder status = new StringBuilder();
+            Long backlog = null; // asked at most once per poll, and only when a task is not scored
             for (var task : queries.entrySet()) {
                 Optional<QualityMetricsView.NotScored> notScored = view.notScored(task.getKey(), lastEpoch);
                 if (notScored.isPresent()) {
                     long count = notScored.get().deadLettered();
                     long since = notScoredSince.computeIfAbsent(task.getKey() + "#" + count, k -> System.nanoTime());
-                    complete &= System.nanoTime() - since >= Duration.ofSeconds(5).toNanos();
+                    if (backlog == null) {
+                        backlog = probe.lag(stack.encoderGroupId(), stack.mediaTopic());
+                    }
+                    // settled only once the encoder drained: slow media (OCR, speech) can dead-letter more items later
+                    complete &= backlog == 0 && System.nanoTime() - since >= Duration.ofSeconds(5).toNanos();
                     status.append(String.format(" %s: not scored (%d dead-lettered)", task.getKey(), count));
                     continue;
                 }
