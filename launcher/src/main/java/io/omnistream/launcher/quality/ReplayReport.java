@@ -111,6 +111,18 @@ public final class ReplayReport {
         return node;
     }
 
+    /**
+     * The report with the bias job's metrics under the top-level key {@code "bias"} ({@link BiasReport#of}); the
+     * report without them if {@code bias} is empty.
+     */
+    public ReplayReport withBias(ObjectNode bias) {
+        ObjectNode copy = report.deepCopy();
+        if (!bias.isEmpty()) {
+            copy.set("bias", bias.deepCopy());
+        }
+        return new ReplayReport(copy);
+    }
+
     /** A copy of the report as a JSON tree. */
     public ObjectNode toJson() {
         return report.deepCopy();
