@@ -45,6 +45,7 @@ public final class DriftAlertsConsumer implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile boolean threadStarted;
     private final PrometheusRegistry registry;
     private final GaugeWithCallback active;
     private final Counter total;
@@ -75,6 +76,7 @@ public final class DriftAlertsConsumer implements AutoCloseable {
     public static DriftAlertsConsumer start(String bootstrapServers, String registryUrl, String topic,
             PrometheusRegistry registry) {
         DriftAlertsConsumer c = new DriftAlertsConsumer(bootstrapServers, registryUrl, topic, registry);
+        c.threadStarted = true;
         c.thread.start();
         return c;
     }
@@ -233,6 +235,9 @@ public final class DriftAlertsConsumer implements AutoCloseable {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!threadStarted) {
+            consumer.close(); // the reader thread, which closes it otherwise, never ran
         }
         registry.unregister(active);
         registry.unregister(total);
