@@ -42,6 +42,7 @@ public record BiasJobConfig(
         double phLambda,
         long phMinSamples,
         int clearAfter,
+        Duration closeIdle,
         double ksAlpha,
         double ksMinStatistic,
         long ksMinSamples,
@@ -108,6 +109,9 @@ public record BiasJobConfig(
             1_000_000, "Closed epochs (or windows) of a series before Page-Hinkley may alarm, and again after an alarm.");
     public static final ConfigOption<Integer> CLEAR_AFTER = ConfigOption.integer("bias.drift.clear-after", 3, 1,
             1_000_000, "Consecutive closed epochs without an alarm after which an active alert is CLEARED.");
+    public static final ConfigOption<Duration> CLOSE_IDLE = ConfigOption.duration("bias.drift.close-idle",
+            Duration.ofSeconds(5), Duration.ZERO, "An epoch's value is final (fed to Page-Hinkley) once a later epoch "
+                    + "has begun and the epoch has had no record for this long (epochs may overlap); 0 = at once.");
     public static final ConfigOption<Double> KS_ALPHA = doubleOption("bias.drift.ks.alpha", 1e-3, 1e-12,
             "Significance level of the two-sample Kolmogorov-Smirnov test of an epoch's top-1 scores vs the reference.");
     public static final ConfigOption<Double> KS_MIN_STATISTIC = doubleOption("bias.drift.ks.min-statistic", 0.05, 0.0,
@@ -129,7 +133,7 @@ public record BiasJobConfig(
                 EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, RANKINGS_TOPIC, METRICS_TOPIC, ALERTS_TOPIC, GROUP_ID,
                 STARTING_OFFSETS, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, EMIT_INTERVAL, RETAINED_EPOCHS, TWIN_SUFFIX,
-                MAX_PENDING_PAIRS, DRIFT_ENABLED, PH_DELTA, PH_LAMBDA, PH_MIN_SAMPLES, CLEAR_AFTER, KS_ALPHA,
+                MAX_PENDING_PAIRS, DRIFT_ENABLED, PH_DELTA, PH_LAMBDA, PH_MIN_SAMPLES, CLEAR_AFTER, CLOSE_IDLE, KS_ALPHA,
                 KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_ATTEMPTS, RESTART_DELAY);
     }
 
@@ -172,6 +176,7 @@ public record BiasJobConfig(
                 source.get(PH_LAMBDA),
                 source.get(PH_MIN_SAMPLES),
                 source.get(CLEAR_AFTER),
+                source.get(CLOSE_IDLE),
                 source.get(KS_ALPHA),
                 source.get(KS_MIN_STATISTIC),
                 source.get(KS_MIN_SAMPLES),

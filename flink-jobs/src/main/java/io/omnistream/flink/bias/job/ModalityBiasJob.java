@@ -136,7 +136,8 @@ public final class ModalityBiasJob {
         DataStream<DriftAlertEvent> series = metrics
                 .filter(SeriesDriftFunction::watched).name("watched-series")
                 .keyBy(SeriesDriftFunction::key, Types.STRING)
-                .process(new SeriesDriftFunction(c.phDelta(), c.phLambda(), c.phMinSamples(), c.clearAfter()),
+                .process(new SeriesDriftFunction(c.phDelta(), c.phLambda(), c.phMinSamples(), c.clearAfter(),
+                                c.closeIdle().toMillis()),
                         Types.POJO(DriftAlertEvent.class))
                 .name("drift-page-hinkley").uid("drift-page-hinkley");
         DataStream<DriftAlertEvent> scores = rankings

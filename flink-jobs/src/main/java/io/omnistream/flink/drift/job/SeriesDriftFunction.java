@@ -3,6 +3,8 @@ package io.omnistream.flink.drift.job;
 import io.omnistream.flink.drift.Detection;
 import io.omnistream.flink.drift.PageHinkley;
 import io.omnistream.flink.quality.TaskMetric;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,10 +17,9 @@ import org.apache.flink.util.Collector;
  * Page-Hinkley drift detection on the metric series of {@code quality.metrics.v1}. A series is (metric, scope, task,
  * path, query modality, target modality, model id): <em>not</em> the model version, so a new version of a model
  * continues its series and a degradation across versions is detected. One sample per epoch (scopes with an epoch) or
- * per window (modality_gap): the records of an epoch are running values, so the last one seen is fed to the detector
- * when the first record of a later epoch arrives; records of an already closed epoch are ignored (the metrics topic
- * is keyed per epoch, so a record can overtake an earlier epoch's last one across partitions; then the detector sees
- * the epoch's last value that arrived in time).
+ * per window (modality_gap): the records of an epoch are running values, so an epoch's last value is fed to the
+ * detector once a later epoch has begun and the epoch has had no record for {@code closeIdleMs} (processing time);
+ * records of an already closed epoch are ignored.
  *
  * <p>An alarm raises a {@link DriftAlertEvent} via {@link AlertTrack} (deduplicated; CLEARED after {@code clearAfter}
  * quiet epochs). The alert's window is the alarming epoch's time range, its reference the first closed epoch of the
@@ -35,27 +36,48 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
     private final double lambda;
     private final long minSamples;
     private final int clearAfter;
+    private final long closeIdleMs;
     private transient ValueState<SeriesState> state;
 
-    public SeriesDriftFunction(double delta, double lambda, long minSamples, int clearAfter) {
+    /**
+     * @param closeIdleMs how long (processing time) an epoch must have had no record, once a later epoch has begun,
+     *                    before its last value is final and fed to the detector: epochs can overlap (a later epoch's
+     *                    first rankings before an earlier one's last), and a partial value would look like a change.
+     *                    0 closes an epoch as soon as a record of a later epoch arrives.
+     */
+    public SeriesDriftFunction(double delta, double lambda, long minSamples, int clearAfter, long closeIdleMs) {
         this.delta = delta;
         this.lambda = lambda;
         this.minSamples = minSamples;
         this.clearAfter = clearAfter;
+        this.closeIdleMs = closeIdleMs;
+    }
+
+    /** The running value of one epoch (or window) that is not closed yet (a Flink POJO). */
+    public static class OpenSample {
+        public double value;
+        public long startMs;
+        public long endMs;
+        public String version;
+        /** Processing time of its last record. */
+        public long updatedAtMs;
+
+        public OpenSample() {
+        }
     }
 
     /** The state of one series (a Flink POJO). */
     public static class SeriesState {
         public PageHinkley detector;
         public AlertTrack track = new AlertTrack();
-        /** Epoch (or window start) of the open sample; null before the first record. */
-        public Long openIndex;
-        public double openValue;
-        public long openStartMs;
-        public long openEndMs;
-        public String openVersion;
+        /** Epochs (or window starts) seen but not closed, by index. */
+        public Map<Long, OpenSample> open = new HashMap<>();
+        /** The newest closed index; records at or before it are ignored. Null before the first close. */
+        public Long lastClosed;
         public Long referenceStartMs;
         public Long referenceEndMs;
+        /** Labels of the series (from its first record), for the alerts. */
+        public TaskMetric labels;
 
         public SeriesState() {
         }
@@ -86,39 +108,69 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
         if (s == null) {
             s = new SeriesState();
             s.detector = new PageHinkley(delta, lambda, minSamples);
+            s.labels = m.copy();
         }
         long index = index(m);
-        if (s.openIndex != null && index < s.openIndex) {
+        if (s.lastClosed != null && index <= s.lastClosed) {
             return; // a closed epoch
         }
-        if (s.openIndex != null && index > s.openIndex) {
-            DriftAlertEvent e = close(s, m, ctx.timerService().currentProcessingTime());
+        long now = ctx.timerService().currentProcessingTime();
+        OpenSample o = s.open.get(index);
+        if (o == null) {
+            o = new OpenSample();
+            o.startMs = m.windowStartMs;
+            o.endMs = m.windowEndMs;
+            s.open.put(index, o);
+        }
+        o.value = m.value;
+        o.startMs = Math.min(o.startMs, m.windowStartMs);
+        o.endMs = Math.max(o.endMs, m.windowEndMs);
+        o.version = m.modelVersion;
+        o.updatedAtMs = now;
+        closeQuiet(s, now, out);
+        if (s.open.size() > 1 && closeIdleMs > 0) {
+            ctx.timerService().registerProcessingTimeTimer(now + closeIdleMs);
+        }
+        state.update(s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftAlertEvent> out) throws Exception {
+        SeriesState s = state.value();
+        if (s != null) {
+            closeQuiet(s, ctx.timerService().currentProcessingTime(), out);
+            state.update(s);
+        }
+    }
+
+    /** Closes, oldest first, every open epoch older than the newest one that has been quiet for closeIdleMs. */
+    private void closeQuiet(SeriesState s, long now, Collector<DriftAlertEvent> out) {
+        while (s.open.size() > 1) {
+            long oldest = s.open.keySet().stream().min(Long::compare).orElseThrow();
+            OpenSample o = s.open.get(oldest);
+            if (now - o.updatedAtMs < closeIdleMs) {
+                return;
+            }
+            s.open.remove(oldest);
+            s.lastClosed = oldest;
+            DriftAlertEvent e = close(s, oldest, o, now);
             if (e != null) {
                 out.collect(e);
             }
         }
-        if (s.openIndex == null || index > s.openIndex) {
-            s.openIndex = index;
-            s.openStartMs = m.windowStartMs;
-            s.openEndMs = m.windowEndMs;
-        }
-        s.openValue = m.value;
-        s.openStartMs = Math.min(s.openStartMs, m.windowStartMs);
-        s.openEndMs = Math.max(s.openEndMs, m.windowEndMs);
-        s.openVersion = m.modelVersion;
-        state.update(s);
     }
 
     /** Feeds the open epoch's final value to the detector; the alert record to emit, if any. */
-    private DriftAlertEvent close(SeriesState s, TaskMetric labels, long now) {
+    private DriftAlertEvent close(SeriesState s, long index, OpenSample o, long now) {
+        TaskMetric labels = s.labels;
         if (s.referenceStartMs == null) {
-            s.referenceStartMs = s.openStartMs;
-            s.referenceEndMs = s.openEndMs;
+            s.referenceStartMs = o.startMs;
+            s.referenceEndMs = o.endMs;
         }
-        Detection d = s.detector.update(s.openValue);
+        Detection d = s.detector.update(o.value);
         DriftAlertEvent candidate = new DriftAlertEvent();
         candidate.metric = labels.metric;
-        candidate.modelVersion = s.openVersion;
+        candidate.modelVersion = o.version;
         candidate.detector = s.detector.detectorName();
         candidate.statistic = d.statistic();
         candidate.threshold = d.threshold();
@@ -129,12 +181,12 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
         putIfSet(candidate, "path", labels.path);
         putIfSet(candidate, "query_modality", labels.queryModality);
         putIfSet(candidate, "target_modality", labels.targetModality);
-        candidate.labels.put("epoch", Long.toString(s.openIndex));
-        candidate.windowStartMs = s.openStartMs;
-        candidate.windowEndMs = s.openEndMs;
+        candidate.labels.put("epoch", Long.toString(index));
+        candidate.windowStartMs = o.startMs;
+        candidate.windowEndMs = o.endMs;
         candidate.referenceStartMs = s.referenceStartMs;
         candidate.referenceEndMs = s.referenceEndMs;
-        return s.track.observe(d.isAlarm(), candidate, key(labels), s.openIndex, clearAfter, now);
+        return s.track.observe(d.isAlarm(), candidate, key(labels), index, clearAfter, now);
     }
 
     static void putIfSet(DriftAlertEvent e, String label, String value) {

@@ -14,9 +14,14 @@ class SeriesDriftFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, TaskMetric, DriftAlertEvent> harness()
             throws Exception {
+        return harness(0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, TaskMetric, DriftAlertEvent> harness(long closeIdleMs)
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, TaskMetric, DriftAlertEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SeriesDriftFunction(0.01, 0.1, 5, 3)),
+                        new KeyedProcessOperator<>(new SeriesDriftFunction(0.01, 0.1, 5, 3, closeIdleMs)),
                         SeriesDriftFunction::key, Types.STRING);
         h.open();
         return h;
@@ -90,6 +95,39 @@ class SeriesDriftFunctionTest {
             h.processElement(record("v1", epoch, 0.70 + noise[epoch % noise.length]), 0);
         }
         assertThat(h.extractOutputValues()).isEmpty();
+        h.close();
+    }
+
+    @Test
+    void overlappingEpochsAreClosedOnlyAfterTheyWentQuiet() throws Exception {
+        var h = harness(1_000);
+        h.setProcessingTime(0);
+        for (int epoch = 0; epoch < 7; epoch++) {
+            h.processElement(record("v1", epoch, 0.70), 0);
+            h.setProcessingTime(10_000L * (epoch + 1));
+        }
+        // epoch 7 is running (a partial value 0.40) when epoch 8 begins; closed at once, 0.40 would alarm (mean
+        // (7 * 0.70 + 0.40) / 8 = 0.6625, down = 0.6625 - 0.40 - 0.01 = 0.2525 > 0.1). Its last value arrives late:
+        h.processElement(record("v1", 7, 0.40), 0);
+        h.processElement(record("v1", 8, 0.70), 0);
+        h.setProcessingTime(70_500);
+        h.processElement(record("v1", 7, 0.70), 0);
+        h.setProcessingTime(71_499);
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.setProcessingTime(71_500); // 7 quiet for 1 s: closed with its final 0.70, no change
+        h.processElement(record("v1", 7, 0.0), 0); // closed: ignored
+        h.processElement(record("v1", 9, 0.70), 0);
+        h.setProcessingTime(90_000);
+        assertThat(h.extractOutputValues()).isEmpty();
+        // the same sequence closing at once alarms on the partial value
+        var eager = harness(0);
+        for (int epoch = 0; epoch < 7; epoch++) {
+            eager.processElement(record("v1", epoch, 0.70), 0);
+        }
+        eager.processElement(record("v1", 7, 0.40), 0);
+        eager.processElement(record("v1", 8, 0.70), 0);
+        assertThat(eager.extractOutputValues()).hasSize(1);
+        eager.close();
         h.close();
     }
 
