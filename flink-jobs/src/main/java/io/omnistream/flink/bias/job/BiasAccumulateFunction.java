@@ -24,7 +24,9 @@ import org.apache.flink.util.Collector;
  * (rows with the task id). The instruction-free twin of a task (id + {@code twinSuffix}) feeds the same accumulators
  * as ablation copies (instruction not applied) under the same query ids, which yields
  * {@code instruction_effect_accuracy} and, with the epoch's benchmark candidate centroids, {@code
- * instruction_shift_cosine}.
+ * instruction_shift_cosine}. The all-tasks rows also carry the modality-gap metrics of the epoch's benchmark candidate
+ * vectors (centroid distances, within/cross-modality cosine; the all-traffic gap per window is
+ * {@link ModalityGapWindows}').
  *
  * <p><b>Output</b>: {@code RetrievalMetric} records of scope {@value #SCOPE}, path exact, epoch set, window = the
  * event-time range of the epoch's rankings; running values: all rows of an accumulator that changed are emitted again
@@ -173,8 +175,16 @@ public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObs
                 continue;
             }
             ModalityBiasAccumulator acc = accumulators.get(e.getKey());
-            for (BiasMetricRow row : rows(acc, centroids.get(info.epoch))) {
+            ModalityCentroids epochCentroids = centroids.get(info.epoch);
+            for (BiasMetricRow row : rows(acc, epochCentroids)) {
                 out.collect(toMetric(row, ctx.getCurrentKey(), info, now));
+            }
+            if (info.taskId == null && epochCentroids != null) {
+                // the modality gap of the epoch's benchmark candidates, beside the all-traffic windows of
+                // ModalityGapWindows: a replay gets it per epoch even when no later traffic closes a window
+                for (BiasMetricRow row : epochCentroids.results()) {
+                    out.collect(toMetric(row, ctx.getCurrentKey(), info, now));
+                }
             }
             emitted.add(e.getKey());
         }
