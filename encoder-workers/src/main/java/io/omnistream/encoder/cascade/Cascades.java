@@ -1,8 +1,11 @@
 package io.omnistream.encoder.cascade;
 
 import io.omnistream.encoder.model.CascadeSpec;
+import io.omnistream.encoder.model.EncoderSettings;
 import io.omnistream.encoder.model.ModelSpec;
+import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.encoder.tower.NativeTower;
 import io.omnistream.schemas.avro.Modality;
 import java.util.EnumMap;
 import java.util.Map;
@@ -25,12 +28,35 @@ import java.util.Map;
 public final class Cascades {
     private Cascades() {}
 
+    /** The chain of a model without native towers (cascades and post-processing only). */
     public static EncodingChain chain(ModelSpec spec, TextEncoder text) {
+        if (!spec.towers().isEmpty()) {
+            throw new IllegalArgumentException("model '" + spec.id() + "' has native towers " + spec.towers().keySet()
+                    + ": load it with chain(spec, text, settings, metrics)");
+        }
+        return chain(spec, text, null, null);
+    }
+
+    /**
+     * The model's whole chain: its cascades' transcribers, its native towers (loaded on ONNX Runtime with the text
+     * tower's settings: same execution provider, threads) and its post-processing.
+     */
+    public static EncodingChain chain(ModelSpec spec, TextEncoder text, EncoderSettings settings, ProviderMetrics metrics) {
         Map<Modality, MediaTranscriber> transcribers = new EnumMap<>(Modality.class);
         for (CascadeSpec c : spec.cascades().values()) {
             transcribers.put(c.modality(), transcriber(c));
         }
-        return new EncodingChain(text, transcribers, spec.postprocess());
+        Map<Modality, MediaTower> towers = new EnumMap<>(Modality.class);
+        try {
+            for (var t : spec.towers().entrySet()) {
+                NativeTower tower = NativeTower.load(spec.id() + "/" + t.getKey(), t.getValue(), settings, metrics);
+                towers.put(t.getKey(), new MediaTower(t.getKey(), t.getValue(), tower));
+            }
+        } catch (RuntimeException e) {
+            towers.values().forEach(MediaTower::close);
+            throw e;
+        }
+        return new EncodingChain(text, transcribers, towers, spec.postprocess());
     }
 
     static MediaTranscriber transcriber(CascadeSpec c) {

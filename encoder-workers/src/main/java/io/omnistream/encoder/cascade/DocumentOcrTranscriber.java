@@ -52,7 +52,7 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
     }
 
     /** The first {@code maxPages} pages of a PDF rendered at {@code dpi}, RGB. */
-    static List<BufferedImage> render(byte[] pdf, int dpi, int maxPages, long maxPixels) {
+    public static List<BufferedImage> render(byte[] pdf, int dpi, int maxPages, long maxPixels) {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             int count = doc.getNumberOfPages();
             if (count == 0) {

@@ -20,9 +20,10 @@ import java.util.Optional;
  * text-only model, else that version plus a fingerprint of every transcriber's {@link MediaTranscriber#version()}
  * (recogniser versions and settings), so changing an OCR setting yields a new model version and a new collection.
  */
-public final class EncodingChain {
+public final class EncodingChain implements AutoCloseable {
     private final TextEncoder text;
     private final Map<Modality, MediaTranscriber> transcribers;
+    private final Map<Modality, MediaTower> towers;
     private final List<PostProcessStep> postprocess;
     private final String modelVersion;
 
@@ -35,15 +36,42 @@ public final class EncodingChain {
      *                    version gains {@code +post@<fingerprint of the steps>}
      */
     public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers, List<PostProcessStep> postprocess) {
+        this(text, transcribers, Map.of(), postprocess);
+    }
+
+    /**
+     * @param towers      native ONNX towers by modality (a modality has a transcriber or a tower, not both); when there
+     *                    are any, the version gains {@code +towers@<fingerprint of their versions>}
+     * @param postprocess steps applied to every finished vector (see {@link #postProcess}); when there are any, the
+     *                    version gains {@code +post@<fingerprint of the steps>}
+     */
+    public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers, Map<Modality, MediaTower> towers,
+                         List<PostProcessStep> postprocess) {
         this.text = Objects.requireNonNull(text, "text");
         Map<Modality, MediaTranscriber> copy = new EnumMap<>(Modality.class);
         copy.putAll(transcribers);
         copy.remove(Modality.TEXT);
         this.transcribers = Map.copyOf(copy);
+        for (Modality m : towers.keySet()) {
+            if (m == Modality.TEXT || copy.containsKey(m)) {
+                throw new IllegalArgumentException("modality " + m + " cannot have a native tower (TEXT, or it has a cascade)");
+            }
+        }
+        this.towers = Map.copyOf(towers);
         this.postprocess = List.copyOf(postprocess);
         String version = copy.isEmpty() ? text.modelVersion() : text.modelVersion() + "+cascade@" + fingerprint(copy);
+        if (!this.towers.isEmpty()) {
+            Map<Modality, String> towerVersions = new EnumMap<>(Modality.class);
+            this.towers.forEach((m, t) -> towerVersions.put(m, t.version()));
+            version += "+towers@" + fingerprintOf(towerVersions);
+        }
         this.modelVersion = this.postprocess.isEmpty() ? version
                 : version + "+post@" + PostProcessSteps.fingerprint(this.postprocess);
+    }
+
+    /** The native tower of {@code modality}, if the model embeds it with one. */
+    public Optional<MediaTower> tower(Modality modality) {
+        return Optional.ofNullable(towers.get(modality));
     }
 
     /** Applies the model's post-processing steps, in order, to a finished unit vector of {@code modality}. */
@@ -76,9 +104,9 @@ public final class EncodingChain {
         return modelVersion;
     }
 
-    /** TEXT always; another modality when it has a transcriber. */
+    /** TEXT always; another modality when it has a transcriber or a native tower. */
     public boolean supports(Modality modality) {
-        return modality == Modality.TEXT || transcribers.containsKey(modality);
+        return modality == Modality.TEXT || transcribers.containsKey(modality) || towers.containsKey(modality);
     }
 
     public Optional<MediaTranscriber> transcriber(Modality modality) {
@@ -93,13 +121,24 @@ public final class EncodingChain {
     }
 
     private static String fingerprint(Map<Modality, MediaTranscriber> transcribers) {
+        Map<Modality, String> versions = new EnumMap<>(Modality.class);
+        transcribers.forEach((m, t) -> versions.put(m, t.version()));
+        return fingerprintOf(versions);
+    }
+
+    private static String fingerprintOf(Map<Modality, String> versions) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            new EnumMap<>(transcribers).forEach((m, t) ->
-                    sha.update((m + "=" + t.version() + "\n").getBytes(StandardCharsets.UTF_8)));
+            new EnumMap<>(versions).forEach((m, v) -> sha.update((m + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Closes the native towers' ONNX sessions; the text tower belongs to the caller and stays open. */
+    @Override
+    public void close() {
+        towers.values().forEach(MediaTower::close);
     }
 }

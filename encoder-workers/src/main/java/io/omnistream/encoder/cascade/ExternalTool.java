@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * worker needs: a hard timeout (the process is killed), bounded memory (stdout is capped, stderr goes to a temp file
  * of which only the last line is kept), stdin fed from a byte array on its own thread (no pipe deadlock).
  */
-final class ExternalTool {
+public final class ExternalTool {
     /** What a run produced. */
-    record Result(int exitCode, byte[] stdout, String stderrLastLine) {
-        String stdoutText() {
+    public record Result(int exitCode, byte[] stdout, String stderrLastLine) {
+        public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
     }
@@ -31,7 +31,7 @@ final class ExternalTool {
      * @param maxStdoutBytes output beyond this is an error (a runaway tool must not exhaust the heap)
      * @throws ToolUnavailableException if the binary cannot be started, times out or is interrupted
      */
-    static Result run(List<String> command, byte[] stdin, Duration timeout, int maxStdoutBytes) {
+    public static Result run(List<String> command, byte[] stdin, Duration timeout, int maxStdoutBytes) {
         Path stderr = null;
         Process process;
         try {
@@ -73,7 +73,7 @@ final class ExternalTool {
     }
 
     /** First line the tool prints for {@code versionCommand} (stdout, else stderr), e.g. "tesseract 5.3.0". */
-    static String versionLine(List<String> versionCommand) {
+    public static String versionLine(List<String> versionCommand) {
         Result r = run(versionCommand, null, Duration.ofSeconds(20), 1 << 20);
         String text = r.stdoutText().isBlank() ? r.stderrLastLine() : r.stdoutText();
         return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
@@ -114,7 +114,7 @@ final class ExternalTool {
         }
     }
 
-    static void deleteQuietly(Path file) {
+    public static void deleteQuietly(Path file) {
         if (file != null) {
             try {
                 Files.deleteIfExists(file);

@@ -37,9 +37,38 @@ import java.util.function.Supplier;
  *                      {@link Preprocessing.LogMel} for {@link Layout#MEL_FRAMES}
  * @param output        the output read and its pooling
  * @param dimension     vector length the output must have (checked at load and on every batch)
+ * @param sampling      how a video or document becomes images for an image-layout tower (frames, DPI, pages)
  */
 public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing preprocessing, TensorOutputSpec output,
-                        int dimension) {
+                        int dimension, MediaSampling sampling) {
+
+    /**
+     * How many images a video or document yields for an image-layout tower; their vectors are mean-pooled into the
+     * event's vector.
+     *
+     * @param frames   video frames sampled uniformly, frame i at (i + 0.5) · duration / frames (VLM2Vec-V2 uses 8)
+     * @param dpi      resolution documents are rendered at before the image preprocessing, dots per inch
+     * @param maxPages document pages embedded (from the first); a page is the unit
+     */
+    public record MediaSampling(int frames, int dpi, int maxPages) {
+        public static final MediaSampling DEFAULT = new MediaSampling(8, 150, 1);
+
+        public MediaSampling {
+            if (frames < 1 || frames > 256 || dpi < 36 || dpi > 600 || maxPages < 1 || maxPages > 100) {
+                throw new IllegalArgumentException("frames must be 1..256, dpi 36..600, maxPages 1..100; got frames="
+                        + frames + ", dpi=" + dpi + ", maxPages=" + maxPages);
+            }
+        }
+
+        public String descriptor() {
+            return "frames=" + frames + "; dpi=" + dpi + "; maxPages=" + maxPages;
+        }
+    }
+
+    public TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing preprocessing, TensorOutputSpec output,
+                     int dimension) {
+        this(onnx, input, preprocessing, output, dimension, MediaSampling.DEFAULT);
+    }
     /** The only {@code kind} so far: a graph run by ONNX Runtime in the encoder worker. */
     public static final String KIND_ONNX = "onnx";
     /** Image channels when {@code channels} is not given: RGB. */
@@ -47,7 +76,8 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
     /** Resampling when {@code interpolation} is not given: what CLIP's and SigLIP's reference processors use. */
     public static final Interpolation DEFAULT_INTERPOLATION = Interpolation.BICUBIC;
 
-    private static final Set<String> TOWER_KEYS = Set.of("kind", "onnx", "input", "output", "dimension");
+    private static final Set<String> TOWER_KEYS = Set.of("kind", "onnx", "input", "output", "dimension", "frames",
+            "dpi", "maxPages");
     private static final Set<String> IMAGE_INPUT_KEYS = Set.of("name", "layout", "size", "channels", "mean", "std",
             "resize", "interpolation");
     private static final Set<String> MEL_INPUT_KEYS = Set.of("name", "layout", "melBins", "frames", "sampleRate",
@@ -59,6 +89,7 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(preprocessing, "preprocessing");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(sampling, "sampling");
         if (dimension <= 0) {
             throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
         }
@@ -131,7 +162,12 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         TensorOutputSpec output = out.build(() -> new TensorOutputSpec(out.string("name"),
                 out.enumValue("pooling", OutputPooling.class)));
         int dimension = fields.positiveInt("dimension");
-        return fields.build(() -> new TowerSpec(onnx, input, preprocessing, output, dimension));
+        MediaSampling d = MediaSampling.DEFAULT;
+        int frames = fields.has("frames") ? fields.positiveInt("frames") : d.frames();
+        int dpi = fields.has("dpi") ? fields.positiveInt("dpi") : d.dpi();
+        int maxPages = fields.has("maxPages") ? fields.positiveInt("maxPages") : d.maxPages();
+        return fields.build(() -> new TowerSpec(onnx, input, preprocessing, output, dimension,
+                new MediaSampling(frames, dpi, maxPages)));
     }
 
     /** Like every registry artefact, the graph must exist when the registry is read: a typo fails at start-up. */

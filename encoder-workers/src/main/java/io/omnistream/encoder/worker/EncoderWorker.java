@@ -2,7 +2,9 @@ package io.omnistream.encoder.worker;
 
 import io.omnistream.encoder.batch.MicroBatcher;
 import io.omnistream.encoder.cascade.EncodingChain;
+import io.omnistream.encoder.cascade.MediaTower;
 import io.omnistream.encoder.cascade.MediaTranscriber;
+import io.omnistream.encoder.cascade.StageTimes;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
@@ -21,6 +23,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -327,9 +330,14 @@ public final class EncoderWorker implements AutoCloseable {
         }
         if (event.getModality() == Modality.TEXT) {
             o.text = event.getText();
+        } else if (chain.tower(event.getModality()).isPresent()) {
+            // native tower: decode and preprocess now, run the tower for the whole batch in encode()
+            MediaTower tower = chain.tower(event.getModality()).get();
+            Outcome failed = preprocess(o, () -> o.towerItems = tower.prepare(o.event, new StageTimes()));
+            return failed != null ? failed : o;
         } else {
             MediaTranscriber transcriber = chain.transcriber(event.getModality()).orElseThrow();
-            Outcome failed = transcribe(o, transcriber);
+            Outcome failed = preprocess(o, () -> o.text = transcriber.transcribe(o.event));
             if (failed != null) {
                 return failed;
             }
@@ -347,17 +355,18 @@ public final class EncoderWorker implements AutoCloseable {
     }
 
     /**
-     * Runs the cascade of a non-text event: sets {@code o.text}, or returns the dead-lettered outcome. Permanent
-     * failures (corrupt or unsupported media) are dead-lettered at once with their stage and reason; other failures
-     * (a recogniser that crashed or timed out) are retried with the worker's backoff, then dead-lettered with
-     * "retries exhausted".
+     * Runs the media step of a non-text event ({@code step}: a cascade's recognition setting {@code o.text}, or a
+     * native tower's preprocessing setting {@code o.towerItems}); returns null, or the dead-lettered outcome.
+     * Permanent failures (corrupt or unsupported media) are dead-lettered at once with their stage and reason; other
+     * failures (a recogniser or ffmpeg that crashed or timed out) are retried with the worker's backoff, then
+     * dead-lettered with "retries exhausted".
      */
-    private Outcome transcribe(Outcome o, MediaTranscriber transcriber) {
+    private Outcome preprocess(Outcome o, Runnable step) {
         long t0 = System.nanoTime();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= config.retryMaxAttempts(); attempt++) {
             try {
-                o.text = transcriber.transcribe(o.event);
+                step.run();
                 metrics.preprocessSeconds.labelValues(model, o.event.getModality().name())
                         .observe((System.nanoTime() - t0) / 1e9);
                 return null;
@@ -367,7 +376,7 @@ public final class EncoderWorker implements AutoCloseable {
                     return o.failed(e, DlqReason.PREPROCESS_FAILED, attempt);
                 }
                 if (attempt < config.retryMaxAttempts()) {
-                    LOG.warn("model '{}': transcribing {} {} failed (attempt {}/{}): {}", model,
+                    LOG.warn("model '{}': preprocessing {} {} failed (attempt {}/{}): {}", model,
                             o.event.getModality(), o.event.getContentId(), attempt, config.retryMaxAttempts(), e.toString());
                     metrics.retries.labelValues(model).inc();
                     if (!sleep(backoff.delayBefore(attempt))) {
@@ -444,12 +453,33 @@ public final class EncoderWorker implements AutoCloseable {
     private float[][] timedEncode(List<Outcome> items) {
         List<String> texts = new ArrayList<>(items.size());
         List<String> instructions = new ArrayList<>(items.size());
-        for (Outcome o : items) {
-            texts.add(o.text);
-            instructions.add(o.instruction);
+        List<Integer> textPositions = new ArrayList<>(items.size());
+        Map<Modality, List<Integer>> towerPositions = new EnumMap<>(Modality.class);
+        for (int i = 0; i < items.size(); i++) {
+            Outcome o = items.get(i);
+            if (o.towerItems != null) {
+                towerPositions.computeIfAbsent(o.event.getModality(), m -> new ArrayList<>()).add(i);
+            } else {
+                texts.add(o.text);
+                instructions.add(o.instruction);
+                textPositions.add(i);
+            }
         }
         long t0 = System.nanoTime();
-        float[][] vectors = encoder.encodeWithInstruction(texts, instructions);
+        float[][] vectors = new float[items.size()][];
+        if (!texts.isEmpty()) {
+            float[][] textVectors = encoder.encodeWithInstruction(texts, instructions);
+            for (int k = 0; k < textVectors.length; k++) {
+                vectors[textPositions.get(k)] = textVectors[k];
+            }
+        }
+        for (var group : towerPositions.entrySet()) {
+            List<MediaTower.Items> prepared = group.getValue().stream().map(i -> items.get(i).towerItems).toList();
+            float[][] towerVectors = chain.tower(group.getKey()).orElseThrow().encode(prepared);
+            for (int k = 0; k < towerVectors.length; k++) {
+                vectors[group.getValue().get(k)] = towerVectors[k];
+            }
+        }
         for (int i = 0; i < vectors.length; i++) {
             vectors[i] = chain.postProcess(vectors[i], items.get(i).event.getModality());
         }
@@ -584,6 +614,8 @@ public final class EncoderWorker implements AutoCloseable {
         String instruction;
         /** What the text tower embeds: the event's text, or what the cascade recognised in its media. */
         String text;
+        /** For a modality with a native tower: the preprocessed tower input (else null). */
+        MediaTower.Items towerItems;
         float[] vector;
         Throwable error;
         DlqReason reason;

@@ -7,6 +7,7 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.schemas.config.ConfigOption;
+import io.omnistream.schemas.service.ServiceRuntime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +34,8 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
         services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
+        services.put("standalone services (ServiceRuntime): ingest, encoder worker and Milvus sink images",
+                ServiceRuntime.options());
         return services;
     }
 

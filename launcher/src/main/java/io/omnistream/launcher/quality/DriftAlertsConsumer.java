@@ -12,20 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code quality.alerts.v1} from the beginning on a daemon thread (no consumer group, nothing committed) and
- * exports the drift alerts to Prometheus:
+ * The drift alerts of {@code quality.alerts.v1} as Prometheus metrics; the embedded stack feeds it every record with an
+ * {@code AvroTopicReader} (from the beginning of the topic):
  * <ul>
  *   <li>{@code omnistream_drift_alert_active{model_version, metric, modality}}: 1 while an alert of that series is
  *       active, 0 once it was CLEARED (labels of the raising record; modality = its target modality label, else its
@@ -33,19 +29,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code omnistream_drift_alerts_total{model_version, metric}}: alerts raised (distinct alert ids; a re-delivered
  *       record, e.g. after a job restart, is not counted again).</li>
  * </ul>
- * {@link #read} reads the topic once to its end, for {@code ./omnistream alerts}.
+ * {@link #read} reads the topic once to its end, for {@code ./omnistream alerts}. {@link #close()} unregisters the
+ * metrics. Thread-safe.
  */
 public final class DriftAlertsConsumer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DriftAlertsConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     public static final String CLEARED = "cleared";
 
-    private final String topic;
-    private final ConfluentAvroDeserializer<DriftAlert> deserializer;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private volatile boolean threadStarted;
     private final PrometheusRegistry registry;
     private final GaugeWithCallback active;
     private final Counter total;
@@ -53,11 +43,8 @@ public final class DriftAlertsConsumer implements AutoCloseable {
     private final Map<String, DriftAlert> raised = new LinkedHashMap<>();
     private final Map<String, Boolean> isActive = new HashMap<>();
 
-    private DriftAlertsConsumer(String bootstrapServers, String registryUrl, String topic, PrometheusRegistry registry) {
-        this.topic = Objects.requireNonNull(topic, "topic");
+    public DriftAlertsConsumer(PrometheusRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.deserializer = new ConfluentAvroDeserializer<>(DriftAlert.class, registryUrl);
-        this.consumer = newConsumer(bootstrapServers);
         this.active = GaugeWithCallback.builder().name("omnistream_drift_alert_active")
                 .help("1 while a drift alert of the series is active, 0 after it was cleared")
                 .labelNames("model_version", "metric", "modality")
@@ -68,17 +55,6 @@ public final class DriftAlertsConsumer implements AutoCloseable {
                 .help("Drift alerts raised (count of distinct alert ids)")
                 .labelNames("model_version", "metric")
                 .register(registry);
-        this.thread = new Thread(this::run, "drift-alerts-reader-" + topic);
-        thread.setDaemon(true);
-    }
-
-    /** Starts reading {@code topic} and exporting its alerts to {@code registry}. */
-    public static DriftAlertsConsumer start(String bootstrapServers, String registryUrl, String topic,
-            PrometheusRegistry registry) {
-        DriftAlertsConsumer c = new DriftAlertsConsumer(bootstrapServers, registryUrl, topic, registry);
-        c.threadStarted = true;
-        c.thread.start();
-        return c;
     }
 
     private static KafkaConsumer<byte[], byte[]> newConsumer(String bootstrapServers) {
@@ -147,45 +123,8 @@ public final class DriftAlertsConsumer implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = List.of();
-            while (closing.getCount() > 0 && partitions.isEmpty()) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-                if (infos != null && !infos.isEmpty()) {
-                    partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-                } else {
-                    Thread.sleep(1000);
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (closing.getCount() > 0) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL_TIMEOUT)) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        accept(deserializer.deserialize(r.topic(), r.value()));
-                    } catch (RuntimeException e) {
-                        LOG.warn("skipping undecodable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                                e.toString());
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("drift alerts reader of {} stopped: {}", topic, e.toString(), e);
-        } finally {
-            consumer.close();
-        }
-    }
-
-    /** Applies one alert record (also for tests). */
-    synchronized void accept(DriftAlert a) {
+    /** Applies one alert record. */
+    public synchronized void accept(DriftAlert a) {
         String id = a.getAlertId();
         if (CLEARED.equals(a.getDirection())) {
             if (raised.containsKey(id)) {
@@ -229,16 +168,6 @@ public final class DriftAlertsConsumer implements AutoCloseable {
 
     @Override
     public void close() {
-        closing.countDown();
-        consumer.wakeup();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!threadStarted) {
-            consumer.close(); // the reader thread, which closes it otherwise, never ran
-        }
         registry.unregister(active);
         registry.unregister(total);
     }

@@ -16,26 +16,31 @@ import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
+import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.quality.ActiveDriftAlerts;
 import io.omnistream.launcher.quality.BiasPrometheus;
 import io.omnistream.launcher.quality.DriftAlertsConsumer;
-import io.omnistream.launcher.quality.QualityMetricsConsumer;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.QualityPrometheus;
+import io.omnistream.launcher.web.QualityPageServer;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.SemanticSearch;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
 import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -51,7 +56,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one process: in-JVM KRaft Kafka, the {@code mock://} schema registry scope, a Milvus Lite gRPC
  * server (child process), the ingest HTTP API, one encoder worker, the Milvus sink and the retrieval-quality Flink job
- * (MiniCluster), plus a Prometheus endpoint.
+ * (MiniCluster), plus a Prometheus endpoint and the live quality page ({@link QualityPageServer}).
  *
  * <p>Components start in dependency order and {@link #close()} stops them in reverse: ingest first (no new input),
  * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
@@ -85,8 +90,11 @@ public final class EmbeddedStack implements AutoCloseable {
     private String embeddingTopic;
     private QualityJobConfig qualityConfig;
     private QualityMetricsView qualityView;
+    private ActiveDriftAlerts driftAlerts;
+    private PipelineMonitor pipelineMonitor;
+    private QualityPageServer qualityPage;
     private BiasJobConfig biasConfig;
-    private DriftAlertsConsumer driftAlerts;
+    private DriftAlertsConsumer driftAlertMetrics;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -166,9 +174,10 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
-        encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), new ProviderMetrics(metrics)));
-        // the model's cascades (OCR / speech recognition) for non-text modalities, if its registry entry has any
-        chain = Cascades.chain(workerConfig.modelSpec(), encoder);
+        ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
+        encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), providerMetrics));
+        // the model's cascades (OCR / speech recognition) and native towers for non-text modalities, if any
+        chain = track(Cascades.chain(workerConfig.modelSpec(), encoder, workerConfig.encoderSettings(), providerMetrics));
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 
@@ -190,10 +199,19 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         // the quality metrics as Prometheus gauges, and the view replay reports are taken from
         qualityView = new QualityMetricsView();
-        track(QualityMetricsConsumer.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, qualityView));
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, RetrievalMetric.class,
+                qualityView::accept));
         track(new QualityPrometheus(qualityView, metrics));
         track(new BiasPrometheus(qualityView, metrics));
-        driftAlerts = track(DriftAlertsConsumer.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, metrics));
+        // the live quality page's other inputs: active drift alerts, encoder throughput and consumer lag (also the
+        // omnistream_kafka_consumer_lag gauge)
+        driftAlerts = new ActiveDriftAlerts();
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class, driftAlerts::accept));
+        // the drift alerts as Prometheus metrics (omnistream_drift_alert_active, omnistream_drift_alerts_total)
+        driftAlertMetrics = track(new DriftAlertsConsumer(metrics));
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class,
+                driftAlertMetrics::accept));
+        pipelineMonitor = track(PipelineMonitor.start(bootstrapServers, metrics, PipelineMonitor.DEFAULT_INTERVAL));
 
         producer = track(new MediaEventProducer(ingestConfig));
         try {
@@ -203,9 +221,10 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start HTTP endpoints: " + e.getMessage(), e);
         }
-        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, Kafka %s, Milvus %s, execution provider %s%n",
-                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), bootstrapServers, milvusUri,
-                encoder.activeProvider());
+        qualityPage = track(QualityPageServer.start(launcher.webPort(), qualityView, driftAlerts, pipelineMonitor));
+        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, quality page %s, Kafka %s, Milvus %s, execution provider %s%n",
+                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), qualityPage.uri(), bootstrapServers,
+                milvusUri, encoder.activeProvider());
     }
 
     /**
@@ -276,10 +295,16 @@ public final class EmbeddedStack implements AutoCloseable {
     public QualityJobConfig qualityConfig() { return qualityConfig; }
     /** The bias job's configuration; null when the launcher runs no bias job. */
     public BiasJobConfig biasConfig() { return biasConfig; }
-    /** The drift alerts read from quality.alerts.v1 (also exported on /metrics). */
-    public DriftAlertsConsumer driftAlerts() { return driftAlerts; }
+    /** Every drift alert read from quality.alerts.v1, as exported on /metrics. */
+    public DriftAlertsConsumer driftAlertMetrics() { return driftAlertMetrics; }
     /** The latest value of every series on quality.metrics.v1 (also exported on /metrics). */
     public QualityMetricsView qualityView() { return qualityView; }
+    /** Drift alerts from quality.alerts.v1 that are active now (shown on the quality page). */
+    public ActiveDriftAlerts driftAlerts() { return driftAlerts; }
+    /** Encoder throughput and consumer lag, sampled every few seconds. */
+    public PipelineMonitor pipelineMonitor() { return pipelineMonitor; }
+    /** Address of the live quality page, e.g. http://127.0.0.1:9401/. */
+    public URI qualityPageUri() { return qualityPage.uri(); }
     public String mediaTopic() { return workerConfig.inputTopic(); }
     public String dlqTopic() { return workerConfig.dlqTopic(); }
     /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */

@@ -24,6 +24,8 @@ public final class LauncherConfig {
             "Partitions of media.events.v1 and of the embedding topic created by the launcher (upper bound on worker parallelism).");
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("launcher.metrics.port", 9400, 0, 65535,
             "Port of the Prometheus /metrics endpoint of the embedded stack (0 = pick a free port).");
+    public static final ConfigOption<Integer> WEB_PORT = ConfigOption.integer("launcher.web.port", 9401, 0, 65535,
+            "Port of the live quality page (charts, modality-bias matrix, drift alerts, throughput and lag) and its JSON API /api/{quality,bias,alerts,pipeline}, bound to 127.0.0.1 (0 = pick a free port).");
     public static final ConfigOption<Boolean> FRESH_MILVUS = ConfigOption.bool("launcher.milvus.fresh", false,
             "Start Milvus Lite on an empty temporary data directory instead of <omnistream.home>/milvus-data (tests, benchmarks).");
 
@@ -38,6 +40,7 @@ public final class LauncherConfig {
     private final String externalMilvus;
     private final int partitions;
     private final int metricsPort;
+    private final int webPort;
     private final boolean freshMilvus;
     private final boolean qualityJob;
     private final boolean biasJob;
@@ -48,13 +51,15 @@ public final class LauncherConfig {
         this.externalMilvus = source.get(EXTERNAL_MILVUS);
         this.partitions = source.get(PARTITIONS);
         this.metricsPort = source.get(METRICS_PORT);
+        this.webPort = source.get(WEB_PORT);
         this.freshMilvus = source.get(FRESH_MILVUS);
         this.qualityJob = source.get(QUALITY_JOB);
         this.biasJob = source.get(BIAS_JOB);
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, FRESH_MILVUS, QUALITY_JOB, BIAS_JOB);
+        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT, FRESH_MILVUS, QUALITY_JOB,
+                BIAS_JOB);
     }
 
     public Path home() { return home; }
@@ -62,6 +67,7 @@ public final class LauncherConfig {
     public String externalMilvus() { return externalMilvus; }
     public int partitions() { return partitions; }
     public int metricsPort() { return metricsPort; }
+    public int webPort() { return webPort; }
     public boolean freshMilvus() { return freshMilvus; }
     public boolean qualityJob() { return qualityJob; }
     public boolean biasJob() { return biasJob; }

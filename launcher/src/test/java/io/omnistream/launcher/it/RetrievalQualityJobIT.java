@@ -15,8 +15,8 @@ import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.evaluate.OfflineMetrics;
+import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.TopicBootstrap;
-import io.omnistream.launcher.quality.QualityMetricsConsumer;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.schemas.avro.BenchmarkMarker;
@@ -210,7 +210,7 @@ class RetrievalQualityJobIT {
     }
 
     /** The metrics topic of one test, read into a view. */
-    record Reading(QualityMetricsView view, QualityMetricsConsumer consumer) implements AutoCloseable {
+    record Reading(QualityMetricsView view, AvroTopicReader<RetrievalMetric> consumer) implements AutoCloseable {
         @Override
         public void close() {
             consumer.close();
@@ -219,8 +219,8 @@ class RetrievalQualityJobIT {
 
     private static Reading read(Topics topics) {
         QualityMetricsView view = new QualityMetricsView();
-        QualityMetricsConsumer consumer = QualityMetricsConsumer.start(stack.bootstrapServers(), stack.registryUrl(),
-                topics.metrics, view);
+        AvroTopicReader<RetrievalMetric> consumer = AvroTopicReader.start(stack.bootstrapServers(), stack.registryUrl(),
+                topics.metrics, RetrievalMetric.class, view::accept);
         return new Reading(view, consumer);
     }
 

@@ -20,6 +20,7 @@ final class SharedStack {
             stack = EmbeddedStack.start(ConfigSource.load(null, Map.of(
                     "launcher.milvus.fresh", "true",
                     "launcher.metrics.port", "0",
+                    "launcher.web.port", "0",
                     "ingest.http.port", "0",
                     // small batches keep the restart test meaningful (several commits per run)
                     "encoder.batch.max-size", "16")), System.out);

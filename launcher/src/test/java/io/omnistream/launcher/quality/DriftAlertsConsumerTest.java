@@ -11,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/**
- * The alert bookkeeping behind the Prometheus metrics, fed directly (the Kafka reading is the same loop as
- * QualityMetricsConsumer's and is exercised by the ITs). The consumer is created against an unreachable broker: a
- * KafkaConsumer does not connect before its first poll, and the reader thread is never started here.
- */
+/** The alert bookkeeping behind the Prometheus metrics, fed records directly (the stack feeds it from Kafka). */
 class DriftAlertsConsumerTest {
 
     private static DriftAlert alert(String id, String version, String direction, Map<String, String> labels) {
@@ -27,7 +23,7 @@ class DriftAlertsConsumerTest {
     @Test
     void activeWhileRaisedZeroAfterClearedCountedOncePerAlertId() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        DriftAlertsConsumer c = startUnread(registry);
+        DriftAlertsConsumer c = new DriftAlertsConsumer(registry);
         Map<String, String> doc = Map.of("target_modality", "DOCUMENT", "query_modality", "TEXT");
         c.accept(alert("a1", "v2", "up", doc));
         c.accept(alert("a1", "v2", "up", doc)); // re-delivered after a restart: not counted again
@@ -46,13 +42,6 @@ class DriftAlertsConsumerTest {
         assertThat(scrape(registry)).contains(
                 "omnistream_drift_alerts_total{metric=\"topk_share@1\",model_version=\"v2\"} 2.0");
         c.close();
-    }
-
-    private static DriftAlertsConsumer startUnread(PrometheusRegistry registry) throws Exception {
-        var ctor = DriftAlertsConsumer.class.getDeclaredConstructor(String.class, String.class, String.class,
-                PrometheusRegistry.class);
-        ctor.setAccessible(true);
-        return ctor.newInstance("127.0.0.1:1", "mock://drift-alerts-test", "quality.alerts.v1", registry);
     }
 
     private static String scrape(PrometheusRegistry registry) throws Exception {

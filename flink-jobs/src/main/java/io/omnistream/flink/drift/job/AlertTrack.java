@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * Alert bookkeeping of one series (a Flink POJO): raises one alert when the detector alarms while none is active,
  * stays quiet while the condition holds (later alarms of the same series only reset the in-control count), and ends
  * the alert with a {@link DriftAlertEvent#CLEARED} record after {@code clearAfter} consecutive closed epochs (or
- * windows) without an alarm.
+ * windows) without an alarm. The CLEARED record has the raising record's alertId, metric, model version and labels.
  */
 public class AlertTrack {
     /** The active alert's id; null when none is active. */
@@ -51,6 +51,10 @@ public class AlertTrack {
         DriftAlertEvent cleared = candidate;
         cleared.alertId = activeAlertId;
         cleared.direction = DriftAlertEvent.CLEARED;
+        // the raising record's model version and labels, so that readers keyed by (metric, model version, labels),
+        // like the live quality page, match the two; window, statistic and time are the clearing epoch's
+        cleared.modelVersion = active.modelVersion;
+        cleared.labels = new java.util.HashMap<>(active.labels);
         cleared.referenceStartMs = active.referenceStartMs;
         cleared.referenceEndMs = active.referenceEndMs;
         cleared.raisedAtMs = nowMs;

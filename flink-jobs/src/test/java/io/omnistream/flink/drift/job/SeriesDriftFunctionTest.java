@@ -81,6 +81,8 @@ class SeriesDriftFunctionTest {
         assertThat(all).hasSize(2);
         assertThat(all.get(1).direction).isEqualTo("cleared");
         assertThat(all.get(1).alertId).isEqualTo(alert.alertId);
+        assertThat(all.get(1).labels).isEqualTo(alert.labels);
+        assertThat(all.get(1).windowStartMs).isEqualTo(11_000L); // the epoch that completed the quiet run
         // a late record of a closed epoch changes nothing
         h.processElement(record("v2", 3, 0.0), 0);
         assertThat(h.extractOutputValues()).hasSize(2);

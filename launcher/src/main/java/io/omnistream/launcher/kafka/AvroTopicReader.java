@@ -1,7 +1,5 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.launcher.kafka;
 
-import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,21 +21,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the whole quality-metrics topic into a {@link QualityMetricsView} on a daemon thread, from the beginning.
+ * Reads a whole topic of Confluent-framed Avro records from the beginning on a daemon thread and hands every decoded
+ * record to a sink, in partition order. For small, single-partition state topics the embedded stack shows (e.g.
+ * {@code quality.metrics.v1}, {@code quality.alerts.v1}).
  *
- * <p>No consumer group: it assigns every partition the topic has when it is first found and seeks to the beginning,
- * so every reader sees every record and commits nothing. Partitions added to the topic later are not read (the topic
- * has one partition). It waits for the topic to exist rather than creating it. Reads committed records only, so a
- * transactional producer's aborted output never reaches the view.
+ * <p>No consumer group: it assigns every partition the topic has when first found and seeks to the beginning, so every
+ * reader sees every record and commits nothing (and it never shows up in consumer-lag figures). Partitions added later
+ * are not read. It waits for the topic to exist rather than creating it. Reads committed records only.
  *
  * <p>Tombstones are skipped. A record that cannot be decoded is skipped and logged at most once a minute (with the
- * count skipped since): it belongs to whoever wrote it, not to this reader, to dead-letter. An unexpected consumer
- * failure stops the thread; it is logged and available from {@link #failure()}.
+ * count skipped since): it belongs to whoever wrote it to dead-letter. An exception from the sink, or any other
+ * unexpected failure, stops the thread; it is logged and available from {@link #failure()}.
  *
  * <p>{@link #close()} wakes the consumer and waits up to {@link #CLOSE_TIMEOUT} for the thread to end.
+ *
+ * @param <T> the generated Avro class of the topic's values
  */
-public final class QualityMetricsConsumer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(QualityMetricsConsumer.class);
+public final class AvroTopicReader<T extends SpecificRecord> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AvroTopicReader.class);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     /** How long one metadata request for the topic's partitions may block; retried until found or closed. */
@@ -45,8 +48,8 @@ public final class QualityMetricsConsumer implements AutoCloseable {
     private static final long UNDECODABLE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final String topic;
-    private final QualityMetricsView view;
-    private final ConfluentAvroDeserializer<RetrievalMetric> deserializer;
+    private final Consumer<? super T> sink;
+    private final ConfluentAvroDeserializer<T> deserializer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -58,35 +61,34 @@ public final class QualityMetricsConsumer implements AutoCloseable {
     private long skippedSinceLastLog;
     private long nextUndecodableLogNanos = System.nanoTime();
 
-    private QualityMetricsConsumer(String bootstrapServers, String registryUrl, String topic, QualityMetricsView view) {
+    private AvroTopicReader(String bootstrapServers, String registryUrl, String topic, Class<T> type,
+                            Consumer<? super T> sink) {
         this.topic = requireText(topic, "topic");
-        this.view = Objects.requireNonNull(view, "view");
+        this.sink = Objects.requireNonNull(sink, "sink");
         // SchemaRegistries rejects a URL that is not mock://, http:// or https://
-        this.deserializer = new ConfluentAvroDeserializer<>(RetrievalMetric.class, requireText(registryUrl, "registryUrl"));
+        this.deserializer = new ConfluentAvroDeserializer<>(Objects.requireNonNull(type, "type"),
+                requireText(registryUrl, "registryUrl"));
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, requireText(bootstrapServers, "bootstrapServers"),
-                ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-quality-reader",
+                ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-reader-" + topic,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "quality-metrics-reader-" + topic);
+        this.thread = new Thread(this::run, "avro-reader-" + topic);
         thread.setDaemon(true);
     }
 
-    /** Starts reading {@link Topics#QUALITY_METRICS} into {@code view}. */
-    public static QualityMetricsConsumer start(String bootstrapServers, String registryUrl, QualityMetricsView view) {
-        return start(bootstrapServers, registryUrl, Topics.QUALITY_METRICS, view);
-    }
-
     /**
-     * Starts reading {@code topic} into {@code view}.
+     * Starts reading {@code topic} into {@code sink} (called on the reader thread, one record at a time).
      *
      * @throws IllegalArgumentException for a blank argument or a registry URL that is not mock://, http(s)://
      * @throws NullPointerException     for a null argument
      */
-    public static QualityMetricsConsumer start(String bootstrapServers, String registryUrl, String topic, QualityMetricsView view) {
-        QualityMetricsConsumer reader = new QualityMetricsConsumer(bootstrapServers, registryUrl, topic, view);
+    public static <T extends SpecificRecord> AvroTopicReader<T> start(String bootstrapServers, String registryUrl,
+                                                                      String topic, Class<T> type,
+                                                                      Consumer<? super T> sink) {
+        AvroTopicReader<T> reader = new AvroTopicReader<>(bootstrapServers, registryUrl, topic, type, sink);
         reader.thread.start();
         return reader;
     }
@@ -118,7 +120,7 @@ public final class QualityMetricsConsumer implements AutoCloseable {
             // close() woke a blocking call: the normal way out
         } catch (RuntimeException e) {
             failure = e;
-            LOG.error("quality metrics reader of {} stopped: {}", topic, e.toString(), e);
+            LOG.error("reader of {} stopped: {}", topic, e.toString(), e);
         } finally {
             consumer.close();
         }
@@ -155,15 +157,15 @@ public final class QualityMetricsConsumer implements AutoCloseable {
         if (record.value() == null) {
             return;
         }
-        RetrievalMetric metric;
+        T value;
         try {
-            metric = deserializer.deserialize(record.topic(), record.value());
+            value = deserializer.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             skipped++; // single writer: this thread
             reportUndecodable(record, e);
             return;
         }
-        view.accept(metric);
+        sink.accept(value);
         applied++;
     }
 
@@ -180,7 +182,7 @@ public final class QualityMetricsConsumer implements AutoCloseable {
 
     public String topic() { return topic; }
 
-    /** Records decoded and given to the view so far. */
+    /** Records decoded and given to the sink so far. */
     public long recordsApplied() { return applied; }
 
     /** Records skipped because they could not be decoded. */
@@ -204,7 +206,7 @@ public final class QualityMetricsConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("quality metrics reader of {} did not stop within {}", topic, CLOSE_TIMEOUT);
+            LOG.warn("reader of {} did not stop within {}", topic, CLOSE_TIMEOUT);
         }
     }
 }
