@@ -85,6 +85,7 @@ class ModalityDriftIT {
         Map<String, String> settings = new HashMap<>();
         settings.put("launcher.milvus.fresh", "true");
         settings.put("launcher.metrics.port", "0");
+        settings.put("launcher.web.port", "0");
         settings.put("ingest.http.port", "0");
         settings.put("encoder.models.file", v1.toString());
         settings.put("encoder.model", MODEL);
