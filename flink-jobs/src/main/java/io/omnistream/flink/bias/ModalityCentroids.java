@@ -114,7 +114,7 @@ public class ModalityCentroids {
         return centroid(m);
     }
 
-    /** The centroid rounded to floats (e.g. as a frozen reference for {@link ModalityCentering}); null if none. */
+    /** The centroid rounded to floats (e.g. as the frozen reference of the encoder's centring step); null if none. */
     public float[] centroidAsFloats(String modality) {
         double[] c = centroid(modality);
         if (c == null) {

@@ -13,8 +13,9 @@
  *       query by id). Flink POJO state.</li>
  *   <li>{@link io.omnistream.flink.bias.ModalityCentroids}: modality gap from running per-modality sums (centroid
  *       distances, within/cross mean cosine). Flink POJO state.</li>
- *   <li>{@link io.omnistream.flink.bias.ModalityCentering}: per-modality mean-centring of vectors with frozen
- *       reference centroids, versioned by a fingerprint of the centroids. Serializable configuration.</li>
+ *   <li>The Flink wiring is in {@code io.omnistream.flink.bias.job} ({@code ModalityBiasJob}). Mean-centring
+ *       ("closing the modality gap") is an encoder post-processing step ({@code io.omnistream.encoder.postprocess}),
+ *       not part of this job.</li>
  * </ul>
  *
  * <h2>Conventions shared with {@code io.omnistream.flink.quality.metrics}</h2>

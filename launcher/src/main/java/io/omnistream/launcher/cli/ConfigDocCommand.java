@@ -1,6 +1,7 @@
 package io.omnistream.launcher.cli;
 
 import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.flink.bias.job.BiasJobConfig;
 import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
@@ -31,6 +32,7 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("encoder worker (EncoderWorkerConfig)", EncoderWorkerConfig.options());
         services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());
         services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
+        services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
         services.put("standalone services (ServiceRuntime): ingest, encoder worker and Milvus sink images",
                 ServiceRuntime.options());

@@ -9,6 +9,8 @@ import io.omnistream.ingest.bench.RetrievalTaskReader;
 import io.omnistream.ingest.bench.TaskCatalog;
 import io.omnistream.ingest.produce.JudgmentProducer;
 import io.omnistream.launcher.evaluate.OfflineMetrics;
+import io.omnistream.launcher.quality.BiasReport;
+import io.omnistream.launcher.quality.CentroidsExport;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.quality.ReplayReport;
@@ -87,6 +89,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Write one JSON line per query and path of the last epoch: {task, query_id, epoch, path, ranking: [[id, score], ...]} (top 100).")
     Path exportRankings;
 
+    @Option(names = "--export-centroids", paramLabel = "FILE",
+            description = "Write the per-modality mean of the model version's candidate vectors of the last epoch (JSON "
+                    + "{\"TEXT\": [..], ..}), the centroids file of the encoder's 'center' post-processing step.")
+    Path exportCentroids;
+
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
             description = "Pace media events (0 = as fast as the broker acknowledges).")
     double rate;
@@ -119,6 +126,11 @@ public final class ReplayCommand implements Callable<Integer> {
             Outcome outcome = run(stack, benchmark, firstEpoch, epochs, paths(), Duration.ofMinutes(timeoutMinutes), rate,
                     System.out);
             ReplayReport result = outcome.report();
+            if (stack.biasConfig() != null) { // the bias job's records of the last epoch: "bias" key per model version
+                BiasReport.awaitSettled(stack.qualityView(), outcome.lastEpoch(),
+                        stack.biasConfig().emitInterval().multipliedBy(3), Duration.ofMinutes(2));
+                result = result.withBias(BiasReport.of(stack.qualityView()));
+            }
             System.out.println();
             System.out.println(result.toText());
             if (report != null) {
@@ -130,6 +142,11 @@ public final class ReplayCommand implements Callable<Integer> {
                         stack.qualityConfig().rankingsTopic(), benchmark.stream().map(BenchmarkTask::id).toList(),
                         outcome.lastEpoch(), new LinkedHashSet<>(paths()));
                 System.out.println(lines + " rankings written to " + exportRankings);
+            }
+            if (exportCentroids != null) {
+                System.out.println("centroids " + CentroidsExport.write(exportCentroids, stack.bootstrapServers(),
+                        stack.registryUrl(), stack.embeddingTopic(), stack.modelVersion(), outcome.lastEpoch())
+                        + " written to " + exportCentroids);
             }
             return outcome.complete() ? 0 : 1;
         }

@@ -43,6 +43,8 @@ public final class ReplayReport {
     public static final String STATUS_NO_RESULTS = "no results";
     public static final String REASON = "reason";
     public static final String DEAD_LETTERED = "dead_lettered";
+    /** Top-level key of the bias job's metrics ({@link #withBias}). */
+    public static final String BIAS = "bias";
     /** Columns of {@link #toText()} after task, path and queries. */
     private static final List<String> TEXT_METRICS = List.of("hit@1", "ndcg@10", "recall@10", "mrr@10");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -111,6 +113,18 @@ public final class ReplayReport {
         return node;
     }
 
+    /**
+     * The report with the bias job's metrics under the top-level key {@code "bias"} ({@link BiasReport#of}); the
+     * report without them if {@code bias} is empty.
+     */
+    public ReplayReport withBias(ObjectNode bias) {
+        ObjectNode copy = report.deepCopy();
+        if (!bias.isEmpty()) {
+            copy.set(BIAS, bias.deepCopy());
+        }
+        return new ReplayReport(copy);
+    }
+
     /** A copy of the report as a JSON tree. */
     public ObjectNode toJson() {
         return report.deepCopy();
@@ -144,6 +158,9 @@ public final class ReplayReport {
         header.addAll(TEXT_METRICS);
         rows.add(header.toArray(String[]::new));
         for (Entry<String, JsonNode> task : report.properties()) {
+            if (task.getKey().equals(BIAS)) {
+                continue; // the bias job's metrics are in the JSON only
+            }
             for (Entry<String, JsonNode> path : task.getValue().properties()) {
                 rows.add(textRow(task.getKey(), path.getKey(), path.getValue()));
             }

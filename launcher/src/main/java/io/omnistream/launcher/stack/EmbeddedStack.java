@@ -9,6 +9,8 @@ import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.encoder.worker.EncoderWorker;
 import io.omnistream.encoder.worker.WorkerMetrics;
+import io.omnistream.flink.bias.job.BiasJobConfig;
+import io.omnistream.flink.bias.job.ModalityBiasJob;
 import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
@@ -18,6 +20,8 @@ import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.launcher.quality.ActiveDriftAlerts;
+import io.omnistream.launcher.quality.BiasPrometheus;
+import io.omnistream.launcher.quality.DriftAlertsConsumer;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.QualityPrometheus;
 import io.omnistream.launcher.web.QualityPageServer;
@@ -89,6 +93,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private ActiveDriftAlerts driftAlerts;
     private PipelineMonitor pipelineMonitor;
     private QualityPageServer qualityPage;
+    private BiasJobConfig biasConfig;
+    private DriftAlertsConsumer driftAlertMetrics;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -188,15 +194,23 @@ public final class EmbeddedStack implements AutoCloseable {
         if (launcher.qualityJob()) {
             startQualityJob(effective, out);
         }
+        if (launcher.biasJob()) {
+            startBiasJob(effective, out);
+        }
         // the quality metrics as Prometheus gauges, and the view replay reports are taken from
         qualityView = new QualityMetricsView();
         track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, RetrievalMetric.class,
                 qualityView::accept));
         track(new QualityPrometheus(qualityView, metrics));
+        track(new BiasPrometheus(qualityView, metrics));
         // the live quality page's other inputs: active drift alerts, encoder throughput and consumer lag (also the
         // omnistream_kafka_consumer_lag gauge)
         driftAlerts = new ActiveDriftAlerts();
         track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class, driftAlerts::accept));
+        // the drift alerts as Prometheus metrics (omnistream_drift_alert_active, omnistream_drift_alerts_total)
+        driftAlertMetrics = track(new DriftAlertsConsumer(metrics));
+        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class,
+                driftAlertMetrics::accept));
         pipelineMonitor = track(PipelineMonitor.start(bootstrapServers, metrics, PipelineMonitor.DEFAULT_INTERVAL));
 
         producer = track(new MediaEventProducer(ingestConfig));
@@ -236,6 +250,28 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the modality-bias and drift-detection Flink job on its own in-process MiniCluster, like the quality job
+     * (fresh state per run, checkpoints in a temporary directory deleted on close).
+     */
+    private void startBiasJob(ConfigSource effective, PrintStream out) {
+        Path checkpoints = tempDir("omnistream-flink-checkpoints-bias");
+        track(() -> EmbeddedKafka.deleteRecursively(checkpoints));
+        Map<String, String> overrides = new HashMap<>();
+        if (effective.get(BiasJobConfig.CHECKPOINT_DIR).isEmpty()) {
+            overrides.put(BiasJobConfig.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+        }
+        biasConfig = BiasJobConfig.from(effective.with(overrides));
+        out.println("starting the modality-bias Flink job (MiniCluster, drift detection "
+                + (biasConfig.driftEnabled() ? "on" : "off") + ")...");
+        try {
+            JobClient job = ModalityBiasJob.start(biasConfig, new Configuration());
+            track(() -> job.cancel().get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the modality-bias job: " + e.getMessage(), e);
+        }
+    }
+
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
     public synchronized void startWorker() {
         worker = new EncoderWorker(workerConfig, chain, workerMetrics);
@@ -257,6 +293,10 @@ public final class EmbeddedStack implements AutoCloseable {
     public String embeddingTopic() { return embeddingTopic; }
     /** The quality job's configuration; null when the launcher runs no quality job. */
     public QualityJobConfig qualityConfig() { return qualityConfig; }
+    /** The bias job's configuration; null when the launcher runs no bias job. */
+    public BiasJobConfig biasConfig() { return biasConfig; }
+    /** Every drift alert read from quality.alerts.v1, as exported on /metrics. */
+    public DriftAlertsConsumer driftAlertMetrics() { return driftAlertMetrics; }
     /** The latest value of every series on quality.metrics.v1 (also exported on /metrics). */
     public QualityMetricsView qualityView() { return qualityView; }
     /** Drift alerts from quality.alerts.v1 that are active now (shown on the quality page). */

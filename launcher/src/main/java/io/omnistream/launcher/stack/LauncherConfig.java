@@ -32,6 +32,9 @@ public final class LauncherConfig {
     public static final ConfigOption<Boolean> QUALITY_JOB = ConfigOption.bool("launcher.quality-job.enabled", true,
             "Run the retrieval-quality Flink job (MiniCluster) in the embedded stack; see the quality.* keys.");
 
+    public static final ConfigOption<Boolean> BIAS_JOB = ConfigOption.bool("launcher.bias-job.enabled", true,
+            "Run the modality-bias and drift-detection Flink job (MiniCluster) beside the quality job; see the bias.* keys.");
+
     private final Path home;
     private final String externalKafka;
     private final String externalMilvus;
@@ -40,6 +43,7 @@ public final class LauncherConfig {
     private final int webPort;
     private final boolean freshMilvus;
     private final boolean qualityJob;
+    private final boolean biasJob;
 
     public LauncherConfig(ConfigSource source) {
         this.home = Path.of(source.get(HOME));
@@ -50,10 +54,12 @@ public final class LauncherConfig {
         this.webPort = source.get(WEB_PORT);
         this.freshMilvus = source.get(FRESH_MILVUS);
         this.qualityJob = source.get(QUALITY_JOB);
+        this.biasJob = source.get(BIAS_JOB);
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT, FRESH_MILVUS, QUALITY_JOB);
+        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT, FRESH_MILVUS, QUALITY_JOB,
+                BIAS_JOB);
     }
 
     public Path home() { return home; }
@@ -64,4 +70,5 @@ public final class LauncherConfig {
     public int webPort() { return webPort; }
     public boolean freshMilvus() { return freshMilvus; }
     public boolean qualityJob() { return qualityJob; }
+    public boolean biasJob() { return biasJob; }
 }

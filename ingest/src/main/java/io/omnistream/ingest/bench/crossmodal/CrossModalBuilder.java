@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *       first sentence (AUDIO); the claims citing them as TEXT and as synthesised speech. Tasks: text→text (the
  *       reference row), text→document, text→video, speech→text, document→text, and a mixed pool (every modality
  *       version of every abstract; the query's instruction names the target modality; gold = the cited abstract in
- *       that modality). A claim citing several abstracts is judged by its first cited one.</li>
+ *       that modality), plus {@code scifact-mixed-noinst}, the same mixed queries (same ids) without that instruction,
+ *       for the instruction-effect metrics. A claim citing several abstracts is judged by its first cited one.</li>
  *   <li><b>Tux Paint</b>: up to {@code tuxItems} stamps that have a real spoken English description: image→text,
  *       text→image and speech→text (the recorded {@code *_desc.ogg}).</li>
  *   <li><b>FSDD</b>: {@code fsddPerDigit} recordings per digit, classified against the ten digit names.</li>
@@ -145,6 +146,12 @@ public final class CrossModalBuilder {
         TaskFile mixed = new TaskFile("scifact-mixed", "RET", Modality.TEXT, null, null,
                 "Mixed pool: every abstract as text, PDF page, slide video and speech; the claim's instruction names "
                         + "the target modality; gold = the cited abstract in that modality.");
+        // The instruction ablation of the mixed task: the same queries (same qry_id, so the bias job pairs the two
+        // emissions of a query) without the modality-naming instruction; with no qry_inst and no task instruction the
+        // encoder applies the model's default query instruction.
+        TaskFile mixedNoInstruction = new TaskFile(MIXED_NO_INSTRUCTION, "RET", Modality.TEXT, null, null,
+                "The scifact-mixed queries without the instruction that names the target modality (the model's default "
+                        + "query instruction instead): the instruction effect is scifact-mixed minus this task.");
         for (Query c : chosenClaims) {
             Document d = docs.get(cited.get(c.id()).get(0));
             String id = c.id();
@@ -160,6 +167,7 @@ public final class CrossModalBuilder {
                                     case VIDEO -> "mp4";
                                     default -> "wav";
                                 }, target));
+                mixedNoInstruction.add(r.deepCopy());
                 r.put("qry_inst", mixedInstruction(target));
                 mixed.add(r);
             }
@@ -167,8 +175,11 @@ public final class CrossModalBuilder {
         for (Document d : docs.values()) {
             d2t.add(record("d" + d.id(), media("scifact/doc-" + d.id() + ".pdf", Modality.DOCUMENT), textTarget(d)));
         }
-        return List.of(t2t, t2d, t2v, s2t, d2t, mixed);
+        return List.of(t2t, t2d, t2v, s2t, d2t, mixed, mixedNoInstruction);
     }
+
+    /** Id of the instruction-free twin of {@code scifact-mixed}: the twin suffix is {@code -noinst}. */
+    static final String MIXED_NO_INSTRUCTION = "scifact-mixed-noinst";
 
     static String mixedInstruction(Modality target) {
         String what = switch (target) {

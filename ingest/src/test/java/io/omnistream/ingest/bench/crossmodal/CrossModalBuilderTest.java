@@ -37,8 +37,9 @@ class CrossModalBuilderTest {
         CrossModalBuilder.Options options = new CrossModalBuilder.Options(data, out, 3, 3, 1, 7L);
         CrossModalBuilder.Summary first = new CrossModalBuilder(options, s -> {}).build();
         assertThat(first.tasks().keySet()).containsExactly("scifact-t2t", "scifact-t2d", "scifact-t2v", "scifact-s2t",
-                "scifact-d2t", "scifact-mixed", "tux-xm-i2t", "tux-xm-t2i", "tux-xm-s2t", "fsdd-a2t");
+                "scifact-d2t", "scifact-mixed", "scifact-mixed-noinst", "tux-xm-i2t", "tux-xm-t2i", "tux-xm-s2t", "fsdd-a2t");
         assertThat(first.tasks().get("scifact-mixed")).containsExactly(12, 12); // 3 claims x 4 target modalities
+        assertThat(first.tasks().get("scifact-mixed-noinst")).containsExactly(12, 12);
         assertThat(first.tasks().get("fsdd-a2t")).containsExactly(10, 10);
         Map<String, String> jsonl = jsonl();
 
@@ -73,6 +74,13 @@ class CrossModalBuilderTest {
         assertThat(mixed.candidates().map(BenchItem::modality).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(Modality.TEXT, Modality.DOCUMENT, Modality.VIDEO, Modality.AUDIO);
         assertThat(mixed.queries()).extracting(BenchQuery::instruction).anySatisfy(i -> assertThat(i).contains("video"));
+        // the ablation twin: the same query ids and gold, and no instruction at all (the model's default applies)
+        BenchmarkTask noInstruction = catalog.open("scifact-mixed-noinst", out, out.resolve("gen"));
+        assertThat(noInstruction.queries()).extracting(BenchQuery::itemId)
+                .containsExactlyElementsOf(mixed.queries().stream().map(BenchQuery::itemId).toList());
+        assertThat(noInstruction.queries()).extracting(BenchQuery::gold)
+                .containsExactlyElementsOf(mixed.queries().stream().map(BenchQuery::gold).toList());
+        assertThat(noInstruction.queries()).extracting(BenchQuery::instruction).containsOnlyNulls();
 
         // deterministic, and the second build renders nothing
         CrossModalBuilder.Summary second = new CrossModalBuilder(options, s -> {}).build();

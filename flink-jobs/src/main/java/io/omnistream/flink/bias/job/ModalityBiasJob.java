@@ -1,0 +1,198 @@
+package io.omnistream.flink.bias.job;
+
+import io.omnistream.flink.drift.job.DriftAlertEvent;
+import io.omnistream.flink.drift.job.ScoreDriftFunction;
+import io.omnistream.flink.drift.job.SeriesDriftFunction;
+import io.omnistream.flink.kafka.BenchJudgmentReader;
+import io.omnistream.flink.kafka.DriftAlertWriter;
+import io.omnistream.flink.kafka.EmbeddingReader;
+import io.omnistream.flink.kafka.QueryRankingReader;
+import io.omnistream.flink.kafka.RetrievalMetricReader;
+import io.omnistream.flink.kafka.TaskMetricWriter;
+import io.omnistream.flink.quality.BenchEmbedding;
+import io.omnistream.flink.quality.BenchJudgment;
+import io.omnistream.flink.quality.TaskMetric;
+import io.omnistream.schemas.config.ConfigSource;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The modality-bias and drift-detection job, the second job beside the retrieval-quality job:
+ *
+ * <pre>
+ * embeddings (all) ──┬─ benchmark ─┐
+ * judgments ─────────┼─────────────┼─ keyBy(task, epoch) → BiasJoinFunction ─ keyBy(model version) → BiasAccumulateFunction ─┐
+ * rankings (exact) ──┼─────────────┘                                                                      modality_bias     │
+ *                    │        └── keyBy(model id, task) → ScoreDriftFunction (KS) ── alerts                                  ├→ quality.metrics.v1
+ *                    └─ all → keyBy(model version) → event-time windows → ModalityGapWindows ─ modality_gap ──────────────┘
+ * quality.metrics.v1 → keyBy(series) → SeriesDriftFunction (Page-Hinkley) ── alerts → quality.alerts.v1
+ * </pre>
+ *
+ * The drift detector reads the metrics topic (the quality job's records and this job's own), so every series is
+ * watched the same way whichever job wrote it. Delivery as in the quality job: checkpointed state and source offsets,
+ * at-least-once sinks whose repeats carry the same values (metrics: last value per series wins; alerts: the same
+ * alertId).
+ */
+public final class ModalityBiasJob {
+    public static final String JOB_NAME = "omnistream-modality-bias";
+
+    private ModalityBiasJob() {
+    }
+
+    /** Adds the job's sources, operators and sinks to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, BiasJobConfig c) {
+        env.setParallelism(c.parallelism());
+        OffsetsInitializer start = OffsetsInitializer.committedOffsets(
+                c.startingOffsets() == BiasJobConfig.StartingOffsets.EARLIEST
+                        ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
+        DataStream<BenchEmbedding> embeddings = env.fromSource(KafkaSource.<BenchEmbedding>builder()
+                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setTopicPattern(Pattern.compile(c.embeddingTopicPattern())).setStartingOffsets(start)
+                        .setDeserializer(new EmbeddingReader(c.schemaRegistryUrl()))
+                        .setProperty("partition.discovery.interval.ms", "60000").build(),
+                WatermarkStrategy.noWatermarks(), "embeddings").uid("bias-source-embeddings");
+        DataStream<BenchJudgment> judgments = env.fromSource(KafkaSource.<BenchJudgment>builder()
+                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setTopics(c.judgmentsTopic()).setStartingOffsets(start)
+                        .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl())).build(),
+                WatermarkStrategy.noWatermarks(), "judgments").uid("bias-source-judgments");
+        DataStream<BiasInput> rankings = env.fromSource(KafkaSource.<BiasInput>builder()
+                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setTopics(c.rankingsTopic()).setStartingOffsets(start)
+                        .setDeserializer(new QueryRankingReader(c.schemaRegistryUrl())).build(),
+                WatermarkStrategy.noWatermarks(), "rankings").uid("bias-source-rankings");
+
+        Outputs outputs = build(embeddings, judgments, rankings, c);
+        outputs.metrics.sinkTo(KafkaSink.<TaskMetric>builder()
+                        .setBootstrapServers(c.bootstrapServers())
+                        .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
+                .name("bias-metrics-sink").uid("sink-bias-metrics");
+
+        if (c.driftEnabled()) {
+            DataStream<TaskMetric> metrics = env.fromSource(KafkaSource.<TaskMetric>builder()
+                            .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                            .setTopics(c.metricsTopic()).setStartingOffsets(start)
+                            .setDeserializer(new RetrievalMetricReader(c.schemaRegistryUrl())).build(),
+                    WatermarkStrategy.noWatermarks(), "metrics").uid("bias-source-metrics");
+            drift(metrics, rankings, c).sinkTo(KafkaSink.<DriftAlertEvent>builder()
+                            .setBootstrapServers(c.bootstrapServers())
+                            .setRecordSerializer(new DriftAlertWriter(c.alertsTopic(), c.schemaRegistryUrl()))
+                            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
+                    .name("drift-alerts-sink").uid("sink-drift-alerts");
+        }
+    }
+
+    /** The bias and modality-gap records. */
+    public static final class Outputs {
+        public final DataStream<TaskMetric> metrics;
+
+        Outputs(DataStream<TaskMetric> metrics) {
+            this.metrics = metrics;
+        }
+    }
+
+    /** The bias and gap operators between sources and sink (Kafka in production, bounded collections in tests). */
+    public static Outputs build(DataStream<BenchEmbedding> embeddings, DataStream<BenchJudgment> judgments,
+            DataStream<BiasInput> rankings, BiasJobConfig c) {
+        DataStream<BiasInput> joinInput = embeddings
+                .filter(e -> e.taskId != null && e.role != null)
+                .name("benchmark-embeddings")
+                .map(BiasInput::of, Types.POJO(BiasInput.class))
+                .union(judgments.map(BiasInput::of, Types.POJO(BiasInput.class)), rankings);
+        DataStream<TaskMetric> bias = joinInput
+                .keyBy(BiasInput::key, Types.STRING)
+                .process(new BiasJoinFunction(c.stateTtl()), Types.POJO(BiasObservation.class))
+                .name("modality-bias-join").uid("modality-bias-join")
+                .keyBy(o -> o.modelVersion, Types.STRING)
+                .process(new BiasAccumulateFunction(c.twinSuffix(), c.maxPendingPairs(), c.emitInterval().toMillis(),
+                        c.retainedEpochs()), Types.POJO(TaskMetric.class))
+                .name("modality-bias").uid("modality-bias");
+        DataStream<TaskMetric> gap = ModalityGapWindows.build(embeddings, c.windowSize(), c.windowOutOfOrderness(),
+                c.windowIdleness());
+        return new Outputs(bias.union(gap));
+    }
+
+    /** The drift detectors: Page-Hinkley per metric series, KS per (model, task) on top-1 scores. */
+    public static DataStream<DriftAlertEvent> drift(DataStream<TaskMetric> metrics, DataStream<BiasInput> rankings,
+            BiasJobConfig c) {
+        DataStream<DriftAlertEvent> series = metrics
+                .filter(SeriesDriftFunction::watched).name("watched-series")
+                .keyBy(SeriesDriftFunction::key, Types.STRING)
+                .process(new SeriesDriftFunction(c.phDelta(), c.phLambda(), c.phMinSamples(), c.clearAfter(),
+                                c.closeIdle().toMillis()),
+                        Types.POJO(DriftAlertEvent.class))
+                .name("drift-page-hinkley").uid("drift-page-hinkley");
+        DataStream<DriftAlertEvent> scores = rankings
+                .keyBy(ScoreDriftFunction::key, Types.STRING)
+                .process(new ScoreDriftFunction(c.ksAlpha(), c.ksMinStatistic(), c.ksMinSamples(), c.clearAfter()),
+                        Types.POJO(DriftAlertEvent.class))
+                .name("drift-ks").uid("drift-ks");
+        return series.union(scores);
+    }
+
+    /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */
+    public static Configuration flinkConfiguration(BiasJobConfig c) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        if (!c.checkpointInterval().isZero()) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.checkpointInterval());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            if (!c.checkpointDir().isEmpty()) {
+                conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
+            }
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, c.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, c.restartDelay());
+        return conf;
+    }
+
+    /** Starts the job on an in-process MiniCluster and returns at once. */
+    public static JobClient start(BiasJobConfig c, Configuration extra) throws Exception {
+        Configuration conf = flinkConfiguration(c);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(c.parallelism(), conf);
+        define(env, c);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /** Entry point on a Flink cluster: {@code [--config FILE] [key=value ...]}, environment variables as usual. */
+    public static void main(String[] args) throws Exception {
+        Path file = null;
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].contains("=")) {
+                overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i]
+                        + "'; usage: [--config FILE] [key=value ...]");
+            }
+        }
+        BiasJobConfig c = BiasJobConfig.from(ConfigSource.load(file, overrides));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(c));
+        define(env, c);
+        env.execute(JOB_NAME);
+    }
+}

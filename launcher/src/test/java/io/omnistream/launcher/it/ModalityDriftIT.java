@@ -1,0 +1,307 @@
+package io.omnistream.launcher.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omnistream.encoder.cascade.Cascades;
+import io.omnistream.encoder.cascade.EncodingChain;
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.encoder.model.ProviderMetrics;
+import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.encoder.worker.EncoderWorker;
+import io.omnistream.encoder.worker.WorkerMetrics;
+import io.omnistream.ingest.bench.BenchmarkTask;
+import io.omnistream.ingest.bench.TaskCatalog;
+import io.omnistream.ingest.load.Document;
+import io.omnistream.ingest.load.Qrel;
+import io.omnistream.ingest.load.Query;
+import io.omnistream.ingest.load.SciFactCorpus;
+import io.omnistream.launcher.cli.ReplayCommand;
+import io.omnistream.launcher.quality.BiasReport;
+import io.omnistream.launcher.quality.DriftAlertsConsumer;
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.DriftAlert;
+import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.config.ConfigSource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The modality-bias job and its drift detection end to end, on a dedicated embedded stack (its own Kafka, so the
+ * series and alerts are this test's alone) serving a text+document cascade model ({@code bias-it-cascade}, Tesseract
+ * OCR for PDF pages) from a registry file the test writes:
+ * <ol>
+ *   <li><b>stable</b>: a tiny mixed task (4 SciFact abstracts as TEXT and as a rendered PDF page; each claim twice, with
+ *       an instruction naming TEXT or DOCUMENT; gold = the abstract in that modality) replayed for
+ *       {@value #STABLE_EPOCHS} epochs: no drift alert;</li>
+ *   <li><b>change</b>: the encoder worker is replaced by one serving a new version of the <em>same</em> model id whose
+ *       registry entry adds {@code postprocess: [{offset: {modality: DOCUMENT, value: 0.05}}]} (the real
+ *       post-processing option; the test edits no data), and two more epochs are replayed: a drift alert naming a
+ *       modality-bias metric and the DOCUMENT modality is raised, for the first changed epoch, when the next epoch's
+ *       records arrive (detection delay: 1 epoch).</li>
+ * </ol>
+ */
+class ModalityDriftIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    private static final String MODEL = "bias-it-cascade";
+    private static final String TASK = "bias-it-mixed";
+    private static final int ABSTRACTS = 4;
+    private static final int STABLE_EPOCHS = 6;
+
+    @Test
+    void stableReplayRaisesNoAlertAndADocumentOffsetRaisesTheRightOne() throws Exception {
+        Assumptions.assumeTrue(onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
+        Assumptions.assumeTrue(Files.exists(DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
+        Path dir = Files.createTempDirectory("omnistream-bias-it");
+        BenchmarkTask task = writeTask(dir);
+        Path v1 = registry(dir.resolve("models-v1.yaml"), "");
+        Path v2 = registry(dir.resolve("models-v2.yaml"),
+                "    postprocess:\n      - offset: {modality: DOCUMENT, value: 0.05}\n");
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put("launcher.milvus.fresh", "true");
+        settings.put("launcher.metrics.port", "0");
+        settings.put("launcher.web.port", "0");
+        settings.put("ingest.http.port", "0");
+        settings.put("encoder.models.file", v1.toString());
+        settings.put("encoder.model", MODEL);
+        settings.put("encoder.batch.max-size", "8");
+        settings.put("quality.served.enabled", "false");
+        settings.put("bias.emit-interval", "500ms");
+        settings.put("bias.drift.ks.min-samples", "8");
+        try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out)) {
+            String v1Version = stack.modelVersion();
+
+            // 1. stable
+            ReplayCommand.Outcome stable = ReplayCommand.run(stack, List.of(task), 0, STABLE_EPOCHS, List.of("exact"),
+                    Duration.ofMinutes(10), 0, System.out);
+            assertThat(stable.complete()).isTrue();
+            assertThat(BiasReport.awaitSettled(stack.qualityView(), STABLE_EPOCHS - 1, Duration.ofSeconds(3),
+                    Duration.ofMinutes(1))).isTrue();
+            Thread.sleep(3_000); // the detector reads the metrics topic: let it catch up with the last records
+            Set<String> series = watchedSeries(stack);
+            List<DriftAlert> stableAlerts = alerts(stack);
+            int closedEpochs = STABLE_EPOCHS - 1; // the last epoch closes only when a later one starts
+            System.out.printf("stable: %d alerts over %d series x %d closed epochs (false-alarm rate %.4f)%n",
+                    stableAlerts.size(), series.size(), closedEpochs,
+                    (double) stableAlerts.size() / (series.size() * closedEpochs));
+            System.out.println("stable bias report: " + BiasReport.of(stack.qualityView()));
+            assertThat(series).as("series watched").hasSizeGreaterThan(20);
+            assertThat(stableAlerts).isEmpty();
+
+            // 2. change: same model id, new version with a constant DOCUMENT offset
+            stack.stopWorker();
+            EncoderWorkerConfig config = new EncoderWorkerConfig(ConfigSource.of(Map.of(
+                    "kafka.bootstrap.servers", stack.bootstrapServers(),
+                    "schema.registry.url", stack.registryUrl(),
+                    "encoder.models.file", v2.toString(),
+                    "encoder.model", MODEL,
+                    "encoder.input.topic", stack.mediaTopic(),
+                    "encoder.group.id", stack.encoderGroupId(),
+                    "encoder.batch.max-size", "8")));
+            TextEncoder text = TextEncoder.load(config.modelSpec(), config.encoderSettings(),
+                    new ProviderMetrics(new PrometheusRegistry()));
+            EncodingChain chain = Cascades.chain(config.modelSpec(), text);
+            assertThat(chain.modelVersion()).isNotEqualTo(v1Version).contains("+post@");
+            try (text; EncoderWorker worker = new EncoderWorker(config, chain, new WorkerMetrics(new PrometheusRegistry()))) {
+                worker.start();
+                ReplayCommand.Outcome changed = ReplayCommand.run(stack, List.of(task), STABLE_EPOCHS, 2,
+                        List.of("exact"), Duration.ofMinutes(10), 0, System.out);
+                assertThat(changed.complete()).isTrue();
+                List<DriftAlert> raised = new ArrayList<>();
+                Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    raised.clear();
+                    raised.addAll(alerts(stack).stream().filter(ModalityDriftIT::namesDocument).toList());
+                    return raised.stream().anyMatch(a -> a.getLabels().get("scope").equals("modality_bias"));
+                });
+                System.out.println("alerts after the change:");
+                alerts(stack).forEach(a -> System.out.println("  " + a));
+                DriftAlert bias = raised.stream().filter(a -> a.getLabels().get("scope").equals("modality_bias"))
+                        .findFirst().orElseThrow();
+                assertThat(bias.getModelVersion()).isEqualTo(chain.modelVersion());
+                assertThat(bias.getLabels()).containsEntry("model_id", MODEL)
+                        .containsEntry("epoch", Integer.toString(STABLE_EPOCHS));
+                assertThat(bias.getDirection()).isIn("up", "down");
+                assertThat(bias.getStatistic()).isGreaterThan(bias.getThreshold());
+                System.out.println("changed bias report: " + BiasReport.of(stack.qualityView()));
+            }
+        }
+    }
+
+    private static boolean namesDocument(DriftAlert a) {
+        return !"cleared".equals(a.getDirection()) && MODEL.equals(a.getLabels().get("model_id"))
+                && ("DOCUMENT".equals(a.getLabels().get("target_modality"))
+                    || "DOCUMENT".equals(a.getLabels().get("query_modality")));
+    }
+
+    private static List<DriftAlert> alerts(EmbeddedStack stack) {
+        return DriftAlertsConsumer.read(stack.bootstrapServers(), stack.registryUrl(), Topics.QUALITY_ALERTS,
+                Duration.ofSeconds(30));
+    }
+
+    /** The detector's series of this model: (metric, scope, task, path, modalities) of the watched scopes. */
+    private static Set<String> watchedSeries(EmbeddedStack stack) {
+        return stack.qualityView().latest().stream()
+                .filter(m -> MODEL.equals(m.getModelId()) && Set.of("task", "modality_pair", "modality_bias",
+                        "modality_gap").contains(m.getScope()))
+                .map(ModalityDriftIT::seriesKey).collect(Collectors.toSet());
+    }
+
+    private static String seriesKey(RetrievalMetric m) {
+        return String.join("|", m.getMetric(), m.getScope(), String.valueOf(m.getTaskId()), m.getPath(),
+                String.valueOf(m.getQueryModality()), String.valueOf(m.getTargetModality()));
+    }
+
+    /** A registry with the text+document cascade entry under {@link #MODEL}, plus {@code extra} entry lines. */
+    private static Path registry(Path file, String extra) throws Exception {
+        Files.writeString(file, """
+                models:
+                  - id: %s
+                    version: bge-small-en-v1.5-fp32-cls-512-bias-it
+                    default: true
+                    onnx: classpath:bge-small-en-v1.5.onnx
+                    tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
+                    pooling: CLS
+                    dimension: 384
+                    maxTokens: 512
+                    instructions: PREFIX
+                    queryInstruction: "Represent this sentence for searching relevant passages: "
+                    documentInstruction: ""
+                    modalities: [TEXT, DOCUMENT]
+                    cascades:
+                      DOCUMENT: {recognizer: tesseract, lang: eng, psm: "3", dpi: "150", maxPages: "1"}
+                """.formatted(MODEL) + extra);
+        return file;
+    }
+
+    /** The mixed task: the first ABSTRACTS cited SciFact abstracts as text and as a PDF page, claims as queries. */
+    private static BenchmarkTask writeTask(Path dir) throws Exception {
+        SciFactCorpus corpus = new SciFactCorpus(SharedStack.sharedData().resolve("scifact/scifact.zip"));
+        Map<String, String> cited = new LinkedHashMap<>();
+        for (Qrel q : corpus.qrels()) {
+            cited.putIfAbsent(q.queryId(), q.docId());
+        }
+        Map<String, Query> claims = new LinkedHashMap<>();
+        for (Query q : corpus.queries()) {
+            if (cited.containsKey(q.id()) && !claims.values().stream().map(c -> cited.get(c.id()))
+                    .toList().contains(cited.get(q.id()))) {
+                claims.put(q.id(), q);
+            }
+            if (claims.size() == ABSTRACTS) {
+                break;
+            }
+        }
+        Set<String> docIds = claims.keySet().stream().map(cited::get).collect(Collectors.toSet());
+        Map<String, Document> docs = new HashMap<>();
+        try (Stream<Document> all = corpus.documents()) {
+            all.filter(d -> docIds.contains(d.id())).forEach(d -> docs.put(d.id(), d));
+        }
+        Files.createDirectories(dir.resolve("media"));
+        StringBuilder jsonl = new StringBuilder();
+        for (Query claim : claims.values()) {
+            Document d = docs.get(cited.get(claim.id()));
+            String pdf = "doc-" + d.id() + ".pdf";
+            Files.write(dir.resolve("media").resolve(pdf), pdf(d));
+            ObjectNode asText = JSON.createObjectNode().put("qry_id", claim.id() + "-text").put("qry_text", claim.text())
+                    .put("qry_inst", "Find the text of the scientific abstract that this claim cites: ");
+            asText.putArray("tgt_text").add(d.text());
+            ObjectNode asPage = JSON.createObjectNode().put("qry_id", claim.id() + "-document")
+                    .put("qry_text", claim.text())
+                    .put("qry_inst", "Find the PDF document page of the scientific abstract that this claim cites: ");
+            asPage.putArray("tgt_media_path").add(pdf);
+            asPage.putArray("tgt_modality").add("DOCUMENT");
+            jsonl.append(JSON.writeValueAsString(asText)).append('\n').append(JSON.writeValueAsString(asPage))
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve(TASK + ".jsonl"), jsonl.toString());
+        ObjectNode catalog = JSON.createObjectNode();
+        ArrayNode tasks = catalog.putArray("tasks");
+        tasks.addObject().put("id", TASK).put("description", "bias IT: claims to abstracts as text or PDF page")
+                .put("format", "mmeb").put("path", TASK + ".jsonl").put("imageRoot", "media").put("metaTask", "RET")
+                .put("queryModality", "TEXT").put("primaryMetric", "hit@1").put("scope", "GLOBAL");
+        Files.writeString(dir.resolve("tasks.json"), JSON.writeValueAsString(catalog));
+        return TaskCatalog.read(dir.resolve("tasks.json")).open(TASK, dir, dir.resolve("gen"));
+    }
+
+    private static byte[] pdf(Document d) throws Exception {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            doc.addPage(page);
+            PDType0Font font = PDType0Font.load(doc, DEJAVU.toFile());
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+                cs.beginText();
+                cs.setFont(font, 14);
+                cs.setLeading(18);
+                cs.newLineAtOffset(50, 790);
+                for (String line : wrap(d.title(), 70)) {
+                    cs.showText(line);
+                    cs.newLine();
+                }
+                cs.setFont(font, 11);
+                cs.setLeading(15);
+                cs.newLine();
+                List<String> body = wrap(d.body(), 90);
+                for (String line : body.subList(0, Math.min(body.size(), 40))) {
+                    cs.showText(line);
+                    cs.newLine();
+                }
+                cs.endText();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.replaceAll("\\s+", " ").strip().split(" ")) {
+            if (line.length() + word.length() + 1 > width && !line.isEmpty()) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (!line.isEmpty()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static boolean onPath(String binary) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, binary))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
