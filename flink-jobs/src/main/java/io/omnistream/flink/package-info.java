@@ -1,8 +1,9 @@
 /**
- * Flink DataStream jobs: retrieval quality (exact and served paths), modality bias and drift detection.
- *
- * <p>So far this module holds the ranking-metrics library the retrieval-quality job will use
- * ({@link io.omnistream.flink.quality.metrics}, plain Java, VLM2Vec/MMEB conventions); the jobs themselves come with
- * the benchmark-replay / retrieval-quality issue.
+ * Flink DataStream jobs: retrieval quality on the replayed benchmark, exact and served paths
+ * ({@link io.omnistream.flink.quality.job.RetrievalQualityJob}, metrics library in
+ * {@link io.omnistream.flink.quality.metrics}, VLM2Vec/MMEB conventions), and modality bias with drift detection
+ * ({@link io.omnistream.flink.bias.job.ModalityBiasJob}, detectors in {@link io.omnistream.flink.drift}). Kafka
+ * readers and writers are in {@link io.omnistream.flink.kafka}, launch plumbing shared by the jobs in
+ * {@link io.omnistream.flink.launch}.
  */
 package io.omnistream.flink;

@@ -28,7 +28,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,10 +51,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
 import org.awaitility.Awaitility;
@@ -71,14 +66,13 @@ import org.junit.jupiter.api.Test;
  * "preprocess" and the precise reason.
  */
 class CascadeWorkerIT {
-    private static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
 
     @Test
     void everyModalityIsEmbeddedOrDeadLetteredWithItsReason() throws Exception {
         for (String tool : List.of("tesseract", "ffmpeg", "ffprobe", "pocketsphinx_continuous")) {
             Assumptions.assumeTrue(onPath(tool), tool + " not installed (scripts/install-media-tools.sh)");
         }
-        Assumptions.assumeTrue(Files.exists(DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
+        Assumptions.assumeTrue(Files.exists(TestPdfs.DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         EmbeddedStack stack = SharedStack.get();
         String id = UUID.randomUUID().toString().substring(0, 8);
         String input = "it-cascade-" + id + ".media";
@@ -102,7 +96,7 @@ class CascadeWorkerIT {
         try (Stream<Document> docs = new SciFactCorpus(SharedStack.sharedData().resolve("scifact/scifact.zip")).documents()) {
             abstract0 = docs.findFirst().orElseThrow();
         }
-        byte[] pdf = pdf(abstract0);
+        byte[] pdf = TestPdfs.onePage(abstract0);
         List<BufferedImage> pages = render(pdf);
         byte[] pagePng = png(pages.get(0));
         byte[] video = slideVideo(pages.get(0));
@@ -226,52 +220,7 @@ class CascadeWorkerIT {
         return s;
     }
 
-    /** A one-page A4 PDF: title (14 pt) and the abstract wrapped at ~90 characters (11 pt), DejaVu Sans. */
-    private static byte[] pdf(Document d) throws Exception {
-        try (PDDocument doc = new PDDocument()) {
-            PDPage page = new PDPage(PDRectangle.A4);
-            doc.addPage(page);
-            PDType0Font font = PDType0Font.load(doc, DEJAVU.toFile());
-            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
-                cs.beginText();
-                cs.setFont(font, 14);
-                cs.setLeading(18);
-                cs.newLineAtOffset(50, 790);
-                for (String line : wrap(d.title(), 70)) {
-                    cs.showText(line);
-                    cs.newLine();
-                }
-                cs.setFont(font, 11);
-                cs.setLeading(15);
-                cs.newLine();
-                List<String> body = wrap(d.body(), 90);
-                for (String line : body.subList(0, Math.min(body.size(), 40))) {
-                    cs.showText(line);
-                    cs.newLine();
-                }
-                cs.endText();
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            doc.save(out);
-            return out.toByteArray();
-        }
-    }
 
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split("\\s+")) {
-            if (line.length() + word.length() + 1 > width && line.length() > 0) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.length() == 0 ? "" : " ").append(word);
-        }
-        if (line.length() > 0) {
-            lines.add(line.toString());
-        }
-        return lines;
-    }
 
     private static List<BufferedImage> render(byte[] pdf) throws Exception {
         try (PDDocument doc = Loader.loadPDF(pdf)) {

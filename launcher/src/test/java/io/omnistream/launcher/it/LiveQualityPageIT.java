@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.bench.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
-import io.omnistream.ingest.load.Document;
-import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
+import io.omnistream.launcher.cli.AlertsCommand;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.schemas.Topics;
@@ -17,8 +16,9 @@ import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The live quality page of the shared embedded stack, in a real browser (Debian Chromium, headless, over the DevTools
@@ -57,7 +56,7 @@ import org.junit.jupiter.api.Test;
  *       text → text 1.000; hand-written bias records of another group (real Avro serializer) appear with their
  *       values;</li>
  *   <li>a DriftAlert on quality.alerts.v1 appears in the alert list within 20 s of being raised, and leaves it once
- *       a record with direction "cleared" follows;</li>
+ *       a record with direction "cleared" follows; {@code ./omnistream alerts --since 10m} prints it;</li>
  *   <li>throughput and lag: the encoder's consumer group is listed with its lag, which is also on /metrics as
  *       omnistream_kafka_consumer_lag.</li>
  * </ul>
@@ -160,6 +159,11 @@ class LiveQualityPageIT {
             assertThat(browser.evaluate(text(item)).asText()).contains("hit@1").contains("down").contains("page-hinkley")
                     .contains("task=" + TASK);
 
+            // the same alert through the CLI: ./omnistream alerts --since 10m against this stack
+            String printed = alertsCommandOutput("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+                    "--since", "10m");
+            assertThat(printed).contains("id " + alertId).containsPattern("DOWN\\s+hit@1");
+
             // pipeline: the encoder's group with its lag on the media topic, and a sampled event rate
             String lagRow = "#lag tr[data-group=\"" + stack.encoderGroupId() + "\"][data-topic=\"" + stack.mediaTopic() + "\"]";
             await("encoder lag shown").atMost(PAGE_UPDATE).pollInterval(Duration.ofMillis(250))
@@ -189,6 +193,23 @@ class LiveQualityPageIT {
 
     private static String chart(String metric) {
         return "svg.chart[data-task=\"" + TASK + "\"][data-metric=\"" + metric + "\"][data-by=\"epoch\"]";
+    }
+
+    /** Runs the alerts command in this JVM and returns what it printed (System.out swapped for the call). */
+    private static String alertsCommandOutput(String... args) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            exit = new CommandLine(new AlertsCommand()).execute(args);
+        } finally {
+            System.setOut(original);
+        }
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        assertThat(exit).as("alerts exit code").isZero();
+        return printed;
     }
 
     private static String matrixCell(String group, String queryModality, String resultModality) {
@@ -268,10 +289,7 @@ class LiveQualityPageIT {
     private static Path beirSubset(Path dir) throws IOException {
         BeirDataset dbpedia = new BeirDataset(SharedStack.sharedData().resolve("beir-dbpedia"));
         List<Query> queries = dbpedia.queries().subList(0, QUERIES);
-        Map<String, Map<String, Integer>> qrels = new LinkedHashMap<>();
-        for (Qrel q : dbpedia.qrels()) {
-            qrels.computeIfAbsent(q.queryId(), k -> new LinkedHashMap<>()).put(q.docId(), q.relevance());
-        }
+        Map<String, Map<String, Integer>> qrels = BeirSubsets.judgments(dbpedia);
         Set<String> pool = new LinkedHashSet<>();
         for (Query q : queries) {
             // half judged relevant, half judged not relevant: gives hit@1 and ndcg@10 between 0 and 1 to draw
@@ -279,30 +297,6 @@ class LiveQualityPageIT {
             judged.entrySet().stream().filter(e -> e.getValue() > 0).limit(DOCS_PER_QUERY / 2).forEach(e -> pool.add(e.getKey()));
             judged.entrySet().stream().filter(e -> e.getValue() == 0).limit(DOCS_PER_QUERY / 2).forEach(e -> pool.add(e.getKey()));
         }
-        Files.createDirectories(dir.resolve("qrels"));
-        try (BufferedWriter corpus = Files.newBufferedWriter(dir.resolve("corpus.jsonl"));
-             Stream<Document> docs = dbpedia.documents()) {
-            for (Document d : (Iterable<Document>) docs.filter(d -> pool.contains(d.id()))::iterator) {
-                corpus.write(JSON.writeValueAsString(Map.of("_id", d.id(), "title", d.title(), "text", d.body())));
-                corpus.newLine();
-            }
-        }
-        try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("queries.jsonl"))) {
-            for (Query q : queries) {
-                out.write(JSON.writeValueAsString(Map.of("_id", q.id(), "text", q.text())));
-                out.newLine();
-            }
-        }
-        try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("qrels/test.tsv"))) {
-            out.write("query-id\tcorpus-id\tscore\n");
-            for (Query q : queries) {
-                for (var e : qrels.getOrDefault(q.id(), Map.of()).entrySet()) {
-                    if (pool.contains(e.getKey())) {
-                        out.write(q.id() + "\t" + e.getKey() + "\t" + e.getValue() + "\n");
-                    }
-                }
-            }
-        }
-        return dir;
+        return BeirSubsets.write(dir, dbpedia, queries, pool, qrels);
     }
 }

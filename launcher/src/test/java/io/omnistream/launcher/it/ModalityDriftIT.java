@@ -27,7 +27,6 @@ import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.config.ConfigSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +39,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -66,7 +60,6 @@ import org.junit.jupiter.api.Test;
  */
 class ModalityDriftIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
     private static final String MODEL = "bias-it-cascade";
     private static final String TASK = "bias-it-mixed";
     private static final int ABSTRACTS = 4;
@@ -75,7 +68,7 @@ class ModalityDriftIT {
     @Test
     void stableReplayRaisesNoAlertAndADocumentOffsetRaisesTheRightOne() throws Exception {
         Assumptions.assumeTrue(onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
-        Assumptions.assumeTrue(Files.exists(DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
+        Assumptions.assumeTrue(Files.exists(TestPdfs.DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         Path dir = Files.createTempDirectory("omnistream-bias-it");
         BenchmarkTask task = writeTask(dir);
         Path v1 = registry(dir.resolve("models-v1.yaml"), "");
@@ -225,7 +218,7 @@ class ModalityDriftIT {
         for (Query claim : claims.values()) {
             Document d = docs.get(cited.get(claim.id()));
             String pdf = "doc-" + d.id() + ".pdf";
-            Files.write(dir.resolve("media").resolve(pdf), pdf(d));
+            Files.write(dir.resolve("media").resolve(pdf), TestPdfs.onePage(d));
             ObjectNode asText = JSON.createObjectNode().put("qry_id", claim.id() + "-text").put("qry_text", claim.text())
                     .put("qry_inst", "Find the text of the scientific abstract that this claim cites: ");
             asText.putArray("tgt_text").add(d.text());
@@ -247,54 +240,7 @@ class ModalityDriftIT {
         return TaskCatalog.read(dir.resolve("tasks.json")).open(TASK, dir, dir.resolve("gen"));
     }
 
-    private static byte[] pdf(Document d) throws Exception {
-        try (PDDocument doc = new PDDocument()) {
-            PDPage page = new PDPage(PDRectangle.A4);
-            doc.addPage(page);
-            PDType0Font font = PDType0Font.load(doc, DEJAVU.toFile());
-            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
-                cs.beginText();
-                cs.setFont(font, 14);
-                cs.setLeading(18);
-                cs.newLineAtOffset(50, 790);
-                for (String line : wrap(d.title(), 70)) {
-                    cs.showText(line);
-                    cs.newLine();
-                }
-                cs.setFont(font, 11);
-                cs.setLeading(15);
-                cs.newLine();
-                List<String> body = wrap(d.body(), 90);
-                for (String line : body.subList(0, Math.min(body.size(), 40))) {
-                    cs.showText(line);
-                    cs.newLine();
-                }
-                cs.endText();
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            doc.save(out);
-            return out.toByteArray();
-        }
-    }
 
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.replaceAll("\\s+", " ").strip().split(" ")) {
-            if (line.length() + word.length() + 1 > width && !line.isEmpty()) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            if (!line.isEmpty()) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        if (!line.isEmpty()) {
-            lines.add(line.toString());
-        }
-        return lines;
-    }
 
     private static boolean onPath(String binary) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {

@@ -7,25 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.bench.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
-import io.omnistream.ingest.load.Document;
-import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.evaluate.OfflineEvaluator;
 import io.omnistream.launcher.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.stack.EmbeddedStack;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,38 +99,11 @@ class QualityReplayIT {
     private static Path beirSubset(Path dir) throws IOException {
         BeirDataset dbpedia = new BeirDataset(SharedStack.sharedData().resolve("beir-dbpedia"));
         List<Query> queries = dbpedia.queries().subList(0, QUERIES);
-        Map<String, Map<String, Integer>> qrels = new LinkedHashMap<>();
-        for (Qrel q : dbpedia.qrels()) {
-            qrels.computeIfAbsent(q.queryId(), k -> new LinkedHashMap<>()).put(q.docId(), q.relevance());
-        }
+        Map<String, Map<String, Integer>> qrels = BeirSubsets.judgments(dbpedia);
         Set<String> pool = new LinkedHashSet<>();
         for (Query q : queries) {
             qrels.getOrDefault(q.id(), Map.of()).keySet().stream().limit(DOCS_PER_QUERY).forEach(pool::add);
         }
-        Files.createDirectories(dir.resolve("qrels"));
-        try (BufferedWriter corpus = Files.newBufferedWriter(dir.resolve("corpus.jsonl"));
-             Stream<Document> docs = dbpedia.documents()) {
-            for (Document d : (Iterable<Document>) docs.filter(d -> pool.contains(d.id()))::iterator) {
-                corpus.write(JSON.writeValueAsString(Map.of("_id", d.id(), "title", d.title(), "text", d.body())));
-                corpus.newLine();
-            }
-        }
-        try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("queries.jsonl"))) {
-            for (Query q : queries) {
-                out.write(JSON.writeValueAsString(Map.of("_id", q.id(), "text", q.text())));
-                out.newLine();
-            }
-        }
-        try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("qrels/test.tsv"))) {
-            out.write("query-id\tcorpus-id\tscore\n");
-            for (Query q : queries) {
-                for (var e : qrels.getOrDefault(q.id(), Map.of()).entrySet()) {
-                    if (pool.contains(e.getKey())) {
-                        out.write(q.id() + "\t" + e.getKey() + "\t" + e.getValue() + "\n");
-                    }
-                }
-            }
-        }
-        return dir;
+        return BeirSubsets.write(dir, dbpedia, queries, pool, qrels);
     }
 }

@@ -5,23 +5,17 @@ import io.omnistream.flink.kafka.BenchJudgmentReader;
 import io.omnistream.flink.kafka.DeadLetterReader;
 import io.omnistream.flink.kafka.QueryRankingWriter;
 import io.omnistream.flink.kafka.TaskMetricWriter;
+import io.omnistream.flink.launch.JobLaunch;
 import io.omnistream.flink.quality.BenchEmbedding;
 import io.omnistream.flink.quality.BenchJudgment;
 import io.omnistream.flink.quality.QueryScore;
 import io.omnistream.flink.quality.RetrievalQualityPipeline;
 import io.omnistream.flink.quality.TaskMetric;
 import io.omnistream.flink.quality.served.ServedSearchFunction;
-import io.omnistream.schemas.config.ConfigSource;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -119,21 +113,7 @@ public final class RetrievalQualityJob {
 
     /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */
     public static Configuration flinkConfiguration(QualityJobConfig c) {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        if (!c.checkpointInterval().isZero()) {
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.checkpointInterval());
-            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-            if (!c.checkpointDir().isEmpty()) {
-                conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
-            }
-        }
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, c.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, c.restartDelay());
-        return conf;
+        return JobLaunch.flinkConfiguration(c.checkpointInterval(), c.checkpointDir(), c.restartAttempts(), c.restartDelay());
     }
 
     /**
@@ -151,19 +131,7 @@ public final class RetrievalQualityJob {
 
     /** Entry point on a Flink cluster: {@code [--config FILE] [key=value ...]}, environment variables as usual. */
     public static void main(String[] args) throws Exception {
-        Path file = null;
-        Map<String, String> overrides = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                file = Path.of(args[++i]);
-            } else if (args[i].contains("=")) {
-                overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + args[i]
-                        + "'; usage: [--config FILE] [key=value ...]");
-            }
-        }
-        QualityJobConfig c = QualityJobConfig.from(ConfigSource.load(file, overrides));
+        QualityJobConfig c = QualityJobConfig.from(JobLaunch.configSource(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(c));
         define(env, c);
         env.execute(JOB_NAME);

@@ -1,0 +1,67 @@
+package io.omnistream.flink.launch;
+
+import io.omnistream.schemas.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+
+/**
+ * What every omnistream Flink job does the same way when it is launched: the Flink settings its configuration implies
+ * and the command line of its {@code main} on a Flink cluster.
+ */
+public final class JobLaunch {
+    private JobLaunch() {
+    }
+
+    /**
+     * Heap state, checkpoints every {@code checkpointInterval} (zero = off) kept on cancellation, in
+     * {@code checkpointDir} when not empty (else the JobManager's default storage), and a fixed-delay restart
+     * strategy.
+     */
+    public static Configuration flinkConfiguration(Duration checkpointInterval, String checkpointDir, int restartAttempts,
+            Duration restartDelay) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        if (!checkpointInterval.isZero()) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            if (!checkpointDir.isEmpty()) {
+                conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+            }
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, restartDelay);
+        return conf;
+    }
+
+    /**
+     * The configuration a job's {@code main} is given: {@code [--config FILE] [key=value ...]}, on top of the
+     * {@code OMNISTREAM_*} environment variables as everywhere else.
+     *
+     * @throws IllegalArgumentException on any other argument, naming it and the usage
+     */
+    public static ConfigSource configSource(String[] args) {
+        Path file = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].indexOf('=') > 0) {
+                overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i]
+                        + "'; usage: [--config FILE] [key=value ...]");
+            }
+        }
+        return ConfigSource.load(file, overrides);
+    }
+}

@@ -1,0 +1,2 @@
+/** Launch plumbing shared by the Flink jobs: Flink settings from a job's config and the jobs' command line. */
+package io.omnistream.flink.launch;
