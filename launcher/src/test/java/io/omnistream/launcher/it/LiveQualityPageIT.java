@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.bench.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Query;
-import io.omnistream.launcher.cli.AlertsCommand;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.schemas.Topics;
@@ -16,9 +15,7 @@ import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +39,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The live quality page of the shared embedded stack, in a real browser (Debian Chromium, headless, over the DevTools
@@ -160,7 +156,7 @@ class LiveQualityPageIT {
                     .contains("task=" + TASK);
 
             // the same alert through the CLI: ./omnistream alerts --since 10m against this stack
-            String printed = alertsCommandOutput("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+            String printed = AlertsCli.run("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
                     "--since", "10m");
             assertThat(printed).contains("id " + alertId).containsPattern("DOWN\\s+hit@1");
 
@@ -193,23 +189,6 @@ class LiveQualityPageIT {
 
     private static String chart(String metric) {
         return "svg.chart[data-task=\"" + TASK + "\"][data-metric=\"" + metric + "\"][data-by=\"epoch\"]";
-    }
-
-    /** Runs the alerts command in this JVM and returns what it printed (System.out swapped for the call). */
-    private static String alertsCommandOutput(String... args) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            exit = new CommandLine(new AlertsCommand()).execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String printed = buffer.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-        assertThat(exit).as("alerts exit code").isZero();
-        return printed;
     }
 
     private static String matrixCell(String group, String queryModality, String resultModality) {

@@ -140,6 +140,9 @@ class ModalityDriftIT {
                         .containsEntry("epoch", Integer.toString(STABLE_EPOCHS));
                 assertThat(bias.getDirection()).isIn("up", "down");
                 assertThat(bias.getStatistic()).isGreaterThan(bias.getThreshold());
+                // and the user sees it with ./omnistream alerts
+                assertThat(AlertsCli.run("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+                        "--since", "1h")).contains("id " + bias.getAlertId()).contains(" " + bias.getMetric() + " ");
                 System.out.println("changed bias report: " + BiasReport.of(stack.qualityView()));
             }
         }
