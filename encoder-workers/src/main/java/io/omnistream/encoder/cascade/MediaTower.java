@@ -22,7 +22,10 @@ import java.util.List;
  * media into the tower's input (see {@code encoder-workers/TOWERS.md}):
  * <ul>
  *   <li>IMAGE: decode (PNG, JPEG with EXIF orientation, WebP, ...), resize / crop / normalise → one item;</li>
- *   <li>VIDEO (image-layout tower): {@code frames} frames sampled uniformly → one item per frame, vectors mean-pooled;</li>
+ *   <li>VIDEO, image-layout tower (NCHW/NHWC): {@code frames} frames sampled uniformly → one item per frame, vectors
+ *       mean-pooled ({@link FramePooling#MEAN});</li>
+ *   <li>VIDEO, clip-layout tower (NTCHW/NTHWC): the same frames stacked in time order → one item, one vector
+ *       ({@link FramePooling#MULTI_FRAME});</li>
  *   <li>DOCUMENT (image-layout tower): the first {@code maxPages} PDF pages rendered at {@code dpi} → one item per
  *       page, vectors mean-pooled;</li>
  *   <li>AUDIO (MEL_FRAMES tower): decoded to mono at the declared rate, Whisper log-mel → one item.</li>
@@ -39,6 +42,8 @@ public final class MediaTower implements AutoCloseable {
     private final NativeTower tower;
     private final ImageTensors images;
     private final VideoFrames video;
+    /** How a video's frames become its vector: MEAN for an image-layout tower, MULTI_FRAME for a clip layout. */
+    private final FramePooling framePooling;
     private final LogMelSpectrogram logMel;
     private final AudioSamples audio;
     private final String version;
@@ -47,12 +52,19 @@ public final class MediaTower implements AutoCloseable {
         this.modality = modality;
         this.spec = spec;
         this.tower = tower;
-        boolean imageLayout = spec.input().layout().isImage();
+        Layout layout = spec.input().layout();
+        boolean imageLayout = layout.isImage();
         switch (modality) {
-            case IMAGE, VIDEO, DOCUMENT -> {
+            case IMAGE, DOCUMENT -> {
                 if (!imageLayout) {
                     throw new IllegalArgumentException(modality + " tower needs an image input layout (NCHW/NHWC), got "
-                            + spec.input().layout());
+                            + layout);
+                }
+            }
+            case VIDEO -> {
+                if (!imageLayout && !layout.isClip()) {
+                    throw new IllegalArgumentException("VIDEO tower needs an image (NCHW/NHWC, frames mean-pooled) or clip "
+                            + "(NTCHW/NTHWC, frames in one input) layout, got " + layout);
                 }
             }
             case AUDIO -> {
@@ -62,13 +74,14 @@ public final class MediaTower implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("no native tower for " + modality);
         }
-        this.images = imageLayout ? ImageTensors.of(spec, ImageSettings.DEFAULT) : null;
+        this.framePooling = layout.isClip() ? FramePooling.MULTI_FRAME : FramePooling.MEAN;
+        this.images = imageLayout || layout.isClip() ? ImageTensors.of(spec, ImageSettings.DEFAULT) : null;
         this.video = modality == Modality.VIDEO ? new VideoFrames(VideoSettings.DEFAULT.withFrames(spec.sampling().frames())) : null;
         this.logMel = modality == Modality.AUDIO ? LogMelSpectrogram.of(spec) : null;
         this.audio = modality == Modality.AUDIO ? new AudioSamples(AudioSettings.DEFAULT) : null;
         String preprocessing = switch (modality) {
             case IMAGE -> ImageTensors.IMPLEMENTATION;
-            case VIDEO -> ImageTensors.IMPLEMENTATION + "; " + video.version() + "; pooling=MEAN";
+            case VIDEO -> ImageTensors.IMPLEMENTATION + "; " + video.version() + "; pooling=" + framePooling;
             case DOCUMENT -> ImageTensors.IMPLEMENTATION + "; pdfbox " + org.apache.pdfbox.util.Version.getVersion()
                     + "; dpi=" + spec.sampling().dpi() + "; maxPages=" + spec.sampling().maxPages() + "; pooling=MEAN";
             default -> LogMelSpectrogram.IMPLEMENTATION + "; " + audio.version();
@@ -90,7 +103,9 @@ public final class MediaTower implements AutoCloseable {
         byte[] media = MediaPayload.bytes(event);
         return times.decode(() -> switch (modality) {
             case IMAGE -> new Items(images.item(media), 1);
-            case VIDEO -> new Items(video.tensors(media, images), spec.sampling().frames());
+            // the frames, time-major, are one clip item or one image item each: the same floats either way
+            case VIDEO -> new Items(video.tensors(media, images), framePooling == FramePooling.MULTI_FRAME
+                    ? 1 : spec.sampling().frames());
             case DOCUMENT -> {
                 List<BufferedImage> pages = DocumentOcrTranscriber.render(media, spec.sampling().dpi(),
                         spec.sampling().maxPages(), ImageSettings.DEFAULT_MAX_PIXELS);
@@ -103,7 +118,7 @@ public final class MediaTower implements AutoCloseable {
 
     /**
      * Runs the tower once over the items of all {@code events} and returns one unit vector per event: the mean of its
-     * items' vectors (frames, pages), renormalised; a single item's vector as it is.
+     * items' vectors (frames, pages), renormalised; a single item's vector (an image, a clip, audio) as it is.
      */
     public float[][] encode(List<Items> events) {
         int total = 0;
@@ -117,7 +132,7 @@ public final class MediaTower implements AutoCloseable {
             System.arraycopy(e.values(), 0, values, offset, e.values().length);
             offset += e.values().length;
         }
-        float[][] rows = tower.encode(values, FramePooling.MEAN.inputShape(spec.input(), 1, total));
+        float[][] rows = tower.encode(values, spec.input().shape(total));
         float[][] out = new float[events.size()][];
         int row = 0;
         for (int i = 0; i < events.size(); i++) {

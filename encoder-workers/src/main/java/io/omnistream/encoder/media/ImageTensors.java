@@ -84,13 +84,16 @@ public final class ImageTensors {
         }
     }
 
-    /** For a tower declared with an image input; {@link IllegalArgumentException} for an audio tower. */
+    /**
+     * For a tower declared with an image input, or with a clip input (then one frame of the clip:
+     * {@link TensorInputSpec#frameInput()}); {@link IllegalArgumentException} for an audio tower.
+     */
     public static ImageTensors of(TowerSpec tower, ImageSettings settings) {
         if (!(tower.preprocessing() instanceof Preprocessing.Image image)) {
             throw new IllegalArgumentException("tower input '" + tower.input().name() + "' is not an image input ("
                     + tower.preprocessing().descriptor() + ")");
         }
-        return new ImageTensors(tower.input(), image, settings);
+        return new ImageTensors(tower.input().frameInput(), image, settings);
     }
 
     public TensorInputSpec input() {

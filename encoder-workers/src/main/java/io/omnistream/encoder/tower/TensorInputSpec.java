@@ -38,7 +38,14 @@ public record TensorInputSpec(String name, ElementType elementType, Layout layou
         /** Image, item {@code [height, width, channels]} (TensorFlow / JAX exports). */
         NHWC(3, "height, width, channels"),
         /** Log-mel spectrogram, item {@code [mel bins, frames]} (Whisper-style {@code [batch, 80, 3000]}). */
-        MEL_FRAMES(2, "mel bins, frames");
+        MEL_FRAMES(2, "mel bins, frames"),
+        /**
+         * Video clip, item {@code [frames, channels, height, width]}: the sampled frames of one video stacked in time
+         * order (multi-frame video encoders exported from PyTorch, e.g. {@code [batch, 8, 3, 224, 224]}).
+         */
+        NTCHW(4, "frames, channels, height, width"),
+        /** Video clip, item {@code [frames, height, width, channels]}. */
+        NTHWC(4, "frames, height, width, channels");
 
         private final int itemRank;
         private final String dims;
@@ -52,8 +59,23 @@ public record TensorInputSpec(String name, ElementType elementType, Layout layou
             return itemRank;
         }
 
+        /** One image per item. */
         public boolean isImage() {
             return this == NCHW || this == NHWC;
+        }
+
+        /** One video clip (several frames) per item. */
+        public boolean isClip() {
+            return this == NTCHW || this == NTHWC;
+        }
+
+        /** The layout of one frame of a clip layout, or this image layout itself. */
+        public Layout frameLayout() {
+            return switch (this) {
+                case NCHW, NTCHW -> NCHW;
+                case NHWC, NTHWC -> NHWC;
+                case MEL_FRAMES -> throw new IllegalArgumentException(this + " has no image frames");
+            };
         }
     }
 
@@ -87,8 +109,44 @@ public record TensorInputSpec(String name, ElementType elementType, Layout layou
         return switch (layout) {
             case NCHW -> new TensorInputSpec(name, ElementType.FLOAT, layout, List.of(channels, height, width));
             case NHWC -> new TensorInputSpec(name, ElementType.FLOAT, layout, List.of(height, width, channels));
-            case MEL_FRAMES -> throw new IllegalArgumentException("input '" + name + "': " + layout + " is not an image layout");
+            case MEL_FRAMES, NTCHW, NTHWC -> throw new IllegalArgumentException("input '" + name + "': " + layout
+                    + " is not an image layout (NCHW, NHWC)");
         };
+    }
+
+    /** A video clip input of {@code frames} images of {@code height x width} pixels each, stacked in time order. */
+    public static TensorInputSpec clip(String name, Layout layout, int frames, int channels, int height, int width) {
+        if (!layout.isClip()) {
+            throw new IllegalArgumentException("input '" + name + "': " + layout + " is not a clip layout (NTCHW, NTHWC)");
+        }
+        if (frames <= 0) {
+            throw new IllegalArgumentException("input '" + name + "': frames must be > 0, got " + frames);
+        }
+        List<Integer> frame = image(name, layout.frameLayout(), channels, height, width).itemShape();
+        List<Integer> item = new ArrayList<>(frame.size() + 1);
+        item.add(frames);
+        item.addAll(frame);
+        return new TensorInputSpec(name, ElementType.FLOAT, layout, item);
+    }
+
+    /**
+     * What one image of an item is fed as: this input for an image layout; for a clip layout one frame of it
+     * ({@code [channels, height, width]} or {@code [height, width, channels]}), which is how the preprocessing writes
+     * each frame.
+     */
+    public TensorInputSpec frameInput() {
+        if (layout.isImage()) {
+            return this;
+        }
+        if (!layout.isClip()) {
+            throw new IllegalArgumentException("input '" + name + "': " + layout + " has no image frames");
+        }
+        return new TensorInputSpec(name, elementType, layout.frameLayout(), itemShape.subList(1, itemShape.size()));
+    }
+
+    /** Frames per item: the first item dim of a clip layout, 1 for an image layout. */
+    public int framesPerItem() {
+        return layout.isClip() ? itemShape.get(0) : 1;
     }
 
     /** A log-mel spectrogram input of {@code melBins x frames}. */

@@ -33,11 +33,12 @@ import java.util.function.Supplier;
  *
  * @param onnx          the ONNX graph (exists when parsed)
  * @param input         the input tensor the tower feeds
- * @param preprocessing how media become that tensor's values; {@link Preprocessing.Image} for image layouts,
+ * @param preprocessing how media become that tensor's values; {@link Preprocessing.Image} for image and clip layouts,
  *                      {@link Preprocessing.LogMel} for {@link Layout#MEL_FRAMES}
  * @param output        the output read and its pooling
  * @param dimension     vector length the output must have (checked at load and on every batch)
- * @param sampling      how a video or document becomes images for an image-layout tower (frames, DPI, pages)
+ * @param sampling      how a video or document becomes images (frames, DPI, pages); a clip layout's frame count is
+ *                      {@code frames}
  */
 public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing preprocessing, TensorOutputSpec output,
                         int dimension, MediaSampling sampling) {
@@ -93,13 +94,18 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         if (dimension <= 0) {
             throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
         }
-        boolean imageInput = input.layout().isImage();
+        boolean imageInput = input.layout().isImage() || input.layout().isClip();
         if (imageInput != (preprocessing instanceof Preprocessing.Image)) {
             throw new IllegalArgumentException("layout " + input.layout() + " does not go with "
                     + preprocessing.getClass().getSimpleName() + " preprocessing");
         }
+        if (input.layout().isClip() && input.framesPerItem() != sampling.frames()) {
+            throw new IllegalArgumentException("the clip input has " + input.framesPerItem() + " frames but the tower "
+                    + "samples " + sampling.frames() + " ('frames')");
+        }
         if (preprocessing instanceof Preprocessing.Image image) {
-            int channels = input.layout() == Layout.NCHW ? input.itemShape().get(0) : input.itemShape().get(2);
+            TensorInputSpec frame = input.frameInput();
+            int channels = frame.layout() == Layout.NCHW ? frame.itemShape().get(0) : frame.itemShape().get(2);
             if (image.mean().size() != channels) {
                 throw new IllegalArgumentException("mean and std have " + image.mean().size()
                         + " values but the input has " + channels + " channels");
@@ -137,15 +143,22 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
             throw fields.error("kind", "'" + kind + "' is not supported; expected '" + KIND_ONNX + "'");
         }
         ModelSource onnx = onnxSource(fields, baseDir);
+        MediaSampling d = MediaSampling.DEFAULT;
+        int frames = fields.has("frames") ? fields.positiveInt("frames") : d.frames();
+        int dpi = fields.has("dpi") ? fields.positiveInt("dpi") : d.dpi();
+        int maxPages = fields.has("maxPages") ? fields.positiveInt("maxPages") : d.maxPages();
         Fields in = fields.map("input");
         Layout layout = in.enumValue("layout", Layout.class);
         TensorInputSpec input;
         Preprocessing preprocessing;
-        if (layout.isImage()) {
+        if (layout.isImage() || layout.isClip()) {
             in.allowOnly(IMAGE_INPUT_KEYS);
             List<Integer> size = in.positiveInts("size", 2);
             int channels = in.has("channels") ? in.positiveInt("channels") : DEFAULT_CHANNELS;
-            input = in.build(() -> TensorInputSpec.image(in.string("name"), layout, channels, size.get(0), size.get(1)));
+            // a clip's frame count is the tower's 'frames': the sampled frames are exactly what one item holds
+            input = in.build(() -> layout.isClip()
+                    ? TensorInputSpec.clip(in.string("name"), layout, frames, channels, size.get(0), size.get(1))
+                    : TensorInputSpec.image(in.string("name"), layout, channels, size.get(0), size.get(1)));
             preprocessing = in.build(() -> new Preprocessing.Image(
                     in.numbers("mean", channels), in.numbers("std", channels),
                     in.enumValue("resize", ResizeMode.class),
@@ -162,10 +175,6 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         TensorOutputSpec output = out.build(() -> new TensorOutputSpec(out.string("name"),
                 out.enumValue("pooling", OutputPooling.class)));
         int dimension = fields.positiveInt("dimension");
-        MediaSampling d = MediaSampling.DEFAULT;
-        int frames = fields.has("frames") ? fields.positiveInt("frames") : d.frames();
-        int dpi = fields.has("dpi") ? fields.positiveInt("dpi") : d.dpi();
-        int maxPages = fields.has("maxPages") ? fields.positiveInt("maxPages") : d.maxPages();
         return fields.build(() -> new TowerSpec(onnx, input, preprocessing, output, dimension,
                 new MediaSampling(frames, dpi, maxPages)));
     }

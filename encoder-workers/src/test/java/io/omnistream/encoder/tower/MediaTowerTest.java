@@ -2,6 +2,7 @@ package io.omnistream.encoder.tower;
 
 import static io.omnistream.encoder.tower.PlumbingOnnxFixture.AUDIO_FRAMES;
 import static io.omnistream.encoder.tower.PlumbingOnnxFixture.IMAGE_NCHW;
+import static io.omnistream.encoder.tower.PlumbingOnnxFixture.VIDEO_NTCHW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -83,19 +84,56 @@ class MediaTowerTest {
     @Test
     void aVideoIsTheMeanOfItsSampledFrames() throws Exception {
         Assumptions.assumeTrue(onPath("ffmpeg") && onPath("ffprobe"), "ffmpeg not installed (scripts/install-media-tools.sh)");
-        Path video = dir.resolve("red-then-blue.mp4");
-        // 2 s red then 2 s blue; 4 frames sampled at 0.5, 1.5, 2.5, 3.5 s: two red, two blue
-        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x64:d=2:r=10",
-                "-f", "lavfi", "-i", "color=c=blue:s=64x64:d=2:r=10", "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]",
+        try (MediaTower tower = tower(Modality.VIDEO, IMAGE_TOWER.formatted(PlumbingOnnxFixture.path(IMAGE_NCHW)))) {
+            // red frames: [1,0,0,1]/sqrt2, blue: [0,0,1,1]/sqrt2; their mean [0.5,0,0.5,1]/sqrt2, renormalised:
+            // [0.5, 0, 0.5, 1] / sqrt(1.5) = [0.408248, 0, 0.408248, 0.816497] (lossless H.264: colours exact to ~1/255)
+            float[] expected = {0.408248f, 0f, 0.408248f, 0.816497f};
+            assertThat(embed(tower, Modality.VIDEO, twoColourVideo("red", "blue"))).containsExactly(expected, within(0.01f));
+            // a mean does not know the order of the frames
+            assertThat(embed(tower, Modality.VIDEO, twoColourVideo("blue", "red"))).containsExactly(expected, within(0.01f));
+            assertThat(tower.version()).contains("pooling=MEAN");
+        }
+    }
+
+    @Test
+    void aClipTowerGetsTheSampledFramesInTimeOrderAsOneInput() throws Exception {
+        Assumptions.assumeTrue(onPath("ffmpeg") && onPath("ffprobe"), "ffmpeg not installed (scripts/install-media-tools.sh)");
+        String clipTower = """
+                kind: onnx
+                onnx: %s
+                input: {name: pixel_values, layout: NTCHW, size: [8, 8], mean: [0.0, 0.0, 0.0], std: [1.0, 1.0, 1.0], resize: STRETCH}
+                output: {name: video_embeds, pooling: NONE}
+                dimension: 4
+                frames: 4
+                """.formatted(PlumbingOnnxFixture.path(VIDEO_NTCHW));
+        try (MediaTower tower = tower(Modality.VIDEO, clipTower)) {
+            // the clip graph returns [sum R, sum G, sum B, R_0 + R_1 - R_2 - R_3] over the 4 frames' mean colours
+            // red, red, blue, blue: [2, 0, 2, 2] / sqrt(12) = [0.577350, 0, 0.577350, 0.577350]
+            assertThat(embed(tower, Modality.VIDEO, twoColourVideo("red", "blue")))
+                    .containsExactly(new float[] {0.577350f, 0f, 0.577350f, 0.577350f}, within(0.01f));
+            // blue, blue, red, red: [2, 0, 2, -2] / sqrt(12): the order reached the model
+            assertThat(embed(tower, Modality.VIDEO, twoColourVideo("blue", "red")))
+                    .containsExactly(new float[] {0.577350f, 0f, 0.577350f, -0.577350f}, within(0.01f));
+            assertThat(tower.version()).contains("pooling=MULTI_FRAME");
+        }
+        // a clip is not an image: an IMAGE or DOCUMENT tower with a clip layout is refused when the worker starts
+        TowerSpec spec = TowerSpec.parse(new ObjectMapper(new YAMLFactory()).readValue(clipTower, new TypeReference<>() {}));
+        assertThat(spec.input().shape(2)).containsExactly(2, 4, 3, 8, 8);
+        try (NativeTower clipTowerGraph = NativeTower.load("plumbing/clip", spec, CPU, METRICS)) {
+            assertThatThrownBy(() -> new MediaTower(Modality.IMAGE, spec, clipTowerGraph))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IMAGE tower needs an image input layout");
+        }
+    }
+
+    /** 2 s of one colour then 2 s of another, lossless H.264; 4 frames sampled at 0.5, 1.5, 2.5, 3.5 s: 2 + 2. */
+    private byte[] twoColourVideo(String first, String second) throws Exception {
+        Path video = dir.resolve(first + "-then-" + second + ".mp4");
+        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=" + first + ":s=64x64:d=2:r=10",
+                "-f", "lavfi", "-i", "color=c=" + second + ":s=64x64:d=2:r=10", "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]",
                 "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv444p", "-qp", "0", video.toString())
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
-        try (MediaTower tower = tower(Modality.VIDEO, IMAGE_TOWER.formatted(PlumbingOnnxFixture.path(IMAGE_NCHW)))) {
-            float[] v = embed(tower, Modality.VIDEO, Files.readAllBytes(video));
-            // red frames: [1,0,0,1]/sqrt2, blue: [0,0,1,1]/sqrt2; their mean [0.5,0,0.5,1]/sqrt2, renormalised:
-            // [0.5, 0, 0.5, 1] / sqrt(1.5) = [0.408248, 0, 0.408248, 0.816497] (lossless H.264: colours exact to ~1/255)
-            assertThat(v).containsExactly(new float[] {0.408248f, 0f, 0.408248f, 0.816497f}, within(0.01f));
-        }
+        return Files.readAllBytes(video);
     }
 
     @Test

@@ -30,6 +30,7 @@ final class PlumbingOnnxFixture {
     static final String IMAGE_NCHW_DOUBLED = "plumbing_image_nchw_doubled.onnx";
     static final String IMAGE_NHWC = "plumbing_image_nhwc.onnx";
     static final String AUDIO_FRAMES = "plumbing_audio_frames.onnx";
+    static final String VIDEO_NTCHW = "plumbing_video_ntchw.onnx";
 
     private static final String SCRIPT_RESOURCE = "fixtures/make_plumbing_onnx.py";
     /** Generous bounds for process completion (a cold pip install downloads ~20 MB); not assertions on speed. */

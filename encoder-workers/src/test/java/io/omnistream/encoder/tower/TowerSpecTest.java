@@ -91,6 +91,30 @@ class TowerSpecTest {
     }
 
     @Test
+    void clipLayoutsStackTheTowersFramesInFrontOfEachFrame() {
+        Map<String, Object> entry = clip();
+        input(entry).put("layout", "NTCHW");
+        entry.put("frames", 16);
+        TowerSpec ntchw = TowerSpec.parse(entry);
+        assertThat(ntchw.input().itemShape()).containsExactly(16, 3, 224, 224);
+        assertThat(ntchw.input().frameInput().itemShape()).containsExactly(3, 224, 224);
+        assertThat(ntchw.input().frameInput().layout()).isEqualTo(Layout.NCHW);
+        assertThat(ntchw.input().framesPerItem()).isEqualTo(16);
+
+        input(entry).put("layout", "NTHWC");
+        entry.remove("frames"); // the default, as VLM2Vec-V2 samples
+        TowerSpec nthwc = TowerSpec.parse(entry);
+        assertThat(nthwc.input().itemShape()).containsExactly(8, 224, 224, 3);
+        assertThat(nthwc.input().frameInput().layout()).isEqualTo(Layout.NHWC);
+
+        // built in code, the clip's frames must be the frames the tower samples
+        assertThatThrownBy(() -> new TowerSpec(nthwc.onnx(), nthwc.input(), nthwc.preprocessing(), nthwc.output(),
+                nthwc.dimension(), new TowerSpec.MediaSampling(4, 150, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the clip input has 8 frames but the tower samples 4");
+    }
+
+    @Test
     void grayscaleImageHasOneChannelAndOneMeanAndStd() {
         Map<String, Object> entry = clip();
         input(entry).put("channels", 1);
@@ -145,7 +169,7 @@ class TowerSpecTest {
                 Arguments.of("typo in input", (Edit) e -> input(e).put("means", List.of(0.5)), "unknown field 'input.means'"),
                 Arguments.of("input not a map", (Edit) e -> e.put("input", "pixel_values"), "'input' must be a map"),
                 Arguments.of("unknown layout", (Edit) e -> input(e).put("layout", "CHW"),
-                        "'input.layout' 'CHW' is unknown; expected one of [NCHW, NHWC, MEL_FRAMES]"),
+                        "'input.layout' 'CHW' is unknown; expected one of [NCHW, NHWC, MEL_FRAMES, NTCHW, NTHWC]"),
                 Arguments.of("size with three values", (Edit) e -> input(e).put("size", List.of(3, 224, 224)),
                         "'input.size' must be a list of 2 values"),
                 Arguments.of("fractional size", (Edit) e -> input(e).put("size", List.of(224.5, 224)),

@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,8 @@ class ModalityDriftIT {
     private static final String TASK = "bias-it-mixed";
     private static final int ABSTRACTS = 4;
     private static final int STABLE_EPOCHS = 6;
+    /** bias.drift.close-idle for this test: an epoch is final after this long without a record. */
+    private static final Duration CLOSE_IDLE = Duration.ofSeconds(30);
 
     @Test
     void stableReplayRaisesNoAlertAndADocumentOffsetRaisesTheRightOne() throws Exception {
@@ -86,6 +89,8 @@ class ModalityDriftIT {
         settings.put("quality.served.enabled", "false");
         settings.put("bias.emit-interval", "500ms");
         settings.put("bias.drift.ks.min-samples", "8");
+        // longer than any pause between one epoch's records (an OCR'd page: 5-10 s on a loaded 2-core machine)
+        settings.put("bias.drift.close-idle", CLOSE_IDLE.toSeconds() + "s");
         try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out)) {
             String v1Version = stack.modelVersion();
 
@@ -95,7 +100,8 @@ class ModalityDriftIT {
             assertThat(stable.complete()).isTrue();
             assertThat(BiasReport.awaitSettled(stack.qualityView(), STABLE_EPOCHS - 1, Duration.ofSeconds(3),
                     Duration.ofMinutes(1))).isTrue();
-            Thread.sleep(3_000); // the detector reads the metrics topic: let it catch up with the last records
+            // every epoch but the last closes once it has been quiet for CLOSE_IDLE; then the detector has seen them
+            Thread.sleep(CLOSE_IDLE.plusSeconds(5).toMillis());
             Set<String> series = watchedSeries(stack);
             List<DriftAlert> stableAlerts = alerts(stack);
             int closedEpochs = STABLE_EPOCHS - 1; // the last epoch closes only when a later one starts
@@ -125,12 +131,20 @@ class ModalityDriftIT {
                 ReplayCommand.Outcome changed = ReplayCommand.run(stack, List.of(task), STABLE_EPOCHS, 2,
                         List.of("exact"), Duration.ofMinutes(10), 0, System.out);
                 assertThat(changed.complete()).isTrue();
+                // epoch 6 closes CLOSE_IDLE after its last record, now that epoch 7 has begun
                 List<DriftAlert> raised = new ArrayList<>();
-                Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                    raised.clear();
-                    raised.addAll(alerts(stack).stream().filter(ModalityDriftIT::namesDocument).toList());
-                    return raised.stream().anyMatch(a -> a.getLabels().get("scope").equals("modality_bias"));
-                });
+                try {
+                    Awaitility.await().atMost(CLOSE_IDLE.plusMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                        raised.clear();
+                        raised.addAll(alerts(stack).stream().filter(ModalityDriftIT::namesDocument).toList());
+                        return raised.stream().anyMatch(a -> a.getLabels().get("scope").equals("modality_bias"));
+                    });
+                } catch (ConditionTimeoutException e) {
+                    System.out.println("no modality_bias alert naming DOCUMENT; all alerts:");
+                    alerts(stack).forEach(a -> System.out.println("  " + a));
+                    System.out.println("bias report: " + BiasReport.of(stack.qualityView()));
+                    throw e;
+                }
                 System.out.println("alerts after the change:");
                 alerts(stack).forEach(a -> System.out.println("  " + a));
                 DriftAlert bias = raised.stream().filter(a -> a.getLabels().get("scope").equals("modality_bias"))

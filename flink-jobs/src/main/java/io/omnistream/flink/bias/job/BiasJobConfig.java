@@ -109,9 +109,12 @@ public record BiasJobConfig(
             1_000_000, "Closed epochs (or windows) of a series before Page-Hinkley may alarm, and again after an alarm.");
     public static final ConfigOption<Integer> CLEAR_AFTER = ConfigOption.integer("bias.drift.clear-after", 3, 1,
             1_000_000, "Consecutive closed epochs without an alarm after which an active alert is CLEARED.");
+    // Why 60 s: replayed epochs overlap, and an epoch's records keep coming until its slowest item is encoded; on
+    // 2 cores one OCR'd page takes 5-10 s, so a 5 s pause closed epochs early with a partial value (a false change).
     public static final ConfigOption<Duration> CLOSE_IDLE = ConfigOption.duration("bias.drift.close-idle",
-            Duration.ofSeconds(5), Duration.ZERO, "An epoch's value is final (fed to Page-Hinkley) once a later epoch "
-                    + "has begun and the epoch has had no record for this long (epochs may overlap); 0 = at once.");
+            Duration.ofSeconds(60), Duration.ZERO, "An epoch's value is final (fed to Page-Hinkley) once a later epoch "
+                    + "has begun and the epoch has had no record for this long (epochs overlap; longer than the "
+                    + "slowest item's encoding); 0 = at once.");
     public static final ConfigOption<Double> KS_ALPHA = doubleOption("bias.drift.ks.alpha", 1e-3, 1e-12,
             "Significance level of the two-sample Kolmogorov-Smirnov test of an epoch's top-1 scores vs the reference.");
     public static final ConfigOption<Double> KS_MIN_STATISTIC = doubleOption("bias.drift.ks.min-statistic", 0.05, 0.0,

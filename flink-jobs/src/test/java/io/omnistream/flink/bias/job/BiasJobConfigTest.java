@@ -29,7 +29,7 @@ class BiasJobConfigTest {
         assertThat(c.twinSuffix()).isEmpty();
         assertThat(c.windowSize()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.alertsTopic()).isEqualTo("quality.alerts.v1");
-        assertThat(c.closeIdle()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.closeIdle()).isEqualTo(Duration.ofSeconds(60));
         assertThat(BiasJobConfig.options()).extracting(o -> o.key()).doesNotHaveDuplicates()
                 .contains("bias.drift.ks.alpha", "bias.drift.clear-after", "bias.window.size");
     }
