@@ -19,6 +19,7 @@ import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.cli.ReplayCommand;
+import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.quality.BiasReport;
 import io.omnistream.launcher.quality.DriftAlertsConsumer;
 import io.omnistream.launcher.stack.EmbeddedStack;
@@ -67,6 +68,8 @@ class ModalityDriftIT {
     private static final int STABLE_EPOCHS = 6;
     /** bias.drift.close-idle for this test: an epoch is final after this long without a record. */
     private static final Duration CLOSE_IDLE = Duration.ofSeconds(30);
+    /** The bias series whose records are traced (printed if the expected alert does not come). */
+    private static final String TRACED_METRIC = "topk_share@1";
 
     @Test
     void stableReplayRaisesNoAlertAndADocumentOffsetRaisesTheRightOne() throws Exception {
@@ -91,7 +94,17 @@ class ModalityDriftIT {
         settings.put("bias.drift.ks.min-samples", "8");
         // longer than any pause between one epoch's records (an OCR'd page: 5-10 s on a loaded 2-core machine)
         settings.put("bias.drift.close-idle", CLOSE_IDLE.toSeconds() + "s");
-        try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out)) {
+        List<String> trace = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out);
+             AvroTopicReader<RetrievalMetric> traced = AvroTopicReader.start(stack.bootstrapServers(), stack.registryUrl(),
+                     Topics.QUALITY_METRICS, RetrievalMetric.class, m -> {
+                         if (TRACED_METRIC.equals(m.getMetric()) && "modality_bias".equals(m.getScope())
+                                 && m.getTaskId() == null && "DOCUMENT".equals(String.valueOf(m.getTargetModality()))) {
+                             trace.add(String.format("  read at %tT.%<tL: epoch %s value %.3f n %d emitted %tT.%<tL version …%s",
+                                     System.currentTimeMillis(), m.getEpoch(), m.getValue(), m.getN(), m.getEmittedAtMs(),
+                                     m.getModelVersion().substring(Math.max(0, m.getModelVersion().length() - 12))));
+                         }
+                     })) {
             String v1Version = stack.modelVersion();
 
             // 1. stable
@@ -143,6 +156,11 @@ class ModalityDriftIT {
                     System.out.println("no modality_bias alert naming DOCUMENT; all alerts:");
                     alerts(stack).forEach(a -> System.out.println("  " + a));
                     System.out.println("bias report: " + BiasReport.of(stack.qualityView()));
+                    System.out.println(TRACED_METRIC + " TEXT->DOCUMENT records (all tasks) as read from "
+                            + Topics.QUALITY_METRICS + ":");
+                    synchronized (trace) {
+                        trace.forEach(System.out::println);
+                    }
                     throw e;
                 }
                 System.out.println("alerts after the change:");

@@ -48,6 +48,7 @@ public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObs
     private transient ValueState<Long> timer;
     private transient ValueState<Integer> newestEpoch;
     private transient Counter rejected;
+    private transient Counter tooLate;
 
     public BiasAccumulateFunction(String twinSuffix, int maxPendingPairs, long emitIntervalMs, int retainedEpochs) {
         this.twinSuffix = twinSuffix;
@@ -67,6 +68,7 @@ public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObs
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("bias-emit-timer", Types.LONG));
         newestEpoch = getRuntimeContext().getState(new ValueStateDescriptor<>("bias-newest-epoch", Types.INT));
         rejected = getRuntimeContext().getMetricGroup().counter("biasQueriesRejected");
+        tooLate = getRuntimeContext().getMetricGroup().counter("biasObservationsTooLate");
     }
 
     /** The task whose twin {@code taskId} is, or {@code taskId} itself. */
@@ -86,7 +88,8 @@ public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObs
     public void processElement(BiasObservation o, Context ctx, Collector<TaskMetric> out) throws Exception {
         Integer newest = newestEpoch.value();
         if (newest != null && o.epoch <= newest - retainedEpochs) {
-            return; // an epoch already dropped: too old to change anything that is still reported
+            tooLate.inc(); // an epoch already dropped: its reported values stay as they were
+            return;
         }
         if (newest == null || o.epoch > newest) {
             newestEpoch.update(o.epoch);

@@ -90,8 +90,12 @@ public record BiasJobConfig(
     public static final ConfigOption<Duration> EMIT_INTERVAL = ConfigOption.duration("bias.emit-interval",
             Duration.ofSeconds(2), Duration.ofMillis(10), "At most this often (processing time) the running bias "
                     + "values of a changed (model version, epoch) are published.");
-    public static final ConfigOption<Integer> RETAINED_EPOCHS = ConfigOption.integer("bias.retained-epochs", 3, 1, 1000,
-            "Replay epochs per model version whose bias accumulators are kept (older ones are final and dropped).");
+    // Why 10: while the encoder works off a backlog it reads its partitions unevenly, so one partition's later
+    // epochs can be ranked before another partition's earlier ones; an epoch dropped too soon loses those rankings
+    // (with 3, a backlog of 6 replayed epochs lost the first ones). An accumulator is a few KiB.
+    public static final ConfigOption<Integer> RETAINED_EPOCHS = ConfigOption.integer("bias.retained-epochs", 10, 1, 1000,
+            "Replay epochs per model version whose bias accumulators are kept (older ones are final and dropped; a "
+                    + "ranking of a dropped epoch is counted in biasObservationsTooLate and ignored).");
     public static final ConfigOption<String> TWIN_SUFFIX = new ConfigOption<>("bias.instruction.twin-suffix", "-noinst",
             "Task-id suffix of a task's instruction-free twin (same query ids, no instruction): its queries are the "
                     + "'without' side of the instruction effect. Empty = no instruction pairing.", String::trim,
