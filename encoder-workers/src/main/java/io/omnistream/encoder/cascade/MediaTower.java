@@ -53,16 +53,15 @@ public final class MediaTower implements AutoCloseable {
         this.spec = spec;
         this.tower = tower;
         Layout layout = spec.input().layout();
-        boolean imageLayout = layout.isImage();
         switch (modality) {
             case IMAGE, DOCUMENT -> {
-                if (!imageLayout) {
+                if (!layout.isImage()) {
                     throw new IllegalArgumentException(modality + " tower needs an image input layout (NCHW/NHWC), got "
                             + layout);
                 }
             }
             case VIDEO -> {
-                if (!imageLayout && !layout.isClip()) {
+                if (!layout.takesImages()) {
                     throw new IllegalArgumentException("VIDEO tower needs an image (NCHW/NHWC, frames mean-pooled) or clip "
                             + "(NTCHW/NTHWC, frames in one input) layout, got " + layout);
                 }
@@ -75,7 +74,7 @@ public final class MediaTower implements AutoCloseable {
             default -> throw new IllegalArgumentException("no native tower for " + modality);
         }
         this.framePooling = layout.isClip() ? FramePooling.MULTI_FRAME : FramePooling.MEAN;
-        this.images = imageLayout || layout.isClip() ? ImageTensors.of(spec, ImageSettings.DEFAULT) : null;
+        this.images = layout.takesImages() ? ImageTensors.of(spec, ImageSettings.DEFAULT) : null;
         this.video = modality == Modality.VIDEO ? new VideoFrames(VideoSettings.DEFAULT.withFrames(spec.sampling().frames())) : null;
         this.logMel = modality == Modality.AUDIO ? LogMelSpectrogram.of(spec) : null;
         this.audio = modality == Modality.AUDIO ? new AudioSamples(AudioSettings.DEFAULT) : null;

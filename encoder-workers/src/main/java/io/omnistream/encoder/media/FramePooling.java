@@ -1,8 +1,5 @@
 package io.omnistream.encoder.media;
 
-import io.omnistream.encoder.tower.TensorInputSpec;
-import java.util.List;
-
 /**
  * How the sampled frames of a video become one vector. The frame values {@link VideoFrames#tensors} produces are
  * the same floats either way ({@code [frames][item]} row-major); only the shape they are fed with and the pooling
@@ -10,39 +7,17 @@ import java.util.List;
  */
 public enum FramePooling {
     /**
-     * Image model applied per frame: the frames are fed as a batch {@code [videos * frames, item...]}, and a video's
+     * Image model applied per frame (an NCHW/NHWC tower): the frames are fed as a batch
+     * {@code [videos * frames, item...]}, and a video's
      * vector is the mean of its frames' vectors, L2-normalised (unit length; an all-zero mean is returned as is).
      */
     MEAN,
     /**
-     * Clip model: the frames of one video are stacked into one input {@code [videos, frames, item...]} (e.g.
+     * Clip model (an NTCHW/NTHWC tower, {@link io.omnistream.encoder.tower.TensorInputSpec#clip}): the frames of one
+     * video are stacked into one input {@code [videos, frames, item...]} (e.g.
      * {@code [1, 8, 3, 224, 224]}) and the model returns one vector per video, which is L2-normalised.
      */
     MULTI_FRAME;
-
-    /** The tensor shape for {@code videos} videos of {@code frames} frames each, for a per-frame image input. */
-    public long[] inputShape(TensorInputSpec frameInput, int frames, int videos) {
-        if (frames < 1 || videos < 0) {
-            throw new IllegalArgumentException("frames must be >= 1 and videos >= 0, got " + frames + ", " + videos);
-        }
-        List<Integer> item = frameInput.itemShape();
-        long[] shape;
-        if (this == MEAN) {
-            shape = new long[item.size() + 1];
-            shape[0] = (long) videos * frames;
-            for (int i = 0; i < item.size(); i++) {
-                shape[i + 1] = item.get(i);
-            }
-        } else {
-            shape = new long[item.size() + 2];
-            shape[0] = videos;
-            shape[1] = frames;
-            for (int i = 0; i < item.size(); i++) {
-                shape[i + 2] = item.get(i);
-            }
-        }
-        return shape;
-    }
 
     /**
      * One unit vector per video from the model's output rows: for MEAN, {@code outputs} has {@code videos * frames}

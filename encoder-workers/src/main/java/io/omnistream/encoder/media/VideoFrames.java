@@ -72,7 +72,8 @@ public final class VideoFrames {
 
     /**
      * The sampled frames through {@code images}, as {@code float[frames * images.itemSize()]} in frame order, to be
-     * fed with {@link FramePooling#inputShape}. Only one decoded frame is held at a time.
+     * fed to an image tower as {@code frames} items or to a clip tower as one
+     * ({@link FramePooling}). Only one decoded frame is held at a time.
      */
     public float[] tensors(byte[] video, ImageTensors images) {
         float[] out = new float[Math.multiplyExact(settings.frames(), images.itemSize())];

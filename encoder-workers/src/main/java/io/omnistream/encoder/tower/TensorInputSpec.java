@@ -69,6 +69,11 @@ public record TensorInputSpec(String name, ElementType elementType, Layout layou
             return this == NTCHW || this == NTHWC;
         }
 
+        /** Items made of images: one image or a clip of them (the image preprocessing applies). */
+        public boolean takesImages() {
+            return isImage() || isClip();
+        }
+
         /** The layout of one frame of a clip layout, or this image layout itself. */
         public Layout frameLayout() {
             return switch (this) {

@@ -94,7 +94,7 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         if (dimension <= 0) {
             throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
         }
-        boolean imageInput = input.layout().isImage() || input.layout().isClip();
+        boolean imageInput = input.layout().takesImages();
         if (imageInput != (preprocessing instanceof Preprocessing.Image)) {
             throw new IllegalArgumentException("layout " + input.layout() + " does not go with "
                     + preprocessing.getClass().getSimpleName() + " preprocessing");
@@ -151,7 +151,7 @@ public record TowerSpec(ModelSource onnx, TensorInputSpec input, Preprocessing p
         Layout layout = in.enumValue("layout", Layout.class);
         TensorInputSpec input;
         Preprocessing preprocessing;
-        if (layout.isImage() || layout.isClip()) {
+        if (layout.takesImages()) {
             in.allowOnly(IMAGE_INPUT_KEYS);
             List<Integer> size = in.positiveInts("size", 2);
             int channels = in.has("channels") ? in.positiveInt("channels") : DEFAULT_CHANNELS;

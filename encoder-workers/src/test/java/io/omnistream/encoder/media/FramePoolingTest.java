@@ -28,9 +28,9 @@ class FramePoolingTest {
 
     @Test
     void shapesPutFramesInTheBatchOrInTheirOwnAxis() {
-        TensorInputSpec nhwc = TensorInputSpec.image("x", Layout.NHWC, 3, 224, 224);
-        assertThat(FramePooling.MEAN.inputShape(nhwc, 8, 2)).containsExactly(16, 224, 224, 3);
-        assertThat(FramePooling.MULTI_FRAME.inputShape(nhwc, 8, 2)).containsExactly(2, 8, 224, 224, 3);
+        // MEAN: 2 videos of 8 frames are 16 image items; MULTI_FRAME: 2 clip items of 8 frames
+        assertThat(TensorInputSpec.image("x", Layout.NHWC, 3, 224, 224).shape(2 * 8)).containsExactly(16, 224, 224, 3);
+        assertThat(TensorInputSpec.clip("x", Layout.NTHWC, 8, 3, 224, 224).shape(2)).containsExactly(2, 8, 224, 224, 3);
     }
 
     @Test

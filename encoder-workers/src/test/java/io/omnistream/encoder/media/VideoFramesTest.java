@@ -155,8 +155,10 @@ class VideoFramesTest {
         for (int f = 0; f < 4; f++) {
             assertThat(values[f * item] * 255).as("frame %d red", f).isCloseTo(25 * seconds[f] + 10, within(8f));
         }
-        assertThat(FramePooling.MEAN.inputShape(input, 4, 1)).containsExactly(4, 3, 8, 8);
-        assertThat(FramePooling.MULTI_FRAME.inputShape(input, 4, 1)).containsExactly(1, 4, 3, 8, 8);
+        // the same floats are 4 image items or 1 clip item of 4 frames
+        assertThat(input.shape(4)).containsExactly(4, 3, 8, 8);
+        assertThat(TensorInputSpec.clip(input.name(), Layout.NTCHW, 4, 3, 8, 8).shape(1)).containsExactly(1, 4, 3, 8, 8);
+        assertThat(values).hasSize(TensorInputSpec.clip(input.name(), Layout.NTCHW, 4, 3, 8, 8).itemSize());
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ class ModalityDriftIT {
         settings.put("bias.drift.ks.min-samples", "8");
         // longer than any pause between one epoch's records (an OCR'd page: 5-10 s on a loaded 2-core machine)
         settings.put("bias.drift.close-idle", CLOSE_IDLE.toSeconds() + "s");
-        List<String> trace = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> trace = Collections.synchronizedList(new ArrayList<>());
         try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out);
              AvroTopicReader<RetrievalMetric> traced = AvroTopicReader.start(stack.bootstrapServers(), stack.registryUrl(),
                      Topics.QUALITY_METRICS, RetrievalMetric.class, m -> {
