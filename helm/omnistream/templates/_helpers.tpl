@@ -74,7 +74,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-A configuration key as its environment variable, the rule of io.omnistream.schemas.config.ConfigOption#envVar:
+A configuration key as its environment variable, the rule of io.omnistream.runtime.config.ConfigOption#envVar:
 OMNISTREAM_ + key upper-cased with '.' and '-' replaced by '_'.
 */}}
 {{- define "omnistream.envName" -}}

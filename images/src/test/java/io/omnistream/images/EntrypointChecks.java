@@ -3,8 +3,8 @@ package io.omnistream.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.service.ServiceRuntime;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.service.ServiceRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

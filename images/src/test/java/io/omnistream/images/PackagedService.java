@@ -73,9 +73,8 @@ final class PackagedService implements AutoCloseable {
 
     /**
      * The image's runtime classpath: resources, classes, then the dependencies in Jib's order. Every jar of
-     * {@code libs/} must be listed (a stray one would be in the image but not on its classpath). A listed jar may
-     * be absent only where the image leaves it out on purpose (the Milvus sink's layer filter); the JVM skips
-     * missing classpath entries, in the image as here.
+     * {@code libs/} must be listed (a stray one would be in the image but not on its classpath). A listed jar that is
+     * absent (see {@link #leftOut}) would be skipped by the JVM, in the image as here.
      */
     static List<Path> classpath(Path app) {
         String listed;

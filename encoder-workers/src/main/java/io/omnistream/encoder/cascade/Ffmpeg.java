@@ -2,7 +2,7 @@ package io.omnistream.encoder.cascade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

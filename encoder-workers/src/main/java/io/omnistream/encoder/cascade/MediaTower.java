@@ -13,7 +13,7 @@ import io.omnistream.encoder.tower.TensorInputSpec.Layout;
 import io.omnistream.encoder.tower.TowerSpec;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

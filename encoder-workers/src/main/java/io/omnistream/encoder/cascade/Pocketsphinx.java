@@ -1,6 +1,6 @@
 package io.omnistream.encoder.cascade;
 
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.omnistream.encoder.cascade;
 
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.time.Duration;
 import java.util.List;
 

@@ -6,9 +6,10 @@ import io.omnistream.encoder.model.ModelRegistry;
 import io.omnistream.encoder.model.ModelRegistryException;
 import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,10 +19,6 @@ import java.util.List;
  * and checked in the constructor, so a bad configuration fails at start-up with the key, value and rule.
  */
 public final class EncoderWorkerConfig {
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOption.string("kafka.bootstrap.servers", null,
-            "Kafka bootstrap servers, host:port[,host:port...] (required)");
-    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOption.string("schema.registry.url",
-            "mock://omnistream", "Schema Registry URL: mock://SCOPE (in-JVM) or http(s)://host:port");
     public static final ConfigOption<String> MODEL = ConfigOption.string("encoder.model", "bge-small-en-v1.5",
             "Id of the model (in the model registry) this worker serves; its vectors go to embeddings.<id>.v1");
     public static final ConfigOption<String> MODELS_FILE = ConfigOption.string("encoder.models.file",
@@ -83,11 +80,11 @@ public final class EncoderWorkerConfig {
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
-        bootstrapServers = source.get(BOOTSTRAP_SERVERS);
-        schemaRegistryUrl = source.get(SCHEMA_REGISTRY_URL);
+        bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
+        schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
         if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
                 || schemaRegistryUrl.startsWith("https://"))) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + SCHEMA_REGISTRY_URL.key()
+            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + KafkaOptions.SCHEMA_REGISTRY_URL.key()
                     + "': expected mock://SCOPE, http://... or https://...");
         }
         model = source.get(MODEL);
@@ -117,7 +114,7 @@ public final class EncoderWorkerConfig {
 
     /** Every option, in documentation order (the README's configuration table is checked against this list). */
     public static List<ConfigOption<?>> options() {
-        return List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC,
+        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC,
                 BATCH_MAX_SIZE, MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF);
     }

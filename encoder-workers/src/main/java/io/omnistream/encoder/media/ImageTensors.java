@@ -6,7 +6,7 @@ import io.omnistream.encoder.tower.Preprocessing.ResizeMode;
 import io.omnistream.encoder.tower.TensorInputSpec;
 import io.omnistream.encoder.tower.TensorInputSpec.Layout;
 import io.omnistream.encoder.tower.TowerSpec;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;

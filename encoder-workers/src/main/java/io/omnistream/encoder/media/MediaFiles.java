@@ -3,7 +3,7 @@ package io.omnistream.encoder.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.encoder.cascade.ExternalTool;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.omnistream.encoder.media;
 
 import io.omnistream.encoder.cascade.ExternalTool;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.omnistream.encoder.model.CascadeSpec;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.omnistream.encoder.model.ExecutionProvider;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.omnistream.encoder.tower.Preprocessing.Interpolation;
 import io.omnistream.encoder.tower.Preprocessing.ResizeMode;
 import io.omnistream.encoder.tower.TensorInputSpec;
 import io.omnistream.encoder.tower.TensorInputSpec.Layout;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

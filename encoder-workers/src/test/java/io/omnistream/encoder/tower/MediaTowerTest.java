@@ -17,7 +17,7 @@ import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.kafka;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.job.BiasInput;
 import io.omnistream.schemas.avro.QueryRanking;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,7 +17,7 @@ public class QueryRankingReader extends AvroRecordReader<QueryRanking, BiasInput
 
     @Override
     protected void convert(QueryRanking value, ConsumerRecord<byte[], byte[]> record, Collector<BiasInput> out) {
-        if ("exact".equals(value.getPath())) {
+        if (QualityVocabulary.PATH_EXACT.equals(value.getPath())) {
             out.collect(BiasInput.of(value));
         }
     }

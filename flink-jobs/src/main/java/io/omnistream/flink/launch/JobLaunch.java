@@ -1,6 +1,6 @@
 package io.omnistream.flink.launch;
 
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

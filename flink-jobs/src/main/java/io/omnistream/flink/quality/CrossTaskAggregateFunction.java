@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 import java.util.Arrays;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public class CrossTaskAggregateFunction extends KeyedProcessFunction<String, Tas
 
     /** Whether a record is an input of this function: a task-scope value of one of the 11 retrieval metrics. */
     public static boolean isInput(TaskMetric m) {
-        return TaskMetric.SCOPE_TASK.equals(m.scope) && MetricName.isKey(m.metric);
+        return QualityVocabulary.SCOPE_TASK.equals(m.scope) && MetricName.isKey(m.metric);
     }
 
     @Override
@@ -77,19 +78,19 @@ public class CrossTaskAggregateFunction extends KeyedProcessFunction<String, Tas
 
         long now = ctx.timerService().currentProcessingTime();
         TaskMetric metaTask = mean(m, metric, s -> Objects.equals(s.metaTask, self.metaTask), now);
-        metaTask.scope = TaskMetric.SCOPE_META_TASK;
+        metaTask.scope = QualityVocabulary.SCOPE_META_TASK;
         metaTask.metaTask = t.metaTask;
         out.collect(metaTask);
 
         TaskMetric pair = mean(m, metric, s -> Objects.equals(s.queryModality, self.queryModality)
                 && Objects.equals(s.targetModality, self.targetModality), now);
-        pair.scope = TaskMetric.SCOPE_MODALITY_PAIR;
+        pair.scope = QualityVocabulary.SCOPE_MODALITY_PAIR;
         pair.queryModality = t.queryModality;
         pair.targetModality = t.targetModality;
         out.collect(pair);
 
         TaskMetric model = mean(m, metric, s -> true, now);
-        model.scope = TaskMetric.SCOPE_MODEL;
+        model.scope = QualityVocabulary.SCOPE_MODEL;
         out.collect(model);
     }
 

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 
 /**
@@ -9,10 +10,8 @@ import io.omnistream.flink.quality.metrics.MetricName;
 public class QueryScore {
     /** How many ranked candidates {@link #topIds}/{@link #topScores} keep. */
     public static final int TOP_N = 100;
-    public static final String EXACT = "exact";
-    public static final String SERVED = "served";
 
-    /** {@link #EXACT} (brute-force cosine over the task's candidates in Flink state) or {@link #SERVED} (Milvus). */
+    /** {@link #QualityVocabulary.PATH_EXACT} (brute-force cosine over the task's candidates in Flink state) or {@link #QualityVocabulary.PATH_SERVED} (Milvus). */
     public String path;
     public String modelId;
     public String modelVersion;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.flink.quality.metrics.QueryMetrics;
 import io.omnistream.flink.quality.metrics.RankedList;
@@ -70,7 +71,6 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
 
     /** {@code not_scored} records of tasks with dead-lettered items. */
     public static final OutputTag<TaskMetric> NOT_SCORED = new OutputTag<>("not-scored", Types.POJO(TaskMetric.class));
-    public static final String NOT_SCORED_METRIC = "not_scored";
     /** Model id/version of records that concern every model (dead letters name no model). */
     public static final String ANY_MODEL = "*";
 
@@ -321,7 +321,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
         scored.put(k, Boolean.TRUE);
         queries.remove(k);
         queryEventTimes.remove(k);
-        QueryScore score = queryScore(QueryScore.EXACT, st.modelId, st.modelVersion, j, queryItemId,
+        QueryScore score = queryScore(QualityVocabulary.PATH_EXACT, st.modelId, st.modelVersion, j, queryItemId,
                 eventTime == null ? 0L : eventTime, ranking, metrics);
         score.queryVector = queryVector;
         score.judgment = j;
@@ -338,14 +338,14 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
             deadLetterCount.update(++count);
         }
         TaskMetric m = new TaskMetric();
-        m.metric = NOT_SCORED_METRIC;
+        m.metric = QualityVocabulary.NOT_SCORED;
         m.value = count;
         m.n = 0;
-        m.scope = TaskMetric.SCOPE_TASK;
+        m.scope = QualityVocabulary.SCOPE_TASK;
         m.taskId = e.taskId;
         m.modelId = ANY_MODEL;
         m.modelVersion = ANY_MODEL;
-        m.path = QueryScore.EXACT;
+        m.path = QualityVocabulary.PATH_EXACT;
         m.epoch = e.epoch;
         m.windowStartMs = e.eventTimeMs;
         m.windowEndMs = e.eventTimeMs;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,8 +40,6 @@ public class TaskAggregateFunction extends KeyedProcessFunction<String, QuerySco
     private static final long serialVersionUID = 1L;
 
     /** The served-only metrics, in the order of the loss sums. */
-    public static final List<String> LOSS_METRICS = List.of("recall_loss@1", "recall_loss@5", "recall_loss@10",
-            "ann_overlap@10");
     private static final MetricName[] RECALLS = {MetricName.RECALL_AT_1, MetricName.RECALL_AT_5, MetricName.RECALL_AT_10};
     private static final int OVERLAP_K = 10;
 
@@ -112,22 +111,22 @@ public class TaskAggregateFunction extends KeyedProcessFunction<String, QuerySco
             return;
         }
         firstHalf.remove(s.queryItemId);
-        QueryScore exact = s.path.equals(QueryScore.EXACT) ? s : other;
-        QueryScore served = s.path.equals(QueryScore.EXACT) ? other : s;
+        QueryScore exact = s.path.equals(QualityVocabulary.PATH_EXACT) ? s : other;
+        QueryScore served = s.path.equals(QualityVocabulary.PATH_EXACT) ? other : s;
         MetricSums lossSums = loss.value();
         if (lossSums == null) {
-            lossSums = new MetricSums(LOSS_METRICS.size());
+            lossSums = new MetricSums(QualityVocabulary.SERVED_ONLY_METRICS.size());
         }
-        double[] values = new double[LOSS_METRICS.size()];
+        double[] values = new double[QualityVocabulary.SERVED_ONLY_METRICS.size()];
         for (int i = 0; i < RECALLS.length; i++) {
             values[i] = exact.value(RECALLS[i]) - served.value(RECALLS[i]);
         }
         values[RECALLS.length] = overlap(exact.topIds, served.topIds, OVERLAP_K);
         lossSums.add(values, s.eventTimeMs);
         loss.update(lossSums);
-        TaskMetric lossBase = base(s, QueryScore.SERVED, lossSums, now);
-        for (int i = 0; i < LOSS_METRICS.size(); i++) {
-            out.collect(lossBase.withMetric(LOSS_METRICS.get(i), lossSums.mean(i)));
+        TaskMetric lossBase = base(s, QualityVocabulary.PATH_SERVED, lossSums, now);
+        for (int i = 0; i < QualityVocabulary.SERVED_ONLY_METRICS.size(); i++) {
+            out.collect(lossBase.withMetric(QualityVocabulary.SERVED_ONLY_METRICS.get(i), lossSums.mean(i)));
         }
     }
 
@@ -160,7 +159,7 @@ public class TaskAggregateFunction extends KeyedProcessFunction<String, QuerySco
     private static TaskMetric base(QueryScore s, String path, MetricSums sums, long now) {
         TaskMetric m = new TaskMetric();
         m.n = sums.n;
-        m.scope = TaskMetric.SCOPE_TASK;
+        m.scope = QualityVocabulary.SCOPE_TASK;
         m.taskId = s.taskId;
         m.metaTask = s.metaTask;
         m.queryModality = s.queryModality;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 
@@ -8,12 +9,6 @@ import io.omnistream.schemas.avro.RetrievalMetric;
  * {@link BenchEmbedding}). Convert with {@link #toAvro()} immediately before the Kafka sink.
  */
 public class TaskMetric {
-    public static final String SCOPE_TASK = "task";
-    public static final String SCOPE_META_TASK = "meta_task";
-    public static final String SCOPE_MODALITY_PAIR = "modality_pair";
-    public static final String SCOPE_MODEL = "model";
-    /** One task over one event-time window (epoch null). */
-    public static final String SCOPE_WINDOW = "window";
 
     public String metric;
     public double value;
@@ -53,7 +48,7 @@ public class TaskMetric {
     public String seriesKey() {
         return String.join("|", modelVersion, path, scope, String.valueOf(taskId), String.valueOf(metaTask),
                 String.valueOf(queryModality) + "->" + String.valueOf(targetModality), String.valueOf(epoch),
-                scope.equals(SCOPE_WINDOW) ? Long.toString(windowStartMs) : "", metric);
+                scope.equals(QualityVocabulary.SCOPE_WINDOW) ? Long.toString(windowStartMs) : "", metric);
     }
 
     /** A copy with another metric/value (the other fields shared). */

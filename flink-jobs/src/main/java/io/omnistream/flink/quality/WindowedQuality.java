@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -105,7 +106,7 @@ public final class WindowedQuality {
             for (WindowSums s : sums) {
                 TaskMetric base = new TaskMetric();
                 base.n = s.n;
-                base.scope = TaskMetric.SCOPE_WINDOW;
+                base.scope = QualityVocabulary.SCOPE_WINDOW;
                 base.taskId = s.taskId;
                 base.metaTask = s.metaTask;
                 base.queryModality = s.queryModality;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,15 +111,15 @@ class RetrievalQualityFunctionTest {
     @Test
     void crossTaskInputsAreTaskScopeRetrievalMetricsOnly() {
         TaskMetric m = new TaskMetric();
-        m.scope = TaskMetric.SCOPE_TASK;
+        m.scope = QualityVocabulary.SCOPE_TASK;
         m.metric = "ndcg@10";
         assertThat(CrossTaskAggregateFunction.isInput(m)).isTrue();
         m.metric = "recall_loss@10";
         assertThat(CrossTaskAggregateFunction.isInput(m)).isFalse();
-        m.metric = RetrievalQualityFunction.NOT_SCORED_METRIC;
+        m.metric = QualityVocabulary.NOT_SCORED;
         assertThat(CrossTaskAggregateFunction.isInput(m)).isFalse();
         m.metric = "hit@1";
-        m.scope = TaskMetric.SCOPE_WINDOW;
+        m.scope = QualityVocabulary.SCOPE_WINDOW;
         assertThat(CrossTaskAggregateFunction.isInput(m)).isFalse();
     }
 

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -94,7 +95,7 @@ class RetrievalQualityPipelineIT {
         List<QueryScore> scores = drain(scoreIt);
         List<TaskMetric> allMetrics = drain(metricIt);
         List<TaskMetric> metrics = allMetrics.stream()
-                .filter(m -> m.scope.equals(TaskMetric.SCOPE_TASK) && !m.metric.equals("not_scored")).toList();
+                .filter(m -> m.scope.equals(QualityVocabulary.SCOPE_TASK) && !m.metric.equals("not_scored")).toList();
 
         // Every query scored exactly once.
         assertThat(scores).hasSize(distinctQueries);
@@ -145,7 +146,7 @@ class RetrievalQualityPipelineIT {
         // Across tasks: the final model-scope value is the unweighted mean of the model's task means, n their sum.
         Map<String, TaskMetric> lastModel = new HashMap<>();
         for (TaskMetric m : allMetrics) {
-            if (m.scope.equals(TaskMetric.SCOPE_MODEL)) {
+            if (m.scope.equals(QualityVocabulary.SCOPE_MODEL)) {
                 lastModel.merge(m.modelId + "|" + m.metric, m, (a, b) -> a.n >= b.n ? a : b);
             }
         }
@@ -158,14 +159,14 @@ class RetrievalQualityPipelineIT {
             assertThat(lastModel.get("model-b|" + name.key()).value)
                     .isCloseTo(expectedTask.get("model-b|v7|" + GLOBAL_TASK).mean(name).getAsDouble(), within(1e-9));
         }
-        assertThat(allMetrics).anyMatch(m -> m.scope.equals(TaskMetric.SCOPE_META_TASK) && "RET".equals(m.metaTask));
-        assertThat(allMetrics).anyMatch(m -> m.scope.equals(TaskMetric.SCOPE_MODALITY_PAIR)
+        assertThat(allMetrics).anyMatch(m -> m.scope.equals(QualityVocabulary.SCOPE_META_TASK) && "RET".equals(m.metaTask));
+        assertThat(allMetrics).anyMatch(m -> m.scope.equals(QualityVocabulary.SCOPE_MODALITY_PAIR)
                 && "TEXT".equals(m.queryModality) && "IMAGE".equals(m.targetModality));
 
         // Event-time windows partition the queries: their n add up per task, their n-weighted means give the task mean.
         Map<String, double[]> windowTotals = new HashMap<>();
         for (TaskMetric m : allMetrics) {
-            if (m.scope.equals(TaskMetric.SCOPE_WINDOW) && m.metric.equals("ndcg@10")) {
+            if (m.scope.equals(QualityVocabulary.SCOPE_WINDOW) && m.metric.equals("ndcg@10")) {
                 assertThat(m.epoch).isNull();
                 assertThat(m.windowEndMs - m.windowStartMs).isEqualTo(1000L);
                 windowTotals.merge(m.modelId + "|" + m.modelVersion + "|" + m.taskId, new double[] {m.n, m.n * m.value},

@@ -1,9 +1,10 @@
 package io.omnistream.ingest.config;
 
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,10 +17,6 @@ import java.util.List;
  * payloads, each at most {@code ingest.max-payload-bytes}).
  */
 public final class IngestConfig {
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = new ConfigOption<>("kafka.bootstrap.servers", null,
-            "Kafka bootstrap servers, host:port[,host:port...]. Required.", s -> s.trim(), s -> !s.isBlank(), "non-empty");
-    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOption.string("schema.registry.url",
-            "mock://omnistream", "Schema Registry URL: mock://SCOPE (in-JVM) or http(s)://host:port.");
     public static final ConfigOption<String> HTTP_HOST = ConfigOption.string("ingest.http.host", "127.0.0.1",
             "Address the HTTP API binds to (0.0.0.0 for all interfaces).");
     public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.integer("ingest.http.port", 8080, 0, 65535,
@@ -72,8 +69,8 @@ public final class IngestConfig {
     private final String defaultTenant;
 
     private IngestConfig(ConfigSource source) {
-        bootstrapServers = source.get(BOOTSTRAP_SERVERS);
-        schemaRegistryUrl = source.get(SCHEMA_REGISTRY_URL);
+        bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
+        schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
         httpHost = source.get(HTTP_HOST);
         httpPort = source.get(HTTP_PORT);
         httpThreads = source.get(HTTP_THREADS);
@@ -91,7 +88,7 @@ public final class IngestConfig {
         defaultTenant = source.get(DEFAULT_TENANT);
         if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
                 || schemaRegistryUrl.startsWith("https://"))) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + SCHEMA_REGISTRY_URL.key()
+            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + KafkaOptions.SCHEMA_REGISTRY_URL.key()
                     + "': expected mock://, http:// or https://");
         }
         if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
@@ -117,7 +114,7 @@ public final class IngestConfig {
 
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        return List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, TOPIC,
+        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, TOPIC,
                 MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, MAX_BATCH_ITEMS, DEDUP_CAPACITY, PRODUCE_TIMEOUT,
                 PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT);
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Contract: a returned future completes normally only once the event is durably stored (for Kafka: acknowledged by
  * all in-sync replicas), and exceptionally otherwise; the caller classifies the failure with
- * {@link io.omnistream.schemas.error.FailureClassifier}. Implementations must be thread-safe and must not throw from
+ * {@link io.omnistream.runtime.error.FailureClassifier}. Implementations must be thread-safe and must not throw from
  * {@code publish}/{@code delete}: failures travel in the future.
  */
 public interface MediaEventPublisher {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.TestData;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.schemas.avro.MediaEvent;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -253,8 +253,8 @@ class IngestServerTest {
         // it decides (currently TRANSIENT, as an unknown ApiException: see the report).
         start(Map.of());
         RecordTooLargeException error = new RecordTooLargeException("too large");
-        int expected = io.omnistream.schemas.error.FailureClassifier.classify(error)
-                == io.omnistream.schemas.error.FailureKind.TRANSIENT ? 503 : 500;
+        int expected = io.omnistream.runtime.error.FailureClassifier.classify(error)
+                == io.omnistream.runtime.error.FailureKind.TRANSIENT ? 503 : 500;
         publisher.failNext(() -> error);
         HttpResponse<String> r = post("{\"contentId\":\"a\",\"modality\":\"TEXT\",\"text\":\"hi\"}");
         assertThat(r.statusCode()).isEqualTo(expected);

@@ -8,7 +8,7 @@ import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventPublisher;
 import io.omnistream.ingest.validate.MediaRequest;
 import io.omnistream.schemas.avro.MediaEvent;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.ingest.bench.crossmodal.CrossModalBuilder;
+import io.omnistream.replay.crossmodal.CrossModalBuilder;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -6,8 +6,9 @@ import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.milvus.config.MilvusSinkConfig;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.service.ServiceRuntime;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.service.ServiceRuntime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,16 +19,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
- * Prints the README's configuration table, generated from the services' declared options. A test fails when the
- * README and the code disagree; regenerate with {@code ./omnistream config-doc}.
+ * Prints the configuration reference ({@code docs/configuration.md}), generated from the services' declared options.
+ * A test fails when the file and the code disagree; regenerate with {@code ./omnistream config-doc}.
  */
 @Command(name = "config-doc", mixinStandardHelpOptions = true,
         description = "Print the configuration reference (Markdown) generated from every service's declared options.")
 public final class ConfigDocCommand implements Callable<Integer> {
 
-    /** Service name to its options, in the order the README lists them. */
+    /** Service name to its options, in the order the reference lists them. */
     public static Map<String, List<ConfigOption<?>>> services() {
         Map<String, List<ConfigOption<?>>> services = new LinkedHashMap<>();
+        services.put("every Kafka client (KafkaOptions): ingest, encoder workers, Milvus sink, Flink jobs, quality service",
+                KafkaOptions.options());
         services.put("ingest (IngestConfig)", IngestConfig.options());
         services.put("encoder worker (EncoderWorkerConfig)", EncoderWorkerConfig.options());
         services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());

@@ -2,7 +2,7 @@ package io.omnistream.launcher.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.omnistream.launcher.evaluate.OfflineEvaluator;
+import io.omnistream.replay.evaluate.OfflineEvaluator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,14 +1,15 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.ingest.bench.BenchmarkReplayer;
-import io.omnistream.ingest.bench.BenchmarkTask;
-import io.omnistream.ingest.bench.MetaTask;
-import io.omnistream.ingest.bench.MmebTaskReader;
-import io.omnistream.ingest.bench.RankingScope;
-import io.omnistream.ingest.bench.RetrievalTaskReader;
-import io.omnistream.ingest.bench.TaskCatalog;
-import io.omnistream.ingest.produce.JudgmentProducer;
-import io.omnistream.launcher.evaluate.OfflineMetrics;
+import io.omnistream.schemas.quality.QualityVocabulary;
+import io.omnistream.replay.BenchmarkReplayer;
+import io.omnistream.replay.BenchmarkTask;
+import io.omnistream.replay.MetaTask;
+import io.omnistream.replay.MmebTaskReader;
+import io.omnistream.replay.RankingScope;
+import io.omnistream.replay.RetrievalTaskReader;
+import io.omnistream.replay.TaskCatalog;
+import io.omnistream.replay.JudgmentProducer;
+import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.BiasReport;
 import io.omnistream.launcher.quality.CentroidsExport;
 import io.omnistream.launcher.quality.QualityMetricsView;
@@ -18,7 +19,7 @@ import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -207,7 +208,7 @@ public final class ReplayCommand implements Callable<Integer> {
                         continue;
                     }
                     double maxDiff = 0;
-                    for (String metric : OfflineMetrics.NAMES) {
+                    for (String metric : QualityVocabulary.RETRIEVAL_METRICS) {
                         if (earlier.get(metric) instanceof Number a && last.get(metric) instanceof Number b) {
                             maxDiff = Math.max(maxDiff, Math.abs(a.doubleValue() - b.doubleValue()));
                         }

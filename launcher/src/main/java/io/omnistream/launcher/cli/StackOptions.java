@@ -1,6 +1,6 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

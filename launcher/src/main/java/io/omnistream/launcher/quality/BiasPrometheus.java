@@ -1,5 +1,6 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * {@code io.omnistream.flink.bias.BiasMetricNames}. {@link #close()} unregisters the gauge.
  */
 public final class BiasPrometheus implements AutoCloseable {
-    static final Set<String> SCOPES = Set.of("modality_bias", "modality_gap");
+    static final Set<String> SCOPES = Set.of(QualityVocabulary.SCOPE_MODALITY_BIAS, QualityVocabulary.SCOPE_MODALITY_GAP);
     private static final Comparator<RetrievalMetric> NEWEST = Comparator
             .comparing(RetrievalMetric::getEpoch, Comparator.nullsFirst(Comparator.<Integer>naturalOrder()))
             .thenComparingLong(RetrievalMetric::getWindowStartMs)

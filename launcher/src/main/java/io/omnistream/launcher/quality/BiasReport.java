@@ -1,5 +1,6 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omnistream.schemas.avro.RetrievalMetric;
@@ -44,17 +45,17 @@ public final class BiasReport {
             }
             ObjectNode all = v.putObject("all_tasks");
             ObjectNode tasks = v.putObject("tasks");
-            rows.stream().filter(m -> "modality_bias".equals(m.getScope()) && m.getEpoch() != null
+            rows.stream().filter(m -> QualityVocabulary.SCOPE_MODALITY_BIAS.equals(m.getScope()) && m.getEpoch() != null
                             && m.getEpoch() == epoch)
                     .sorted(Comparator.comparing(m -> m.getTaskId() == null ? "" : m.getTaskId()))
                     .forEach(m -> {
                         ObjectNode target = m.getTaskId() == null ? all : child(tasks, m.getTaskId());
                         child(target, m.getMetric()).put(pair(m), m.getValue());
                     });
-            ObjectNode gap = v.putObject("modality_gap");
-            long newestWindow = rows.stream().filter(m -> "modality_gap".equals(m.getScope()))
+            ObjectNode gap = v.putObject(QualityVocabulary.SCOPE_MODALITY_GAP);
+            long newestWindow = rows.stream().filter(m -> QualityVocabulary.SCOPE_MODALITY_GAP.equals(m.getScope()))
                     .mapToLong(RetrievalMetric::getWindowStartMs).max().orElse(Long.MIN_VALUE);
-            rows.stream().filter(m -> "modality_gap".equals(m.getScope()) && m.getWindowStartMs() == newestWindow)
+            rows.stream().filter(m -> QualityVocabulary.SCOPE_MODALITY_GAP.equals(m.getScope()) && m.getWindowStartMs() == newestWindow)
                     .forEach(m -> child(gap, m.getMetric()).put(pair(m), m.getValue()));
         });
         return bias;
@@ -74,7 +75,7 @@ public final class BiasReport {
             long signature = 0;
             boolean any = false;
             for (RetrievalMetric m : view.latest()) {
-                if ("modality_bias".equals(m.getScope()) && m.getEpoch() != null && m.getEpoch() == epoch) {
+                if (QualityVocabulary.SCOPE_MODALITY_BIAS.equals(m.getScope()) && m.getEpoch() != null && m.getEpoch() == epoch) {
                     any = true;
                     signature += m.getEmittedAtMs() + 1; // order-independent: the view's order is unspecified
                 }

@@ -1,10 +1,11 @@
 package io.omnistream.launcher.quality;
 
-import static io.omnistream.launcher.quality.QualityMetricNames.HIT_AT_1;
-import static io.omnistream.launcher.quality.QualityMetricNames.NOT_SCORED;
+import io.omnistream.schemas.quality.QualityVocabulary;
+import static io.omnistream.schemas.quality.QualityVocabulary.HIT_AT_1;
+import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
 import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
-import static io.omnistream.launcher.quality.QualityMetricNames.SCOPE_TASK;
-import static io.omnistream.launcher.quality.QualityMetricNames.SCOPE_WINDOW;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;

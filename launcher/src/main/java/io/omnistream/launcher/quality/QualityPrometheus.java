@@ -1,9 +1,10 @@
 package io.omnistream.launcher.quality;
 
-import static io.omnistream.launcher.quality.QualityMetricNames.NOT_SCORED;
-import static io.omnistream.launcher.quality.QualityMetricNames.PATH_SERVED;
-import static io.omnistream.launcher.quality.QualityMetricNames.RECALL_LOSS_PREFIX;
-import static io.omnistream.launcher.quality.QualityMetricNames.SCOPE_TASK;
+import io.omnistream.schemas.quality.QualityVocabulary;
+import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
+import static io.omnistream.schemas.quality.QualityVocabulary.PATH_SERVED;
+import static io.omnistream.schemas.quality.QualityVocabulary.RECALL_LOSS_PREFIX;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

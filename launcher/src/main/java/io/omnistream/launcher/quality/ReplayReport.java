@@ -1,6 +1,7 @@
 package io.omnistream.launcher.quality;
 
-import static io.omnistream.launcher.quality.QualityMetricNames.PATH_EXACT;
+import io.omnistream.schemas.quality.QualityVocabulary;
+import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

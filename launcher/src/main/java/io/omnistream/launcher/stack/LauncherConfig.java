@@ -1,7 +1,7 @@
 package io.omnistream.launcher.stack;
 
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.List;
 

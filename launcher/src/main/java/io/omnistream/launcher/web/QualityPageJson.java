@@ -1,9 +1,10 @@
 package io.omnistream.launcher.web;
 
-import static io.omnistream.launcher.quality.QualityMetricNames.NOT_SCORED;
-import static io.omnistream.launcher.quality.QualityMetricNames.PATH_EXACT;
-import static io.omnistream.launcher.quality.QualityMetricNames.SCOPE_TASK;
-import static io.omnistream.launcher.quality.QualityMetricNames.SCOPE_WINDOW;
+import io.omnistream.schemas.quality.QualityVocabulary;
+import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
+import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

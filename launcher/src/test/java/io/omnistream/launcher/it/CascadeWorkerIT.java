@@ -17,7 +17,7 @@ import io.omnistream.schemas.avro.EmbeddingEvent;
 import io.omnistream.schemas.avro.FailedEvent;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

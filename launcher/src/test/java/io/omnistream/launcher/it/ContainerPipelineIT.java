@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.omnistream.launcher.demo.SciFactDemo;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.milvus.search.SearchHit;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

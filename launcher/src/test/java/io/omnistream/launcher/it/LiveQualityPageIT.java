@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.ingest.bench.BenchmarkTask;
+import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;

@@ -1,16 +1,17 @@
 package io.omnistream.launcher.it;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.ingest.bench.BenchmarkTask;
+import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;
-import io.omnistream.launcher.evaluate.OfflineEvaluator;
-import io.omnistream.launcher.evaluate.OfflineMetrics;
+import io.omnistream.replay.evaluate.OfflineEvaluator;
+import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class QualityReplayIT {
         for (String path : List.of("exact", "served")) {
             JsonNode p = report.path(task.id()).path(path);
             assertThat(p.path("queries").asLong()).as(path).isEqualTo(QUERIES);
-            for (String metric : OfflineMetrics.NAMES) {
+            for (String metric : QualityVocabulary.RETRIEVAL_METRICS) {
                 assertThat(p.path(metric).isNumber()).as(path + " " + metric).isTrue();
             }
         }
@@ -73,7 +74,7 @@ class QualityReplayIT {
             Map<String, Object> second = stack.qualityView().taskReport(task.id(), FIRST_EPOCH + 1, path);
             System.out.println("epoch " + FIRST_EPOCH + " " + path + ": " + first);
             System.out.println("epoch " + (FIRST_EPOCH + 1) + " " + path + ": " + second);
-            for (String metric : OfflineMetrics.NAMES) {
+            for (String metric : QualityVocabulary.RETRIEVAL_METRICS) {
                 assertThat((Double) second.get(metric)).as(path + " " + metric)
                         .isCloseTo((Double) first.get(metric), within(1e-12));
             }
@@ -88,7 +89,7 @@ class QualityReplayIT {
                 OfflineEvaluator.readQrels(dir.resolve("qrels/test.tsv")), outcome.lastEpoch());
         for (String path : List.of("exact", "served")) {
             Map<String, Object> offlinePath = offline.get(task.id()).get(path);
-            for (String metric : OfflineMetrics.NAMES) {
+            for (String metric : QualityVocabulary.RETRIEVAL_METRICS) {
                 assertThat(report.path(task.id()).path(path).path(metric).asDouble()).as(path + " " + metric)
                         .isCloseTo(((Number) offlinePath.get(metric)).doubleValue(), within(1e-9));
             }

@@ -1,5 +1,6 @@
 package io.omnistream.launcher.it;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -14,7 +15,7 @@ import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
-import io.omnistream.launcher.evaluate.OfflineMetrics;
+import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.launcher.quality.QualityMetricsView;
@@ -27,7 +28,7 @@ import io.omnistream.schemas.avro.Judgment;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.bench.BenchContentIds;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,8 +142,8 @@ class RetrievalQualityJobIT {
     }
 
     private static void assertEqualsReference(Map<String, RetrievalMetric> finals) {
-        assertThat(finals.keySet()).containsExactlyInAnyOrderElementsOf(OfflineMetrics.NAMES);
-        for (String metric : OfflineMetrics.NAMES) {
+        assertThat(finals.keySet()).containsExactlyInAnyOrderElementsOf(QualityVocabulary.RETRIEVAL_METRICS);
+        for (String metric : QualityVocabulary.RETRIEVAL_METRICS) {
             RetrievalMetric m = finals.get(metric);
             assertThat(m.getN()).as(metric).isEqualTo(fixture.queries.size());
             assertThat(m.getModelVersion()).isEqualTo(fixture.modelVersion);
@@ -162,12 +163,12 @@ class RetrievalQualityJobIT {
                     Map<String, RetrievalMetric> byMetric = new HashMap<>();
                     for (RetrievalMetric m : view.latest()) {
                         if ("task".equals(m.getScope()) && TASK.equals(m.getTaskId()) && "exact".equals(m.getPath())
-                                && Integer.valueOf(0).equals(m.getEpoch()) && OfflineMetrics.NAMES.contains(m.getMetric())) {
+                                && Integer.valueOf(0).equals(m.getEpoch()) && QualityVocabulary.RETRIEVAL_METRICS.contains(m.getMetric())) {
                             byMetric.put(m.getMetric(), m);
                         }
                     }
                     return byMetric;
-                }, byMetric -> byMetric.size() == OfflineMetrics.NAMES.size()
+                }, byMetric -> byMetric.size() == QualityVocabulary.RETRIEVAL_METRICS.size()
                         && byMetric.values().stream().allMatch(m -> m.getN() >= queries));
     }
 

@@ -1,7 +1,7 @@
 package io.omnistream.launcher.it;
 
 import io.omnistream.launcher.stack.EmbeddedStack;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.Map;
 

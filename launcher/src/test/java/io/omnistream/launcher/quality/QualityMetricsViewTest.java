@@ -1,5 +1,6 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.launcher.quality.QualityRecords.notScored;
 import static io.omnistream.launcher.quality.QualityRecords.retrieval;
 import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
@@ -63,12 +64,12 @@ class QualityMetricsViewTest {
         acceptAll(served); // extras arrive first: order must come from the names, not arrival
         acceptAll(retrieval(TASK, 1, "exact", 0.6, 5));
 
-        List<String> exactKeys = new ArrayList<>(QualityMetricNames.RETRIEVAL);
+        List<String> exactKeys = new ArrayList<>(QualityVocabulary.RETRIEVAL_METRICS);
         exactKeys.add("queries");
         assertThat(view.taskReport(TASK, 1, "exact").keySet()).containsExactlyElementsOf(exactKeys);
 
-        List<String> servedKeys = new ArrayList<>(QualityMetricNames.RETRIEVAL);
-        servedKeys.addAll(QualityMetricNames.SERVED_ONLY);
+        List<String> servedKeys = new ArrayList<>(QualityVocabulary.RETRIEVAL_METRICS);
+        servedKeys.addAll(QualityVocabulary.SERVED_ONLY_METRICS);
         servedKeys.add("queries");
         Map<String, Object> servedReport = view.taskReport(TASK, 1, "served");
         assertThat(servedReport.keySet()).containsExactlyElementsOf(servedKeys);

@@ -1,5 +1,6 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ final class QualityRecords {
     /** The 11 retrieval metrics of one emission; metric i (in report order) has value {@code base + i / 100}. */
     static List<RetrievalMetric> retrieval(String taskId, int epoch, String path, double base, long n) {
         List<RetrievalMetric> out = new ArrayList<>();
-        for (int i = 0; i < QualityMetricNames.RETRIEVAL.size(); i++) {
-            out.add(task(taskId, epoch, path, QualityMetricNames.RETRIEVAL.get(i), value(base, i), n).build());
+        for (int i = 0; i < QualityVocabulary.RETRIEVAL_METRICS.size(); i++) {
+            out.add(task(taskId, epoch, path, QualityVocabulary.RETRIEVAL_METRICS.get(i), value(base, i), n).build());
         }
         return out;
     }
@@ -38,8 +39,8 @@ final class QualityRecords {
     /** The served-only metrics of one emission; metric i (in report order) has value {@code base + i / 100}. */
     static List<RetrievalMetric> servedOnly(String taskId, int epoch, double base, long n) {
         List<RetrievalMetric> out = new ArrayList<>();
-        for (int i = 0; i < QualityMetricNames.SERVED_ONLY.size(); i++) {
-            out.add(task(taskId, epoch, "served", QualityMetricNames.SERVED_ONLY.get(i), value(base, i), n).build());
+        for (int i = 0; i < QualityVocabulary.SERVED_ONLY_METRICS.size(); i++) {
+            out.add(task(taskId, epoch, "served", QualityVocabulary.SERVED_ONLY_METRICS.get(i), value(base, i), n).build());
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.launcher.quality.QualityRecords.notScored;
 import static io.omnistream.launcher.quality.QualityRecords.retrieval;
 import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
@@ -42,7 +43,7 @@ class ReplayReportTest {
         JsonNode scored = report.get("scored");
         assertThat(names(scored)).containsExactly("exact", "served");
 
-        List<String> exactKeys = new ArrayList<>(QualityMetricNames.RETRIEVAL);
+        List<String> exactKeys = new ArrayList<>(QualityVocabulary.RETRIEVAL_METRICS);
         exactKeys.add("queries");
         assertThat(names(scored.get("exact"))).containsExactlyElementsOf(exactKeys);
         assertThat(scored.get("exact").get("hit@1").asDouble()).isEqualTo(0.5);
@@ -50,8 +51,8 @@ class ReplayReportTest {
         assertThat(scored.get("exact").get("queries").isIntegralNumber()).isTrue();
         assertThat(scored.get("exact").get("queries").asLong()).isEqualTo(40);
 
-        List<String> servedKeys = new ArrayList<>(QualityMetricNames.RETRIEVAL);
-        servedKeys.addAll(QualityMetricNames.SERVED_ONLY);
+        List<String> servedKeys = new ArrayList<>(QualityVocabulary.RETRIEVAL_METRICS);
+        servedKeys.addAll(QualityVocabulary.SERVED_ONLY_METRICS);
         servedKeys.add("queries");
         assertThat(names(scored.get("served"))).containsExactlyElementsOf(servedKeys);
         assertThat(scored.get("served").get("recall_loss@10").asDouble()).isEqualTo(value(0.1, 2));

@@ -1,6 +1,6 @@
 package io.omnistream.milvus.collection;
 
-import io.omnistream.schemas.error.PermanentFailureException;
+import io.omnistream.runtime.error.PermanentFailureException;
 
 /**
  * An embedding's dimension differs from its model version's existing collection. Permanent: retrying cannot change

@@ -2,9 +2,10 @@ package io.omnistream.milvus.config;
 
 import io.omnistream.milvus.collection.IndexSettings;
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,10 +28,6 @@ public record MilvusSinkConfig(
         IndexSettings index,
         int searchEf) {
 
-    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = ConfigOption.string("kafka.bootstrap.servers", null,
-            "Kafka bootstrap servers, host:port[,host:port...].");
-    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOption.string("schema.registry.url",
-            "mock://omnistream", "Schema Registry URL: mock://SCOPE (in-JVM, embedded stack) or http(s)://host:port.");
     public static final ConfigOption<String> MILVUS_URI = ConfigOption.string("milvus.uri", "http://127.0.0.1:19530",
             "Milvus endpoint, http://host:port (the embedded Milvus Lite server's URI, or Milvus standalone/cluster).");
     public static final ConfigOption<String> MILVUS_TOKEN = new ConfigOption<>("milvus.token", "",
@@ -66,7 +63,7 @@ public record MilvusSinkConfig(
             "HNSW search-time candidate list size; raised to k when k is larger. Higher = better recall, slower.");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT,
+        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT,
                 SINK_TOPIC, SINK_GROUP_ID, SINK_DLQ_TOPIC, SINK_BATCH_MAX_SIZE, SINK_BATCH_MAX_WAIT,
                 SINK_RETRY_MAX_ATTEMPTS, SINK_RETRY_INITIAL_BACKOFF, SINK_RETRY_MAX_BACKOFF, MILVUS_INDEX_TYPE,
                 MILVUS_HNSW_M, MILVUS_HNSW_EF_CONSTRUCTION, MILVUS_SEARCH_EF);
@@ -86,8 +83,8 @@ public record MilvusSinkConfig(
                     + SINK_RETRY_INITIAL_BACKOFF.key() + "' (" + initial.toMillis() + " ms)");
         }
         return new MilvusSinkConfig(
-                source.get(KAFKA_BOOTSTRAP_SERVERS),
-                source.get(SCHEMA_REGISTRY_URL),
+                source.get(KafkaOptions.BOOTSTRAP_SERVERS),
+                source.get(KafkaOptions.SCHEMA_REGISTRY_URL),
                 new MilvusConnection(uri, source.get(MILVUS_TOKEN), source.get(MILVUS_REQUEST_TIMEOUT)),
                 source.get(SINK_TOPIC),
                 source.get(SINK_GROUP_ID),

@@ -31,6 +31,15 @@ public final class Filters {
         return EmbeddingFields.TASK_ID + " == " + quote(taskId);
     }
 
+    /**
+     * {@code task_id == ""}: users' content only. Benchmark candidates and queries carry their task id in
+     * {@link EmbeddingFields#TASK_ID}; production rows carry the empty string (see there), so this excludes every
+     * replayed row.
+     */
+    public static String userContent() {
+        return EmbeddingFields.TASK_ID + " == \"\"";
+    }
+
     /** {@code (a) and (b)}; a null or blank side is dropped. */
     public static String and(String a, String b) {
         boolean hasA = a != null && !a.isBlank();

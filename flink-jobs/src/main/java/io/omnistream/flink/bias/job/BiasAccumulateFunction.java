@@ -1,5 +1,6 @@
 package io.omnistream.flink.bias.job;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.BiasMetricRow;
 import io.omnistream.flink.bias.ModalityBiasAccumulator;
 import io.omnistream.flink.bias.ModalityCentroids;
@@ -28,14 +29,13 @@ import org.apache.flink.util.Collector;
  * vectors (centroid distances, within/cross-modality cosine; the all-traffic gap per window is
  * {@link ModalityGapWindows}').
  *
- * <p><b>Output</b>: {@code RetrievalMetric} records of scope {@value #SCOPE}, path exact, epoch set, window = the
+ * <p><b>Output</b>: {@code RetrievalMetric} records of scope {@value QualityVocabulary#SCOPE_MODALITY_BIAS}, path exact, epoch set, window = the
  * event-time range of the epoch's rankings; running values: all rows of an accumulator that changed are emitted again
  * at most every {@code emitInterval} (processing time), the last record per series is the value. Only the newest
  * {@code retainedEpochs} epochs of a model version are kept (older ones are final and dropped).
  */
 public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObservation, TaskMetric> {
     private static final long serialVersionUID = 1L;
-    public static final String SCOPE = "modality_bias";
 
     private final String twinSuffix;
     private final int maxPendingPairs;
@@ -212,13 +212,13 @@ public class BiasAccumulateFunction extends KeyedProcessFunction<String, BiasObs
         m.metric = row.metric();
         m.value = row.value();
         m.n = row.count();
-        m.scope = SCOPE;
+        m.scope = QualityVocabulary.SCOPE_MODALITY_BIAS;
         m.taskId = info.taskId;
         m.queryModality = row.queryModality();
         m.targetModality = row.resultModality();
         m.modelId = info.modelId;
         m.modelVersion = modelVersion;
-        m.path = "exact";
+        m.path = QualityVocabulary.PATH_EXACT;
         m.epoch = info.epoch;
         m.windowStartMs = info.firstEventMs;
         m.windowEndMs = info.lastEventMs;

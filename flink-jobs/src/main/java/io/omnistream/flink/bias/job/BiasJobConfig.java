@@ -1,10 +1,10 @@
 package io.omnistream.flink.bias.job;
 
-import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -136,7 +136,7 @@ public record BiasJobConfig(
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(MilvusSinkConfig.KAFKA_BOOTSTRAP_SERVERS, MilvusSinkConfig.SCHEMA_REGISTRY_URL,
+        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL,
                 EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, RANKINGS_TOPIC, METRICS_TOPIC, ALERTS_TOPIC, GROUP_ID,
                 STARTING_OFFSETS, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, EMIT_INTERVAL, RETAINED_EPOCHS, TWIN_SUFFIX,
@@ -158,8 +158,8 @@ public record BiasJobConfig(
                     + "': must be < 1");
         }
         return new BiasJobConfig(
-                source.get(MilvusSinkConfig.KAFKA_BOOTSTRAP_SERVERS),
-                source.get(MilvusSinkConfig.SCHEMA_REGISTRY_URL),
+                source.get(KafkaOptions.BOOTSTRAP_SERVERS),
+                source.get(KafkaOptions.SCHEMA_REGISTRY_URL),
                 pattern,
                 source.get(JUDGMENTS_TOPIC),
                 source.get(RANKINGS_TOPIC),

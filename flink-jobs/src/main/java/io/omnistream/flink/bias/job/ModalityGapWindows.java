@@ -1,5 +1,6 @@
 package io.omnistream.flink.bias.job;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.BiasMetricRow;
 import io.omnistream.flink.bias.ModalityCentroids;
 import io.omnistream.flink.quality.BenchEmbedding;
@@ -17,13 +18,12 @@ import org.apache.flink.util.Collector;
 /**
  * The modality gap per model version and event-time tumbling window over <em>all</em> embeddings (ordinary traffic
  * and benchmark items alike): {@link ModalityCentroids} of the window's vectors, published as records of scope
- * {@value #SCOPE} (epoch and task null, window bounds set): centroid L2 and cosine distance and cross-modality cosine
+ * {@value QualityVocabulary#SCOPE_MODALITY_GAP} (epoch and task null, window bounds set): centroid L2 and cosine distance and cross-modality cosine
  * per modality pair, within-modality cosine per modality. Watermarks as the quality job's windows: event time = the
  * source event time, bounded out-of-orderness, idle sources do not hold the watermark back; later vectors are dropped
  * from their window. Memory per open window: {@code 40 d} bytes per model version (d = dimension).
  */
 public final class ModalityGapWindows {
-    public static final String SCOPE = "modality_gap";
 
     private ModalityGapWindows() {
     }
@@ -108,12 +108,12 @@ public final class ModalityGapWindows {
                     m.metric = row.metric();
                     m.value = row.value();
                     m.n = row.count();
-                    m.scope = SCOPE;
+                    m.scope = QualityVocabulary.SCOPE_MODALITY_GAP;
                     m.queryModality = row.queryModality();
                     m.targetModality = row.resultModality();
                     m.modelId = acc.modelId;
                     m.modelVersion = key;
-                    m.path = "exact";
+                    m.path = QualityVocabulary.PATH_EXACT;
                     m.windowStartMs = ctx.window().getStart();
                     m.windowEndMs = ctx.window().getEnd();
                     m.emittedAtMs = ctx.currentProcessingTime();

@@ -1,5 +1,6 @@
 package io.omnistream.flink.drift.job;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.job.BiasInput;
 import io.omnistream.flink.drift.KolmogorovSmirnov;
 import io.omnistream.flink.drift.KsResult;
@@ -117,7 +118,7 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
         candidate.labels.put("scope", "task");
         candidate.labels.put("model_id", labels.modelId);
         candidate.labels.put("task", labels.taskId);
-        candidate.labels.put("path", "exact");
+        candidate.labels.put("path", QualityVocabulary.PATH_EXACT);
         candidate.labels.put("epoch", Integer.toString(s.openEpoch));
         candidate.labels.put("reference_epoch", Integer.toString(s.referenceEpoch));
         candidate.labels.put("p_value", Double.toString(ks.pValue()));

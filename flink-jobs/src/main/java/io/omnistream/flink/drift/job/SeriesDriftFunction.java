@@ -1,5 +1,6 @@
 package io.omnistream.flink.drift.job;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.drift.Detection;
 import io.omnistream.flink.drift.PageHinkley;
 import io.omnistream.flink.quality.TaskMetric;
@@ -29,8 +30,8 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
     private static final long serialVersionUID = 1L;
 
     /** The scopes whose series are watched. */
-    public static final Set<String> SCOPES = Set.of(TaskMetric.SCOPE_TASK, TaskMetric.SCOPE_MODALITY_PAIR,
-            "modality_bias", "modality_gap");
+    public static final Set<String> SCOPES = Set.of(QualityVocabulary.SCOPE_TASK, QualityVocabulary.SCOPE_MODALITY_PAIR,
+            QualityVocabulary.SCOPE_MODALITY_BIAS, QualityVocabulary.SCOPE_MODALITY_GAP);
 
     private final double delta;
     private final double lambda;

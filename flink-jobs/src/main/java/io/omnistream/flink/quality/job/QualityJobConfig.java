@@ -1,11 +1,12 @@
 package io.omnistream.flink.quality.job;
 
+import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigOption;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -103,7 +104,7 @@ public record QualityJobConfig(
             Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart.");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(MilvusSinkConfig.KAFKA_BOOTSTRAP_SERVERS, MilvusSinkConfig.SCHEMA_REGISTRY_URL,
+        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL,
                 MilvusSinkConfig.MILVUS_URI, MilvusSinkConfig.MILVUS_TOKEN, MilvusSinkConfig.MILVUS_REQUEST_TIMEOUT,
                 MilvusSinkConfig.MILVUS_SEARCH_EF, EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, DLQ_TOPIC, METRICS_TOPIC, RANKINGS_TOPIC, GROUP_ID, STARTING_OFFSETS,
                 PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, SERVED_ENABLED, SERVED_TOP_K,
@@ -123,8 +124,8 @@ public record QualityJobConfig(
         // the Milvus keys are the sink's (validated there too)
         MilvusSinkConfig.from(source.with(java.util.Map.of(MilvusSinkConfig.SINK_TOPIC.key(), "unused")));
         return new QualityJobConfig(
-                source.get(MilvusSinkConfig.KAFKA_BOOTSTRAP_SERVERS),
-                source.get(MilvusSinkConfig.SCHEMA_REGISTRY_URL),
+                source.get(KafkaOptions.BOOTSTRAP_SERVERS),
+                source.get(KafkaOptions.SCHEMA_REGISTRY_URL),
                 pattern,
                 source.get(JUDGMENTS_TOPIC),
                 source.get(DLQ_TOPIC),

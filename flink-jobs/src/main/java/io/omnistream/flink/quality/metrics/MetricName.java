@@ -1,5 +1,7 @@
 package io.omnistream.flink.quality.metrics;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
+
 /**
  * The per-query metrics this package computes, with the exact key strings used on the metrics topic
  * ({@code RetrievalMetric.metric}) and in {@code Judgment.primaryMetric}.
@@ -8,17 +10,17 @@ package io.omnistream.flink.quality.metrics;
  * {@code ndcg_linear@k}, {@code ndcg_exp@k} is {@code ndcg_exponential@k}; the other keys are identical.
  */
 public enum MetricName {
-    HIT_AT_1("hit@1", Family.HIT, 1),
-    HIT_AT_5("hit@5", Family.HIT, 5),
-    HIT_AT_10("hit@10", Family.HIT, 10),
-    NDCG_AT_5("ndcg@5", Family.NDCG, 5),
-    NDCG_AT_10("ndcg@10", Family.NDCG, 10),
-    NDCG_EXP_AT_5("ndcg_exp@5", Family.NDCG_EXP, 5),
-    NDCG_EXP_AT_10("ndcg_exp@10", Family.NDCG_EXP, 10),
-    RECALL_AT_1("recall@1", Family.RECALL, 1),
-    RECALL_AT_5("recall@5", Family.RECALL, 5),
-    RECALL_AT_10("recall@10", Family.RECALL, 10),
-    MRR_AT_10("mrr@10", Family.MRR, 10);
+    HIT_AT_1(QualityVocabulary.HIT_AT_1, Family.HIT, 1),
+    HIT_AT_5(QualityVocabulary.HIT_AT_5, Family.HIT, 5),
+    HIT_AT_10(QualityVocabulary.HIT_AT_10, Family.HIT, 10),
+    NDCG_AT_5(QualityVocabulary.NDCG_AT_5, Family.NDCG, 5),
+    NDCG_AT_10(QualityVocabulary.NDCG_AT_10, Family.NDCG, 10),
+    NDCG_EXP_AT_5(QualityVocabulary.NDCG_EXP_AT_5, Family.NDCG_EXP, 5),
+    NDCG_EXP_AT_10(QualityVocabulary.NDCG_EXP_AT_10, Family.NDCG_EXP, 10),
+    RECALL_AT_1(QualityVocabulary.RECALL_AT_1, Family.RECALL, 1),
+    RECALL_AT_5(QualityVocabulary.RECALL_AT_5, Family.RECALL, 5),
+    RECALL_AT_10(QualityVocabulary.RECALL_AT_10, Family.RECALL, 10),
+    MRR_AT_10(QualityVocabulary.MRR_AT_10, Family.MRR, 10);
 
     /** What a metric measures; {@code k} is the cutoff it is measured at. */
     public enum Family {

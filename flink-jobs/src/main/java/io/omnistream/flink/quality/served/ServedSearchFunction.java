@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality.served;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.omnistream.flink.quality.BenchJudgment;
@@ -16,8 +17,8 @@ import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.bench.BenchContentIds;
-import io.omnistream.schemas.error.FailureClassifier;
-import io.omnistream.schemas.error.FailureKind;
+import io.omnistream.runtime.error.FailureClassifier;
+import io.omnistream.runtime.error.FailureKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,7 +196,7 @@ public class ServedSearchFunction extends RichAsyncFunction<QueryScore, QuerySco
             }
         }
         RankedList ranking = RankedList.of(new ArrayList<>(byItem.values()));
-        QueryScore served = RetrievalQualityFunction.queryScore(QueryScore.SERVED, exact.modelId, exact.modelVersion,
+        QueryScore served = RetrievalQualityFunction.queryScore(QualityVocabulary.PATH_SERVED, exact.modelId, exact.modelVersion,
                 exact.judgment, exact.queryItemId, exact.eventTimeMs, ranking,
                 QueryMetrics.compute(ranking, exact.judgment.judgments()));
         served.candidateCount = exact.judgment.candidateCount;

@@ -3,8 +3,8 @@ package io.omnistream.flink.bias.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.omnistream.schemas.config.ConfigException;
-import io.omnistream.schemas.config.ConfigSource;
+import io.omnistream.runtime.config.ConfigException;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality.served;
 
+import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class ServedSearchFunctionTest {
         List<SearchHit> hits = List.of(new SearchHit("bench:t:3:c:a", 0.9f), new SearchHit("not-a-bench-id", 0.8f),
                 new SearchHit("bench:t:3:c:b%20c", 0.7f));
         QueryScore served = ServedSearchFunction.score(exact, hits);
-        assertThat(served.path).isEqualTo(QueryScore.SERVED);
+        assertThat(served.path).isEqualTo(QualityVocabulary.PATH_SERVED);
         assertThat(served.topIds).containsExactly("a", "b c");
         assertThat(served.value(MetricName.HIT_AT_1)).isZero();
         assertThat(served.value(MetricName.HIT_AT_5)).isEqualTo(1.0);

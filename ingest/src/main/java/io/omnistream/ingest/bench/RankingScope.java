@@ -1,9 +1,0 @@
-package io.omnistream.ingest.bench;
-
-/** What a query is ranked against. */
-public enum RankingScope {
-    /** Each query's own candidate list (MMEB image/video tasks: gold + its distractors). */
-    LOCAL,
-    /** The task's whole candidate pool (BEIR, VisDoc, GLOBAL-converted MMEB tasks). */
-    GLOBAL
-}

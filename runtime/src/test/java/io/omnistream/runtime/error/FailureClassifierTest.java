@@ -1,0 +1,36 @@
+package io.omnistream.runtime.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class FailureClassifierTest {
+    @Test
+    void badInputIsPermanent() {
+        assertThat(FailureClassifier.classify(new PermanentFailureException("encode", "no encoder"))).isEqualTo(FailureKind.PERMANENT);
+        assertThat(FailureClassifier.classify(new SerializationException("bad bytes"))).isEqualTo(FailureKind.PERMANENT);
+        assertThat(FailureClassifier.classify(new RuntimeException(new IllegalArgumentException("x")))).isEqualTo(FailureKind.PERMANENT);
+        assertThat(FailureClassifier.classify(new java.util.concurrent.ExecutionException(new RecordTooLargeException("25 MB"))))
+                .isEqualTo(FailureKind.PERMANENT);
+    }
+
+    @Test
+    void outagesAreTransient() {
+        assertThat(FailureClassifier.classify(new TimeoutException("broker"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.classify(new NotLeaderOrFollowerException("x"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.classify(new RuntimeException(new IOException("reset")))).isEqualTo(FailureKind.TRANSIENT);
+    }
+
+    @Test
+    void stageAndReasonComeFromThePermanentFailureInTheChain() {
+        var error = new RuntimeException("wrapper", new PermanentFailureException("preprocess", "empty text"));
+        assertThat(FailureClassifier.stageOf(error, "encode")).isEqualTo("preprocess");
+        assertThat(FailureClassifier.reasonOf(error)).isEqualTo("empty text");
+        assertThat(FailureClassifier.stageOf(new IOException("x"), "sink")).isEqualTo("sink");
+    }
+}

@@ -1,9 +1,0 @@
-package io.omnistream.schemas.error;
-
-/** Whether retrying can help. Decided in exactly one place: {@link FailureClassifier}. */
-public enum FailureKind {
-    /** Retry with backoff: broker or server unavailable, timeouts, leader changes. */
-    TRANSIENT,
-    /** Do not retry: the input itself is bad. Dead-letter it with the stage and reason. */
-    PERMANENT
-}
