@@ -35,5 +35,16 @@ and the Service depend on) > the component's `config` map > values derived from 
 {{/* pass (dict "root" $ "job" <job>) */}}
 {{- define "omnistream.config.flinkJob" -}}
 {{- $derived := merge (dict "milvus.uri" .root.Values.milvus.uri "quality.dlq.topic" .root.Values.topics.dlq) (include "omnistream.commonConfig" .root | fromYaml) -}}
+{{- with .job.configPrefix }}
+{{- $rs := $.root.Values.flink.restartStrategy }}
+{{- $_ := set $derived (printf "%s.restart.max-failures-per-interval" .) $rs.maxFailuresPerInterval }}
+{{- $_ := set $derived (printf "%s.restart.failure-rate-interval" .) $rs.failureRateInterval }}
+{{- $_ := set $derived (printf "%s.restart.delay" .) $rs.delay }}
+{{- end }}
 {{- include "omnistream.configData" (merge (deepCopy (.job.config | default dict)) $derived) -}}
+{{- end -}}
+
+{{- define "omnistream.config.quality" -}}
+{{- $fixed := dict "quality-service.web.host" "0.0.0.0" "quality-service.web.port" (.Values.qualityService.service.port | toString) -}}
+{{- include "omnistream.configData" (merge $fixed (deepCopy .Values.qualityService.config) (include "omnistream.commonConfig" . | fromYaml)) -}}
 {{- end -}}

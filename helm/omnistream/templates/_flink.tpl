@@ -25,6 +25,12 @@ spec:
   {{- with include "omnistream.scheduling" $f }}
   {{- . | nindent 2 }}
   {{- end }}
+  {{- if $f.storage.persistentVolumeClaim.enabled }}
+  volumes:
+    - name: flink-data
+      persistentVolumeClaim:
+        claimName: {{ include "omnistream.flinkDataClaim" .root }}
+  {{- end }}
   containers:
     - name: flink-main-container
       securityContext:
@@ -39,6 +45,12 @@ spec:
       {{- with include "omnistream.milvusTokenEnv" .root }}
       env:
         {{- . | nindent 8 }}
+      {{- end }}
+      {{- if $f.storage.persistentVolumeClaim.enabled }}
+      # checkpoints and savepoints (flink.checkpointDir/savepointDir file://...): JobManager and TaskManagers
+      volumeMounts:
+        - name: flink-data
+          mountPath: {{ $f.storage.mountPath }}
       {{- end }}
       {{- if eq .role "jobmanager" }}
       # The REST endpoint (dispatcher, job status) answers.
@@ -70,4 +82,8 @@ initialDelaySeconds: {{ .initialDelaySeconds }}
 periodSeconds: {{ .periodSeconds }}
 timeoutSeconds: {{ .timeoutSeconds }}
 failureThreshold: {{ .failureThreshold }}
+{{- end -}}
+
+{{- define "omnistream.flinkDataClaim" -}}
+{{- .Values.flink.storage.persistentVolumeClaim.existingClaim | default (printf "%s-flink-data" (include "omnistream.fullname" .)) -}}
 {{- end -}}

@@ -21,11 +21,11 @@ public final class JobLaunch {
 
     /**
      * Heap state, checkpoints every {@code checkpointInterval} (zero = off) kept on cancellation, in
-     * {@code checkpointDir} when not empty (else the JobManager's default storage), and a fixed-delay restart
-     * strategy.
+     * {@code checkpointDir} when not empty (else the JobManager's default storage), and the {@code failure-rate}
+     * restart strategy of {@code restart} ({@code none} when it allows no failure).
      */
-    public static Configuration flinkConfiguration(Duration checkpointInterval, String checkpointDir, int restartAttempts,
-            Duration restartDelay) {
+    public static Configuration flinkConfiguration(Duration checkpointInterval, String checkpointDir,
+            RestartPolicy restart) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         if (!checkpointInterval.isZero()) {
@@ -37,9 +37,16 @@ public final class JobLaunch {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
             }
         }
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, restartDelay);
+        if (restart.restarts()) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
+                    restart.maxFailuresPerInterval());
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+                    restart.failureRateInterval());
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, restart.delay());
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
         return conf;
     }
 

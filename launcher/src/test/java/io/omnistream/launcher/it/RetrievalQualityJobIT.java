@@ -207,7 +207,7 @@ class RetrievalQualityJobIT {
                 Map.entry("quality.checkpoint.dir", checkpoints.toUri().toString()),
                 Map.entry("quality.served.enabled", "false"),
                 Map.entry("quality.window.size", "0s"),
-                Map.entry("quality.restart.attempts", "0"))));
+                Map.entry("quality.restart.max-failures-per-interval", "0"))));
     }
 
     /** The metrics topic of one test, read into a view. */

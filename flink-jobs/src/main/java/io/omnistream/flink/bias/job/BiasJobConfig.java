@@ -1,5 +1,6 @@
 package io.omnistream.flink.bias.job;
 
+import io.omnistream.flink.launch.RestartPolicy;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
@@ -46,8 +47,7 @@ public record BiasJobConfig(
         double ksAlpha,
         double ksMinStatistic,
         long ksMinSamples,
-        int restartAttempts,
-        Duration restartDelay) implements Serializable {
+        RestartPolicy restart) implements Serializable {
 
     /** Where the sources start when there is neither a checkpoint nor a committed offset of the group. */
     public enum StartingOffsets { EARLIEST, LATEST }
@@ -125,8 +125,13 @@ public record BiasJobConfig(
             "Smallest KS statistic D (share of CDF) that alarms, however significant.");
     public static final ConfigOption<Long> KS_MIN_SAMPLES = ConfigOption.longValue("bias.drift.ks.min-samples", 20, 1,
             1_000_000_000L, "Top-1 scores an epoch needs to be a reference or to be tested.");
-    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOption.integer("bias.restart.attempts", 10, 0,
-            1_000_000, "Restarts (from the last checkpoint) after failures before the bias job fails for good.");
+    public static final ConfigOption<Integer> RESTART_MAX_FAILURES = ConfigOption.integer(
+            "bias.restart.max-failures-per-interval", 10, 0, 1_000_000, "Failures (each followed by a restart from "
+                    + "the last checkpoint) tolerated within one bias.restart.failure-rate-interval; one more within "
+                    + "the same interval fails the bias job for good (failure-rate strategy: no lifetime cap). 0 = never restart.");
+    public static final ConfigOption<Duration> RESTART_FAILURE_RATE_INTERVAL = ConfigOption.duration(
+            "bias.restart.failure-rate-interval", Duration.ofMinutes(10), Duration.ofSeconds(1),
+            "Sliding window in which bias.restart.max-failures-per-interval failures are counted.");
     public static final ConfigOption<Duration> RESTART_DELAY = ConfigOption.duration("bias.restart.delay",
             Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart of the bias job.");
 
@@ -141,7 +146,7 @@ public record BiasJobConfig(
                 STARTING_OFFSETS, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, EMIT_INTERVAL, RETAINED_EPOCHS, TWIN_SUFFIX,
                 MAX_PENDING_PAIRS, DRIFT_ENABLED, PH_DELTA, PH_LAMBDA, PH_MIN_SAMPLES, CLEAR_AFTER, CLOSE_IDLE, KS_ALPHA,
-                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_ATTEMPTS, RESTART_DELAY);
+                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY);
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value and rule */
@@ -187,7 +192,7 @@ public record BiasJobConfig(
                 source.get(KS_ALPHA),
                 source.get(KS_MIN_STATISTIC),
                 source.get(KS_MIN_SAMPLES),
-                source.get(RESTART_ATTEMPTS),
-                source.get(RESTART_DELAY));
+                new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
+                        source.get(RESTART_DELAY)));
     }
 }

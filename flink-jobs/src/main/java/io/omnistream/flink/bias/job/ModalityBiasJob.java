@@ -143,7 +143,7 @@ public final class ModalityBiasJob {
 
     /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */
     public static Configuration flinkConfiguration(BiasJobConfig c) {
-        return JobLaunch.flinkConfiguration(c.checkpointInterval(), c.checkpointDir(), c.restartAttempts(), c.restartDelay());
+        return JobLaunch.flinkConfiguration(c.checkpointInterval(), c.checkpointDir(), c.restart());
     }
 
     /** Starts the job on an in-process MiniCluster and returns at once. */

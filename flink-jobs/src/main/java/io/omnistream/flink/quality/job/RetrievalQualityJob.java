@@ -113,7 +113,7 @@ public final class RetrievalQualityJob {
 
     /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */
     public static Configuration flinkConfiguration(QualityJobConfig c) {
-        return JobLaunch.flinkConfiguration(c.checkpointInterval(), c.checkpointDir(), c.restartAttempts(), c.restartDelay());
+        return JobLaunch.flinkConfiguration(c.checkpointInterval(), c.checkpointDir(), c.restart());
     }
 
     /**

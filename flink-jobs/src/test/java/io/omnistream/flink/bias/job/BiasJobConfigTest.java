@@ -30,8 +30,13 @@ class BiasJobConfigTest {
         assertThat(c.windowSize()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.alertsTopic()).isEqualTo("quality.alerts.v1");
         assertThat(c.closeIdle()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.restart().maxFailuresPerInterval()).isEqualTo(10);
+        assertThat(c.restart().failureRateInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.restart().delay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(BiasJobConfig.options()).extracting(o -> o.key()).doesNotHaveDuplicates()
-                .contains("bias.drift.ks.alpha", "bias.drift.clear-after", "bias.window.size");
+                .contains("bias.drift.ks.alpha", "bias.drift.clear-after", "bias.window.size",
+                        "bias.restart.max-failures-per-interval", "bias.restart.failure-rate-interval")
+                .doesNotContain("bias.restart.attempts");
     }
 
     @Test
