@@ -53,10 +53,17 @@ public final class SemanticSearch {
      * none. Benchmark rows are excluded either way.
      */
     public List<SearchHit> search(String text, int k, String filterExpr) {
+        return searcher.search(modelVersion, queryVector(text), k, Filters.and(Filters.userContent(), filterExpr));
+    }
+
+    /**
+     * The vector a search for {@code text} uses: the text embedded as a {@link Side#QUERY} and post-processed like
+     * the workers' TEXT vectors (L2-normalised, model dimension).
+     */
+    public float[] queryVector(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("search text must not be blank");
         }
-        float[] vector = postProcess.apply(encoder.encode(List.of(text), Side.QUERY)[0]);
-        return searcher.search(modelVersion, vector, k, Filters.and(Filters.userContent(), filterExpr));
+        return postProcess.apply(encoder.encode(List.of(text), Side.QUERY)[0]);
     }
 }

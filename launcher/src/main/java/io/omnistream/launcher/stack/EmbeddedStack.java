@@ -122,6 +122,7 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + home, e);
         }
 
+        out.println("log file (framework warnings, our components' INFO lines): " + LogFile.path());
         if (launcher.externalKafka().isEmpty()) {
             out.println("starting Kafka (in-JVM KRaft broker)...");
             kafka = track(EmbeddedKafka.start());

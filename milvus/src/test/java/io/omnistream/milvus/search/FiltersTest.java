@@ -22,6 +22,14 @@ class FiltersTest {
     }
 
     @Test
+    void userContentIsRowsWithoutABenchmarkTask() {
+        assertThat(Filters.userContent()).isEqualTo("task_id == \"\"");
+        // and-ed with a caller's filter, the restriction stays
+        assertThat(Filters.and(Filters.userContent(), "content_id == \"x\""))
+                .isEqualTo("(task_id == \"\") and (content_id == \"x\")");
+    }
+
+    @Test
     void buildsTaskAndIdPredicates() {
         assertThat(Filters.taskIs("scifact")).isEqualTo("task_id == \"scifact\"");
         assertThat(Filters.contentIdIs("q'1")).isEqualTo("content_id == \"q'1\"");
