@@ -131,12 +131,17 @@ public final class SciFactDemo {
         String sinkGroup = MilvusSinkConfig.SINK_GROUP_ID.defaultValue();
         int zeroStreak = 0;
         long lastReport = 0;
+        String lastLine = "";
         while (zeroStreak < 2) {
             long encoderLag = probe.lag(workerGroup, stack.mediaTopic());
             long sinkLag = probe.lag(sinkGroup, stack.embeddingTopic());
             zeroStreak = encoderLag == 0 && sinkLag == 0 ? zeroStreak + 1 : 0;
-            if (System.nanoTime() - lastReport > 5_000_000_000L && zeroStreak == 0) {
-                out.printf("  pending: %d to encode, %d to upsert%n", encoderLag, sinkLag);
+            // a line when the backlog moved, else one every 30 s to show it is alive
+            String line = String.format("  pending: %d to encode, %d to upsert", encoderLag, sinkLag);
+            long sinceReport = System.nanoTime() - lastReport;
+            if (zeroStreak == 0 && ((!line.equals(lastLine) && sinceReport > 2_000_000_000L) || sinceReport > 30_000_000_000L)) {
+                out.println(line);
+                lastLine = line;
                 lastReport = System.nanoTime();
             }
             if (System.nanoTime() > deadline) {
