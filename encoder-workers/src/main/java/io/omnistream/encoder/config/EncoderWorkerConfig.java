@@ -82,11 +82,6 @@ public final class EncoderWorkerConfig {
     public EncoderWorkerConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
         schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
-        if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
-                || schemaRegistryUrl.startsWith("https://"))) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + KafkaOptions.SCHEMA_REGISTRY_URL.key()
-                    + "': expected mock://SCOPE, http://... or https://...");
-        }
         model = source.get(MODEL);
         modelsFile = source.get(MODELS_FILE);
         groupId = source.get(GROUP_ID);

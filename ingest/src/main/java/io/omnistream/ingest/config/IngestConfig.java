@@ -86,11 +86,6 @@ public final class IngestConfig {
         produceBatchBytes = source.get(PRODUCE_BATCH_BYTES);
         readyTimeout = source.get(READY_TIMEOUT);
         defaultTenant = source.get(DEFAULT_TENANT);
-        if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
-                || schemaRegistryUrl.startsWith("https://"))) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '" + KafkaOptions.SCHEMA_REGISTRY_URL.key()
-                    + "': expected mock://, http:// or https://");
-        }
         if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             throw new ConfigException("invalid value '" + topic + "' for '" + TOPIC.key()
                     + "': expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 characters)");

@@ -12,9 +12,11 @@ public final class KafkaOptions {
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = new ConfigOption<>("kafka.bootstrap.servers", null,
             "Kafka bootstrap servers, host:port[,host:port...]. Required.", String::trim, s -> !s.isBlank(),
             "non-empty");
-    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOption.string("schema.registry.url",
+    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = new ConfigOption<>("schema.registry.url",
             "mock://omnistream",
-            "Schema Registry URL: mock://SCOPE (one JVM only: the embedded stack) or http(s)://host:port.");
+            "Schema Registry URL: mock://SCOPE (one JVM only: the embedded stack) or http(s)://host:port.", String::trim,
+            url -> url.startsWith("mock://") || url.startsWith("http://") || url.startsWith("https://"),
+            "mock://SCOPE, http://... or https://...");
 
     private KafkaOptions() {
     }
