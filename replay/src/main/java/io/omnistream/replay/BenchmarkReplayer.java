@@ -1,7 +1,7 @@
 package io.omnistream.replay;
 
-import io.omnistream.replay.JudgmentProducer;
 import io.omnistream.ingest.produce.MediaEventPublisher;
+import io.omnistream.replay.JudgmentProducer;
 import io.omnistream.schemas.avro.Judgment;
 import io.omnistream.schemas.avro.MediaEvent;
 import java.time.Duration;

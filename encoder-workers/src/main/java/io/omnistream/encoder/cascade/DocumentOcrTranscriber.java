@@ -1,7 +1,7 @@
 package io.omnistream.encoder.cascade;
 
-import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.runtime.error.PermanentFailureException;
+import io.omnistream.schemas.avro.MediaEvent;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -11,9 +11,9 @@ import io.omnistream.encoder.media.VideoSettings;
 import io.omnistream.encoder.tower.NativeTower;
 import io.omnistream.encoder.tower.TensorInputSpec.Layout;
 import io.omnistream.encoder.tower.TowerSpec;
+import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

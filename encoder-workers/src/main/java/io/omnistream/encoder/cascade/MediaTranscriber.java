@@ -1,7 +1,7 @@
 package io.omnistream.encoder.cascade;
 
-import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.runtime.error.PermanentFailureException;
+import io.omnistream.schemas.avro.MediaEvent;
 
 /**
  * Turns one non-text media event into the text a text tower embeds, with a real recogniser (OCR, speech

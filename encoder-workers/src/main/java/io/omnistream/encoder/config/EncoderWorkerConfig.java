@@ -5,11 +5,11 @@ import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.encoder.model.ModelRegistry;
 import io.omnistream.encoder.model.ModelRegistryException;
 import io.omnistream.encoder.model.ModelSpec;
-import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
-import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 

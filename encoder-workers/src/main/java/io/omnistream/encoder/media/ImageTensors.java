@@ -1,10 +1,10 @@
 package io.omnistream.encoder.media;
 
-import io.omnistream.encoder.tower.Preprocessing;
 import io.omnistream.encoder.tower.Preprocessing.Interpolation;
 import io.omnistream.encoder.tower.Preprocessing.ResizeMode;
-import io.omnistream.encoder.tower.TensorInputSpec;
+import io.omnistream.encoder.tower.Preprocessing;
 import io.omnistream.encoder.tower.TensorInputSpec.Layout;
+import io.omnistream.encoder.tower.TensorInputSpec;
 import io.omnistream.encoder.tower.TowerSpec;
 import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;

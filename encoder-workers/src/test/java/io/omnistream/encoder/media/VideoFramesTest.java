@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.omnistream.encoder.tower.Preprocessing;
 import io.omnistream.encoder.tower.Preprocessing.Interpolation;
 import io.omnistream.encoder.tower.Preprocessing.ResizeMode;
-import io.omnistream.encoder.tower.TensorInputSpec;
+import io.omnistream.encoder.tower.Preprocessing;
 import io.omnistream.encoder.tower.TensorInputSpec.Layout;
+import io.omnistream.encoder.tower.TensorInputSpec;
 import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.omnistream.flink.kafka;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.job.BiasInput;
 import io.omnistream.schemas.avro.QueryRanking;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,7 +1,7 @@
 package io.omnistream.flink.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
+import io.omnistream.schemas.quality.QualityVocabulary;
 
 /**
  * The metrics of one query scored on one path, with the top of its ranking (for {@code --export-rankings} and the

@@ -1,10 +1,10 @@
 package io.omnistream.flink.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.flink.quality.metrics.QueryMetrics;
 import io.omnistream.flink.quality.metrics.RankedList;
 import io.omnistream.flink.quality.metrics.ScoredCandidate;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.omnistream.flink.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.quality.metrics.MetricName;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;

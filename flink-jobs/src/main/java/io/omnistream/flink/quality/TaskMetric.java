@@ -1,8 +1,8 @@
 package io.omnistream.flink.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 
 /**
  * One {@link RetrievalMetric} as a Flink POJO, field for field (Avro classes are not used inside the job, see

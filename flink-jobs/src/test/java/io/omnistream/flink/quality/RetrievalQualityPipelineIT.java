@@ -1,6 +1,5 @@
 package io.omnistream.flink.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,6 +9,7 @@ import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.flink.quality.metrics.QueryMetrics;
 import io.omnistream.flink.quality.metrics.RankedList;
 import io.omnistream.flink.quality.metrics.ScoredCandidate;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

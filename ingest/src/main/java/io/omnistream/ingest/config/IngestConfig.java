@@ -1,10 +1,10 @@
 package io.omnistream.ingest.config;
 
-import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
-import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 

@@ -3,11 +3,11 @@ package io.omnistream.ingest.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.omnistream.ingest.config.IngestConfig;
-import io.omnistream.schemas.avro.MediaEvent;
-import io.omnistream.schemas.avro.Modality;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.avro.Modality;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;

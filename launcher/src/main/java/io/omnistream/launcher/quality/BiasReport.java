@@ -1,9 +1,9 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;

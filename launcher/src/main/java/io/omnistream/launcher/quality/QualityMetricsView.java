@@ -1,14 +1,14 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
+import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
 import static io.omnistream.schemas.quality.QualityVocabulary.HIT_AT_1;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
-import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_SERVED;
 import static io.omnistream.schemas.quality.QualityVocabulary.RECALL_LOSS_PREFIX;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Comparator;

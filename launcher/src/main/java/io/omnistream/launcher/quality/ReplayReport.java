@@ -1,8 +1,7 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
-import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
+import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omnistream.launcher.quality.QualityMetricsView.NotScored;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Map;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,5 @@
 package io.omnistream.launcher.web;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
@@ -14,6 +13,7 @@ import io.omnistream.launcher.stack.PipelineMonitor;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -3,15 +3,15 @@ package io.omnistream.launcher.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.replay.BenchItem;
 import io.omnistream.replay.BenchQuery;
 import io.omnistream.replay.BenchmarkReplayer;
 import io.omnistream.replay.BenchmarkTask;
+import io.omnistream.replay.JudgmentProducer;
 import io.omnistream.replay.ReplayPlan;
 import io.omnistream.replay.TaskCatalog;
-import io.omnistream.replay.JudgmentProducer;
-import io.omnistream.launcher.stack.EmbeddedStack;
-import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.avro.FailedEvent;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;

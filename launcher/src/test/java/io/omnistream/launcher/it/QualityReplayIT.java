@@ -1,19 +1,19 @@
 package io.omnistream.launcher.it;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;
-import io.omnistream.replay.evaluate.OfflineEvaluator;
-import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.replay.BenchmarkTask;
+import io.omnistream.replay.evaluate.OfflineEvaluator;
+import io.omnistream.replay.evaluate.OfflineMetrics;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

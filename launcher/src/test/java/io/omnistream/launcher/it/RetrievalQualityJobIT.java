@@ -1,6 +1,5 @@
 package io.omnistream.launcher.it;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -15,11 +14,12 @@ import io.omnistream.ingest.load.BeirDataset;
 import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
-import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.replay.evaluate.OfflineMetrics;
+import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.avro.BenchmarkMarker;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.avro.EmbeddingEvent;
@@ -28,7 +28,7 @@ import io.omnistream.schemas.avro.Judgment;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.bench.BenchContentIds;
-import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import java.io.IOException;
 import java.nio.file.Files;

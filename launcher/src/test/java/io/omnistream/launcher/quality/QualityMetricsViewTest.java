@@ -1,6 +1,5 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.launcher.quality.QualityRecords.notScored;
 import static io.omnistream.launcher.quality.QualityRecords.retrieval;
 import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.omnistream.launcher.quality.QualityMetricsView.NotScored;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

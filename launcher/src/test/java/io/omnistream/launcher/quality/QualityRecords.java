@@ -1,8 +1,8 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.List;
 

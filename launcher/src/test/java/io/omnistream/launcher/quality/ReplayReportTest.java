@@ -1,6 +1,5 @@
 package io.omnistream.launcher.quality;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.launcher.quality.QualityRecords.notScored;
 import static io.omnistream.launcher.quality.QualityRecords.retrieval;
 import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.omnistream.milvus.config;
 
 import io.omnistream.milvus.collection.IndexSettings;
-import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
-import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 

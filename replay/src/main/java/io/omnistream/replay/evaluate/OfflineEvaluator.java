@@ -1,8 +1,8 @@
 package io.omnistream.replay.evaluate;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;

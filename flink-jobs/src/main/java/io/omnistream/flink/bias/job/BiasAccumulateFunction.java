@@ -1,10 +1,10 @@
 package io.omnistream.flink.bias.job;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.BiasMetricRow;
 import io.omnistream.flink.bias.ModalityBiasAccumulator;
 import io.omnistream.flink.bias.ModalityCentroids;
 import io.omnistream.flink.quality.TaskMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.omnistream.flink.bias.job;
 
 import io.omnistream.flink.launch.RestartPolicy;
-import io.omnistream.runtime.kafka.KafkaOptions;
-import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.omnistream.flink.bias.job;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.BiasMetricRow;
 import io.omnistream.flink.bias.ModalityCentroids;
 import io.omnistream.flink.quality.BenchEmbedding;
 import io.omnistream.flink.quality.TaskMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;

@@ -1,10 +1,10 @@
 package io.omnistream.flink.drift.job;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.bias.job.BiasInput;
 import io.omnistream.flink.drift.KolmogorovSmirnov;
 import io.omnistream.flink.drift.KsResult;
 import io.omnistream.flink.drift.ScoreHistogram;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

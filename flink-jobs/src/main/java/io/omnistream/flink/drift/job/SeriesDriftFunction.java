@@ -1,9 +1,9 @@
 package io.omnistream.flink.drift.job;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.flink.drift.Detection;
 import io.omnistream.flink.drift.PageHinkley;
 import io.omnistream.flink.quality.TaskMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

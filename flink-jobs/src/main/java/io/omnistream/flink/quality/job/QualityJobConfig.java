@@ -1,13 +1,13 @@
 package io.omnistream.flink.quality.job;
 
-import io.omnistream.runtime.kafka.KafkaOptions;
-import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.flink.launch.RestartPolicy;
+import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.milvus.config.MilvusSinkConfig;
-import io.omnistream.schemas.Topics;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.omnistream.flink.quality.metrics;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 
+
 /**
  * The per-query metrics this package computes, with the exact key strings used on the metrics topic
  * ({@code RetrievalMetric.metric}) and in {@code Judgment.primaryMetric}.

@@ -1,6 +1,5 @@
 package io.omnistream.flink.quality.served;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.omnistream.flink.quality.BenchJudgment;
@@ -15,10 +14,11 @@ import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.milvus.search.Filters;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.VectorSearcher;
-import io.omnistream.schemas.avro.BenchmarkRole;
-import io.omnistream.schemas.bench.BenchContentIds;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
+import io.omnistream.schemas.avro.BenchmarkRole;
+import io.omnistream.schemas.bench.BenchContentIds;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

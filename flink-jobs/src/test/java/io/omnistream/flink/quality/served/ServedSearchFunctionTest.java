@@ -1,6 +1,5 @@
 package io.omnistream.flink.quality.served;
 
-import io.omnistream.schemas.quality.QualityVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import io.omnistream.flink.quality.QueryScore;
 import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.milvus.search.SearchHit;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
