@@ -1,6 +1,6 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.launcher.quality.DriftAlertsConsumer;
+import io.omnistream.quality.metrics.DriftAlertsConsumer;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.launcher.stack.RunningStackFile;

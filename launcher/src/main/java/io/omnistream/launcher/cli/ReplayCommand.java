@@ -12,7 +12,7 @@ import io.omnistream.replay.JudgmentProducer;
 import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.launcher.quality.BiasReport;
 import io.omnistream.launcher.quality.CentroidsExport;
-import io.omnistream.launcher.quality.QualityMetricsView;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.quality.ReplayReport;
 import io.omnistream.launcher.stack.EmbeddedStack;

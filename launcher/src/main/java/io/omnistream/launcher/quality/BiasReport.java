@@ -1,5 +1,8 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.quality.view.QualityMetricsView;
+import io.omnistream.quality.metrics.BiasPrometheus;
+
 import io.omnistream.schemas.quality.QualityVocabulary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package io.omnistream.launcher.quality;
 
+import io.omnistream.quality.view.QualityMetricsView;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,6 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.metrics;
+
+import io.omnistream.quality.view.QualityMetricsView;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.RetrievalMetric;
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
  * {@code io.omnistream.flink.bias.BiasMetricNames}. {@link #close()} unregisters the gauge.
  */
 public final class BiasPrometheus implements AutoCloseable {
-    static final Set<String> SCOPES = Set.of(QualityVocabulary.SCOPE_MODALITY_BIAS, QualityVocabulary.SCOPE_MODALITY_GAP);
+    /** The scopes of the modality-bias job's records (modality_bias, modality_gap). */
+    public static final Set<String> SCOPES = Set.of(QualityVocabulary.SCOPE_MODALITY_BIAS, QualityVocabulary.SCOPE_MODALITY_GAP);
     private static final Comparator<RetrievalMetric> NEWEST = Comparator
             .comparing(RetrievalMetric::getEpoch, Comparator.nullsFirst(Comparator.<Integer>naturalOrder()))
             .thenComparingLong(RetrievalMetric::getWindowStartMs)

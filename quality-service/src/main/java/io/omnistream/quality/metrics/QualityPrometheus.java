@@ -1,4 +1,6 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.metrics;
+
+import io.omnistream.quality.view.QualityMetricsView;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;

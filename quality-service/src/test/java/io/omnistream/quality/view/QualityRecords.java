@@ -1,4 +1,4 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.view;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import io.omnistream.schemas.avro.Modality;
@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RetrievalMetric records shaped like the Flink jobs' output, for the tests of this package. */
-final class QualityRecords {
-    static final String MODEL_ID = "bge-small-en-v1.5";
-    static final String MODEL_VERSION = "bge-small-en-v1.5@5c38ec7";
-    static final String META_TASK = "retrieval";
+public final class QualityRecords {
+    public static final String MODEL_ID = "bge-small-en-v1.5";
+    public static final String MODEL_VERSION = "bge-small-en-v1.5@5c38ec7";
+    public static final String META_TASK = "retrieval";
 
     private QualityRecords() {}
 
@@ -18,7 +18,7 @@ final class QualityRecords {
      * A task-scope record as the job emits it after its {@code n}-th scored query: the window end and emission time
      * move with {@code n}, so a later emission of the same series differs in them.
      */
-    static RetrievalMetric.Builder task(String taskId, int epoch, String path, String metric, double value, long n) {
+    public static RetrievalMetric.Builder task(String taskId, int epoch, String path, String metric, double value, long n) {
         return RetrievalMetric.newBuilder()
                 .setMetric(metric).setValue(value).setN(n).setScope("task")
                 .setTaskId(taskId).setMetaTask(META_TASK)
@@ -28,7 +28,7 @@ final class QualityRecords {
     }
 
     /** The 11 retrieval metrics of one emission; metric i (in report order) has value {@code base + i / 100}. */
-    static List<RetrievalMetric> retrieval(String taskId, int epoch, String path, double base, long n) {
+    public static List<RetrievalMetric> retrieval(String taskId, int epoch, String path, double base, long n) {
         List<RetrievalMetric> out = new ArrayList<>();
         for (int i = 0; i < QualityVocabulary.RETRIEVAL_METRICS.size(); i++) {
             out.add(task(taskId, epoch, path, QualityVocabulary.RETRIEVAL_METRICS.get(i), value(base, i), n).build());
@@ -37,7 +37,7 @@ final class QualityRecords {
     }
 
     /** The served-only metrics of one emission; metric i (in report order) has value {@code base + i / 100}. */
-    static List<RetrievalMetric> servedOnly(String taskId, int epoch, double base, long n) {
+    public static List<RetrievalMetric> servedOnly(String taskId, int epoch, double base, long n) {
         List<RetrievalMetric> out = new ArrayList<>();
         for (int i = 0; i < QualityVocabulary.SERVED_ONLY_METRICS.size(); i++) {
             out.add(task(taskId, epoch, "served", QualityVocabulary.SERVED_ONLY_METRICS.get(i), value(base, i), n).build());
@@ -45,12 +45,12 @@ final class QualityRecords {
         return out;
     }
 
-    static double value(double base, int index) {
+    public static double value(double base, int index) {
         return base + index / 100.0;
     }
 
     /** The job's dead-letter summary of a task: no meta task or modalities, model "*", n = 0. */
-    static RetrievalMetric notScored(String taskId, int epoch, long deadLettered, String reason) {
+    public static RetrievalMetric notScored(String taskId, int epoch, long deadLettered, String reason) {
         return RetrievalMetric.newBuilder()
                 .setMetric("not_scored").setValue(deadLettered).setN(0).setScope("task").setTaskId(taskId)
                 .setModelId("*").setModelVersion("*").setPath("exact").setEpoch(epoch)
@@ -59,7 +59,7 @@ final class QualityRecords {
     }
 
     /** A window-scope record (no epoch) of one event-time window. */
-    static RetrievalMetric window(String taskId, String metric, long windowStartMs, double value, long n) {
+    public static RetrievalMetric window(String taskId, String metric, long windowStartMs, double value, long n) {
         return task(taskId, 0, "exact", metric, value, n).setScope("window").setEpoch(null)
                 .setWindowStartMs(windowStartMs).setWindowEndMs(windowStartMs + 60_000).build();
     }

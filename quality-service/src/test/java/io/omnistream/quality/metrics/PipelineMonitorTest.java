@@ -1,4 +1,4 @@
-package io.omnistream.launcher.stack;
+package io.omnistream.quality.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,5 @@
-package io.omnistream.launcher.web;
+package io.omnistream.quality.web;
+
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
@@ -9,8 +10,8 @@ import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.omnistream.launcher.quality.QualityMetricNames;
-import io.omnistream.launcher.stack.PipelineMonitor;
+import io.omnistream.quality.view.QualityMetricNames;
+import io.omnistream.quality.metrics.PipelineMonitor;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;

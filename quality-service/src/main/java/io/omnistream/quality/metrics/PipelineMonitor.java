@@ -1,4 +1,4 @@
-package io.omnistream.launcher.stack;
+package io.omnistream.quality.metrics;
 
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,16 +1,16 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.view;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
-import static io.omnistream.launcher.quality.QualityRecords.notScored;
-import static io.omnistream.launcher.quality.QualityRecords.retrieval;
-import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
-import static io.omnistream.launcher.quality.QualityRecords.task;
-import static io.omnistream.launcher.quality.QualityRecords.value;
-import static io.omnistream.launcher.quality.QualityRecords.window;
+import static io.omnistream.quality.view.QualityRecords.notScored;
+import static io.omnistream.quality.view.QualityRecords.retrieval;
+import static io.omnistream.quality.view.QualityRecords.servedOnly;
+import static io.omnistream.quality.view.QualityRecords.task;
+import static io.omnistream.quality.view.QualityRecords.value;
+import static io.omnistream.quality.view.QualityRecords.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.omnistream.launcher.quality.QualityMetricsView.NotScored;
+import io.omnistream.quality.view.QualityMetricsView.NotScored;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,5 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.metrics;
+
 
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.view;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
-package io.omnistream.launcher.web;
+package io.omnistream.quality.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.omnistream.launcher.stack.PipelineMonitor;
+import io.omnistream.quality.metrics.PipelineMonitor;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;

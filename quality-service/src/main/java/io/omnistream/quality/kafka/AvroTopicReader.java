@@ -1,4 +1,4 @@
-package io.omnistream.launcher.kafka;
+package io.omnistream.quality.kafka;
 
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import java.time.Duration;

@@ -1,9 +1,9 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.view;
 
 import io.omnistream.schemas.quality.QualityVocabulary;
 import static io.omnistream.schemas.quality.QualityVocabulary.HIT_AT_1;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
-import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
+import static io.omnistream.quality.view.QualityMetricNames.QUERIES;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 

@@ -1,11 +1,14 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.quality.metrics;
 
-import static io.omnistream.launcher.quality.QualityRecords.MODEL_VERSION;
-import static io.omnistream.launcher.quality.QualityRecords.notScored;
-import static io.omnistream.launcher.quality.QualityRecords.retrieval;
-import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
-import static io.omnistream.launcher.quality.QualityRecords.value;
-import static io.omnistream.launcher.quality.QualityRecords.window;
+import io.omnistream.quality.view.QualityMetricsView;
+import io.omnistream.quality.view.QualityRecords;
+
+import static io.omnistream.quality.view.QualityRecords.MODEL_VERSION;
+import static io.omnistream.quality.view.QualityRecords.notScored;
+import static io.omnistream.quality.view.QualityRecords.retrieval;
+import static io.omnistream.quality.view.QualityRecords.servedOnly;
+import static io.omnistream.quality.view.QualityRecords.value;
+import static io.omnistream.quality.view.QualityRecords.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.omnistream.schemas.avro.RetrievalMetric;

@@ -1,11 +1,11 @@
-package io.omnistream.launcher.web;
+package io.omnistream.quality.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.omnistream.launcher.quality.ActiveDriftAlerts;
-import io.omnistream.launcher.quality.QualityMetricsView;
-import io.omnistream.launcher.stack.PipelineMonitor;
+import io.omnistream.quality.view.ActiveDriftAlerts;
+import io.omnistream.quality.view.QualityMetricsView;
+import io.omnistream.quality.metrics.PipelineMonitor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live quality page of the embedded stack, on the JDK's built-in HTTP server, bound to the loopback interface.
+ * The live quality page of the quality plane, on the JDK's built-in HTTP server, bound to the configured address
+ * ({@code quality-service.web.host}: the loopback interface by default, all interfaces in the image).
  *
  * <pre>
  * GET /                 the page (index.html; app.js and style.css beside it), from the jar's {@value #STATIC_ROOT}
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * GET /api/pipeline     encoder events/s and consumer lag ({@link QualityPageJson#pipeline})
  * </pre>
  *
- * <p>Read-only: every answer is computed from in-memory views the stack keeps anyway, so a page polling every 2 s
+ * <p>Read-only: every answer is computed from in-memory views the plane keeps anyway, so a page polling every 2 s
  * costs no Kafka requests. JSON answers are {@code Cache-Control: no-store}; other methods than GET/HEAD get 405,
  * unknown paths 404. The static files are read once at start (a missing one fails the start, not a request).
  * Two worker threads: enough for a few open pages, and bounded.
@@ -51,27 +52,31 @@ public final class QualityPageServer implements AutoCloseable {
             "/style.css", new String[] {"style.css", "text/css; charset=utf-8"});
     private static final int THREADS = 2;
     private static final String LOOPBACK = "127.0.0.1";
+    private static final String ANY = "0.0.0.0";
 
     private final HttpServer server;
+    private final String host;
     private final ExecutorService workers;
     private final Map<String, byte[]> files;
     private final Map<String, Supplier<ObjectNode>> api;
 
-    private QualityPageServer(HttpServer server, ExecutorService workers, Map<String, byte[]> files,
+    private QualityPageServer(HttpServer server, String host, ExecutorService workers, Map<String, byte[]> files,
                               Map<String, Supplier<ObjectNode>> api) {
         this.server = server;
+        this.host = host;
         this.workers = workers;
         this.files = files;
         this.api = api;
     }
 
     /**
-     * Starts serving on 127.0.0.1:{@code port} (0 = a free port).
+     * Starts serving on {@code host}:{@code port} (0 = a free port).
      *
      * @throws UncheckedIOException when the port cannot be bound or a static file is missing from the classpath
      */
-    public static QualityPageServer start(int port, QualityMetricsView quality, ActiveDriftAlerts alerts,
+    public static QualityPageServer start(String host, int port, QualityMetricsView quality, ActiveDriftAlerts alerts,
                                           PipelineMonitor pipeline) {
+        Objects.requireNonNull(host, "host");
         Objects.requireNonNull(quality, "quality");
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(pipeline, "pipeline");
@@ -86,16 +91,16 @@ public final class QualityPageServer implements AutoCloseable {
                 "/api/pipeline", () -> QualityPageJson.pipeline(pipeline.latest(), pipeline.interval().toMillis()));
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(LOOPBACK, port), 16);
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the quality page to 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot bind the quality page to " + host + ":" + port + ": " + e.getMessage(), e);
         }
         ExecutorService workers = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "quality-page");
             t.setDaemon(true);
             return t;
         });
-        QualityPageServer page = new QualityPageServer(server, workers, files, api);
+        QualityPageServer page = new QualityPageServer(server, host, workers, files, api);
         server.createContext("/", page::handle);
         server.setExecutor(workers);
         server.start();
@@ -157,9 +162,10 @@ public final class QualityPageServer implements AutoCloseable {
         }
     }
 
-    /** The page's address, e.g. {@code http://127.0.0.1:9401/}. */
+    /** The page's address, e.g. {@code http://127.0.0.1:9401/} (the loopback address when bound to all interfaces). */
     public URI uri() {
-        return URI.create("http://" + LOOPBACK + ":" + server.getAddress().getPort() + "/");
+        String address = ANY.equals(host) || "::".equals(host) ? LOOPBACK : host;
+        return URI.create("http://" + address + ":" + server.getAddress().getPort() + "/");
     }
 
     public int port() {
