@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * written as null (JSON has no NaN).
  *
  * <pre>
- * /api/quality  {"tasks": [{"task", "modelVersion", "series": [{"metric", "path", "modelVersion", "by",
+ * /api/quality  {"tasks": [{"task", "modelVersion", "primaryMetric", "series": [{"metric", "path", "modelVersion", "by",
  *                 "points": [...]}], "notScored": [{"epoch", "deadLettered", "reason"}]}]}
  * /api/bias     {"groups": [{"metric", "group", "scope", "modelVersion", "windowEndMs",
  *                 "cells": [{"queryModality", "targetModality", "value", "n", "epoch", "windowStartMs", "windowEndMs"}]}]}
@@ -47,6 +47,8 @@ public final class QualityPageJson {
     /** Series kinds of /api/quality: task scope by epoch, window scope by event-time window. */
     public static final String BY_EPOCH = "epoch";
     public static final String BY_WINDOW = "window";
+    /** The metric the page charts per task when the task has it. */
+    public static final String DEFAULT_PRIMARY_METRIC = QualityVocabulary.NDCG_AT_10;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Newest last: by window end, then emission time. */
@@ -100,6 +102,7 @@ public final class QualityPageJson {
 
         ObjectNode node = JSON.createObjectNode();
         node.put("task", taskId);
+        node.put("primaryMetric", primaryMetric(metricOrder));
         node.put("modelVersion", scored.stream().max(Comparator.comparingLong(RetrievalMetric::getEmittedAtMs)
                 .thenComparing(RetrievalMetric::getModelVersion)).map(RetrievalMetric::getModelVersion).orElse(null));
         ArrayNode seriesArray = node.putArray("series");
@@ -133,6 +136,16 @@ public final class QualityPageJson {
                 .forEach(m -> ns.addObject().put("epoch", m.getEpoch()).put("deadLettered", Math.round(m.getValue()))
                         .put("reason", m.getDetail() == null ? "" : m.getDetail()));
         return node;
+    }
+
+    /**
+     * The metric the page charts for a task: {@value #DEFAULT_PRIMARY_METRIC} when the task has it, else the first of
+     * its metrics in report order (null when it has none). RetrievalMetric records do not carry the task's
+     * {@code Judgment.primaryMetric}, so what a task is judged by is read from what its records contain.
+     */
+    static String primaryMetric(List<String> metricsInReportOrder) {
+        return metricsInReportOrder.contains(DEFAULT_PRIMARY_METRIC) ? DEFAULT_PRIMARY_METRIC
+                : metricsInReportOrder.isEmpty() ? null : metricsInReportOrder.get(0);
     }
 
     /**
