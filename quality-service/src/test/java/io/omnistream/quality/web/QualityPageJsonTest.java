@@ -156,4 +156,15 @@ class QualityPageJsonTest {
         assertThat(json.get("consumerLag").get(0).get("records").asLong()).isEqualTo(7);
         assertThat(json.get("lagError").isNull()).isTrue();
     }
+
+    @Test
+    void primaryMetricIsNdcgAt10WhenTheTaskHasItElseItsFirstMetricInReportOrder() {
+        JsonNode json = QualityPageJson.quality(List.of(
+                record("task", "a", "hit@1", "exact", 0, 0.5, 3, NEW, 1).build(),
+                record("task", "a", "ndcg@10", "exact", 0, 0.6, 3, NEW, 1).build(),
+                record("task", "b", "recall@10", "served", 0, 0.7, 3, NEW, 1).build(),
+                record("task", "b", "hit@5", "served", 0, 0.8, 3, NEW, 1).build()));
+        assertThat(json.get("tasks").get(0).get("primaryMetric").asText()).isEqualTo("ndcg@10");
+        assertThat(json.get("tasks").get(1).get("primaryMetric").asText()).isEqualTo("hit@5");
+    }
 }
