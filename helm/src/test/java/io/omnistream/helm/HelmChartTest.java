@@ -193,10 +193,7 @@ class HelmChartTest {
         Set<String> ours = rendered.stream().filter(n -> n.startsWith("OMNISTREAM_")).collect(Collectors.toSet());
         assertThat(ours).contains("OMNISTREAM_MILVUS_TOKEN", "OMNISTREAM_INGEST_HTTP_HOST", "OMNISTREAM_QUALITY_DLQ_TOPIC",
                 "OMNISTREAM_BIAS_RESTART_MAX_FAILURES_PER_INTERVAL", "OMNISTREAM_QUALITY_SERVICE_WEB_PORT");
-        // The quality service's own keys: its config class and README rows arrive with the quality-service module
-        // (being added on main); drop this exception once the README table lists them.
-        Set<String> pendingQualityServiceKeys = Set.of("OMNISTREAM_QUALITY_SERVICE_WEB_HOST", "OMNISTREAM_QUALITY_SERVICE_WEB_PORT");
-        assertThat(documented).containsAll(ours.stream().filter(n -> !pendingQualityServiceKeys.contains(n)).toList());
+        assertThat(documented).containsAll(ours);
     }
 
     @Test

@@ -59,11 +59,24 @@ final class ExportedMetrics {
 
     private ExportedMetrics() {}
 
-    /** Reads every {@code src/main/java} tree of the repository's modules. */
+    /**
+     * The modules whose code runs in a deployed process (an image of IMAGES.md or the Flink jobs' jar), so what a rule
+     * or dashboard may rely on being scraped: the standalone services, the quality service, the Flink jobs, and the
+     * runtime every service runs on. Not the launcher: what only the embedded one-JVM stack exports does not exist in
+     * a deployment.
+     */
+    static final List<String> DEPLOYED_MODULES = List.of("runtime", "ingest", "encoder-workers", "milvus",
+            "quality-service", "flink-jobs");
+
+    /** Reads the {@code src/main/java} tree of every {@link #DEPLOYED_MODULES deployed module}. */
     static ExportedMetrics read(Path repoRoot) {
         ExportedMetrics m = new ExportedMetrics();
-        try (Stream<Path> modules = Files.list(repoRoot)) {
-            for (Path module : modules.sorted().toList()) {
+        try {
+            for (String name : DEPLOYED_MODULES) {
+                Path module = repoRoot.resolve(name);
+                if (!Files.isDirectory(module)) {
+                    throw new IllegalStateException("deployed module " + name + " not found under " + repoRoot);
+                }
                 Path src = module.resolve("src/main/java");
                 if (!Files.isDirectory(src)) {
                     continue;

@@ -1,9 +1,9 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.launcher.quality.DriftAlertsConsumer;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.launcher.stack.RunningStackFile;
+import io.omnistream.quality.metrics.DriftAlertsConsumer;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.DriftAlert;
 import java.io.PrintStream;

@@ -6,6 +6,7 @@ import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.service.ServiceRuntime;
@@ -36,8 +37,9 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());
         services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
         services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
+        services.put("quality service (QualityServiceConfig)", QualityServiceConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
-        services.put("standalone services (ServiceRuntime): ingest, encoder worker and Milvus sink images",
+        services.put("standalone services (ServiceRuntime): ingest, encoder worker, Milvus sink and quality service images",
                 ServiceRuntime.options());
         return services;
     }

@@ -2,11 +2,11 @@ package io.omnistream.launcher.cli;
 
 import io.omnistream.launcher.quality.BiasReport;
 import io.omnistream.launcher.quality.CentroidsExport;
-import io.omnistream.launcher.quality.QualityMetricsView;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.quality.ReplayReport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.replay.BenchmarkReplayer;
 import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.replay.JudgmentProducer;

@@ -2,6 +2,8 @@ package io.omnistream.launcher.quality;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omnistream.quality.metrics.BiasPrometheus;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.omnistream.launcher.quality;
 
-import static io.omnistream.launcher.quality.QualityMetricNames.QUERIES;
+import static io.omnistream.quality.view.QualityMetricNames.QUERIES;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.omnistream.launcher.quality.QualityMetricsView.NotScored;
+import io.omnistream.quality.view.QualityMetricsView.NotScored;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;

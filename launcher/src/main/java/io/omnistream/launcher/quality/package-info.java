@@ -1,8 +1,7 @@
 /**
- * Retrieval quality as the rest of the platform sees it: {@link io.omnistream.launcher.kafka.AvroTopicReader}
- * reads the Flink jobs' {@code quality.metrics.v1} records into a
- * {@link io.omnistream.launcher.quality.QualityMetricsView} (latest value per series, bounded),
- * {@link io.omnistream.launcher.quality.QualityPrometheus} exposes its newest epoch as gauges, and
- * {@link io.omnistream.launcher.quality.ReplayReport} writes the {@code ./omnistream replay} report from it.
+ * The {@code ./omnistream replay} report and its exports, taken from the quality plane's read model
+ * ({@link io.omnistream.quality.view.QualityMetricsView}, filled by the quality-service module's topic readers):
+ * {@link io.omnistream.launcher.quality.ReplayReport}, {@link io.omnistream.launcher.quality.BiasReport},
+ * centroid and ranking exports.
  */
 package io.omnistream.launcher.quality;

@@ -16,24 +16,21 @@ import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
-import io.omnistream.launcher.kafka.AvroTopicReader;
 import io.omnistream.launcher.kafka.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
-import io.omnistream.launcher.quality.ActiveDriftAlerts;
-import io.omnistream.launcher.quality.BiasPrometheus;
-import io.omnistream.launcher.quality.DriftAlertsConsumer;
-import io.omnistream.launcher.quality.QualityMetricsView;
-import io.omnistream.launcher.quality.QualityPrometheus;
-import io.omnistream.launcher.web.QualityPageServer;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.milvus.sink.MilvusSink;
+import io.omnistream.quality.metrics.DriftAlertsConsumer;
+import io.omnistream.quality.metrics.PipelineMonitor;
+import io.omnistream.quality.service.QualityPlane;
+import io.omnistream.quality.service.QualityServiceConfig;
+import io.omnistream.quality.view.ActiveDriftAlerts;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.Topics;
-import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.Modality;
-import io.omnistream.schemas.avro.RetrievalMetric;
 import io.omnistream.search.SemanticSearch;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -56,7 +53,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one process: in-JVM KRaft Kafka, the {@code mock://} schema registry scope, a Milvus Lite gRPC
  * server (child process), the ingest HTTP API, one encoder worker, the Milvus sink and the retrieval-quality Flink job
- * (MiniCluster), plus a Prometheus endpoint and the live quality page ({@link QualityPageServer}).
+ * (MiniCluster), plus a Prometheus endpoint and the quality plane ({@link QualityPlane}: quality gauges and the live page).
  *
  * <p>Components start in dependency order and {@link #close()} stops them in reverse: ingest first (no new input),
  * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
@@ -89,12 +86,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private HTTPServer metricsServer;
     private String embeddingTopic;
     private QualityJobConfig qualityConfig;
-    private QualityMetricsView qualityView;
-    private ActiveDriftAlerts driftAlerts;
-    private PipelineMonitor pipelineMonitor;
-    private QualityPageServer qualityPage;
+    private QualityPlane quality;
     private BiasJobConfig biasConfig;
-    private DriftAlertsConsumer driftAlertMetrics;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -198,21 +191,10 @@ public final class EmbeddedStack implements AutoCloseable {
         if (launcher.biasJob()) {
             startBiasJob(effective, out);
         }
-        // the quality metrics as Prometheus gauges, and the view replay reports are taken from
-        qualityView = new QualityMetricsView();
-        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_METRICS, RetrievalMetric.class,
-                qualityView::accept));
-        track(new QualityPrometheus(qualityView, metrics));
-        track(new BiasPrometheus(qualityView, metrics));
-        // the live quality page's other inputs: active drift alerts, encoder throughput and consumer lag (also the
-        // omnistream_kafka_consumer_lag gauge)
-        driftAlerts = new ActiveDriftAlerts();
-        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class, driftAlerts::accept));
-        // the drift alerts as Prometheus metrics (omnistream_drift_alert_active, omnistream_drift_alerts_total)
-        driftAlertMetrics = track(new DriftAlertsConsumer(metrics));
-        track(AvroTopicReader.start(bootstrapServers, REGISTRY_URL, Topics.QUALITY_ALERTS, DriftAlert.class,
-                driftAlertMetrics::accept));
-        pipelineMonitor = track(PipelineMonitor.start(bootstrapServers, metrics, PipelineMonitor.DEFAULT_INTERVAL));
+        // the quality plane: the quality/bias/drift read model and its gauges, consumer lag, the live page. The stack's
+        // endpoints and the launcher's page port win over the quality-service.* keys of the config layers.
+        quality = track(QualityPlane.start(QualityServiceConfig.from(effective.with(
+                Map.of(QualityServiceConfig.WEB_PORT.key(), Integer.toString(launcher.webPort())))), metrics));
 
         producer = track(new MediaEventProducer(ingestConfig));
         try {
@@ -222,9 +204,8 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start HTTP endpoints: " + e.getMessage(), e);
         }
-        qualityPage = track(QualityPageServer.start(launcher.webPort(), qualityView, driftAlerts, pipelineMonitor));
         out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, quality page %s, Kafka %s, Milvus %s, execution provider %s%n",
-                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), qualityPage.uri(), bootstrapServers,
+                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), quality.pageUri(), bootstrapServers,
                 milvusUri, encoder.activeProvider());
     }
 
@@ -297,15 +278,17 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The bias job's configuration; null when the launcher runs no bias job. */
     public BiasJobConfig biasConfig() { return biasConfig; }
     /** Every drift alert read from quality.alerts.v1, as exported on /metrics. */
-    public DriftAlertsConsumer driftAlertMetrics() { return driftAlertMetrics; }
+    public DriftAlertsConsumer driftAlertMetrics() { return quality.alertMetrics(); }
     /** The latest value of every series on quality.metrics.v1 (also exported on /metrics). */
-    public QualityMetricsView qualityView() { return qualityView; }
+    public QualityMetricsView qualityView() { return quality.view(); }
     /** Drift alerts from quality.alerts.v1 that are active now (shown on the quality page). */
-    public ActiveDriftAlerts driftAlerts() { return driftAlerts; }
+    public ActiveDriftAlerts driftAlerts() { return quality.activeAlerts(); }
     /** Encoder throughput and consumer lag, sampled every few seconds. */
-    public PipelineMonitor pipelineMonitor() { return pipelineMonitor; }
+    public PipelineMonitor pipelineMonitor() { return quality.pipeline(); }
+    /** The quality plane (read model, gauges, lag sampler, page) this stack runs. */
+    public QualityPlane qualityPlane() { return quality; }
     /** Address of the live quality page, e.g. http://127.0.0.1:9401/. */
-    public URI qualityPageUri() { return qualityPage.uri(); }
+    public URI qualityPageUri() { return quality.pageUri(); }
     public String mediaTopic() { return workerConfig.inputTopic(); }
     public String dlqTopic() { return workerConfig.dlqTopic(); }
     /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */

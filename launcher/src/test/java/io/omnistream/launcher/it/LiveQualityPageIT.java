@@ -41,20 +41,27 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The live quality page of the shared embedded stack, in a real browser (Debian Chromium, headless, over the DevTools
- * protocol; skipped when Chromium is not installed: scripts/install-chromium.sh).
+ * The live quality page of the standalone quality service, in a real browser (Debian Chromium, headless, over the
+ * DevTools protocol; skipped when Chromium is not installed: scripts/install-chromium.sh). After a tiny real replay on
+ * the shared embedded stack, a second, standalone {@code QualityService} is started through its real entry
+ * ({@code ServiceRuntime.run}) in this JVM (so it shares the stack's {@code mock://} registry scope) against the
+ * stack's Kafka, and read from there:
  *
  * <ul>
- *   <li>a tiny real replay (5 DBpedia queries, 4 judged entities each, 2 epochs, exact and served path) through
- *       ingest, the encoder, Kafka, Milvus and the Flink quality job: the page draws hit@1 and ndcg@10 per epoch with
- *       one point per epoch on each path, with the job's values;</li>
- *   <li>the stack's modality-bias job's topk_share@1 for the replayed (text-only) task appears in the matrix as
- *       text → text 1.000; hand-written bias records of another group (real Avro serializer) appear with their
- *       values;</li>
+ *   <li>its /metrics has every quality, bias and drift-alert series of the embedded stack's /metrics, with the same
+ *       value;</li>
+ *   <li>the replay (5 DBpedia queries, 4 judged entities each, 2 epochs, exact and served path) through ingest, the
+ *       encoder, Kafka, Milvus and the Flink quality job: the page draws the task's primary metric (ndcg@10) per epoch
+ *       with one point per epoch on each path, with the job's values; hit@1 is in the "All metrics" table;</li>
+ *   <li>the stack's modality-bias job's topk_share@1 for the replayed (text-only) task appears in the matrix (k 1,
+ *       group of the task) as text → text 1.000; hand-written bias records of another group (real Avro serializer)
+ *       appear with their values;</li>
  *   <li>a DriftAlert on quality.alerts.v1 appears in the alert list within 20 s of being raised, and leaves it once
  *       a record with direction "cleared" follows; {@code ./omnistream alerts --since 10m} prints it;</li>
- *   <li>throughput and lag: the encoder's consumer group is listed with its lag, which is also on /metrics as
- *       omnistream_kafka_consumer_lag.</li>
+ *   <li>throughput and lag: the encoder's consumer group is listed with its lag, which is also on the standalone
+ *       service's /metrics as omnistream_kafka_consumer_lag; the embedded stack's page still reports the encoder's
+ *       event counts (the standalone service has no encoder in its process);</li>
+ *   <li>SIGTERM stops the standalone service with exit status 0.</li>
  * </ul>
  * A screenshot is saved to target/live-quality.png.
  */
@@ -77,7 +84,6 @@ class LiveQualityPageIT {
                 "Chromium not installed (/usr/bin/chromium or $OMNISTREAM_CHROMIUM): run scripts/install-chromium.sh");
 
         EmbeddedStack stack = SharedStack.get();
-        URI page = stack.qualityPageUri();
 
         Path dir = beirSubset(Files.createTempDirectory("omnistream-beir").resolve(TASK));
         BenchmarkTask task = ReplayCommand.beirTask(dir);
@@ -88,6 +94,32 @@ class LiveQualityPageIT {
         Map<String, Object> lastServed = stack.qualityView().taskReport(TASK, EPOCHS - 1, "served");
         // half of each query's candidates are relevant: a point above the axis, so the drawn values below mean something
         assertThat((Double) lastExact.get("ndcg@10")).isPositive();
+
+        try (StandaloneQualityService standalone = StandaloneQualityService.start(stack.bootstrapServers(),
+                stack.registryUrl(), Duration.ofMinutes(2))) {
+            checkStandalone(stack, standalone, lastExact, lastServed);
+            assertThat(standalone.stop()).as("exit status after SIGTERM\n%s", standalone.output()).isZero();
+        }
+    }
+
+    private void checkStandalone(EmbeddedStack stack, StandaloneQualityService standalone, Map<String, Object> lastExact,
+                                 Map<String, Object> lastServed) throws Exception {
+        Optional<Path> chromium = HeadlessChromium.executable();
+        URI page = standalone.pageUri();
+        URI embeddedMetrics = URI.create("http://127.0.0.1:" + stack.metricsPort() + "/metrics");
+        // (a) the same quality series with the same values as the embedded stack (the jobs may still be emitting:
+        // compared until both scrapes agree)
+        await("standalone /metrics agrees with the embedded stack's").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Map<String, Double> embedded = PrometheusScrape.qualitySeries(
+                            StandaloneQualityService.get(embeddedMetrics).body());
+                    Map<String, Double> alone = PrometheusScrape.qualitySeries(
+                            StandaloneQualityService.get(standalone.metricsUri()).body());
+                    assertThat(embedded).as("embedded quality series").isNotEmpty();
+                    assertThat(embedded.keySet()).anyMatch(k -> k.startsWith("omnistream_retrieval_quality{"))
+                            .anyMatch(k -> k.startsWith("omnistream_modality_bias{"));
+                    assertThat(alone).containsAllEntriesOf(embedded);
+                });
 
         // the HTTP surface: JSON answers, the static page, 404 and 405
         HttpResponse<String> quality = http.send(HttpRequest.newBuilder(page.resolve("/api/quality")).build(),
@@ -107,8 +139,8 @@ class LiveQualityPageIT {
                     .until(() -> browser.evaluate("Number(document.body.dataset.updates)").asInt() >= 1);
             assertThat(browser.evaluate("document.getElementById('status').className").asText()).isEqualTo("status");
 
-            // quality: one point per replayed epoch on each path, for both charted metrics
-            for (String metric : List.of("hit@1", "ndcg@10")) {
+            // quality: the task's primary metric (ndcg@10), one point per replayed epoch on each path
+            for (String metric : List.of("ndcg@10")) {
                 for (String path : List.of("exact", "served")) {
                     String line = chart(metric) + " polyline[data-path=\"" + path + "\"]";
                     await(metric + " " + path + " drawn").atMost(PAGE_UPDATE).pollInterval(Duration.ofMillis(250))
@@ -122,10 +154,21 @@ class LiveQualityPageIT {
                         .contains("exact epoch " + (EPOCHS - 1) + " (n=" + QUERIES + "): " + round3(lastExact.get(metric)))
                         .contains("served epoch " + (EPOCHS - 1) + " (n=" + QUERIES + "): " + round3(lastServed.get(metric)));
             }
+            assertThat(browser.evaluate(count("svg.chart[data-task=\"" + TASK + "\"]")).asInt()).as("one chart per task").isEqualTo(1);
+            // every other metric in the table behind the "All metrics" toggle
+            for (String path : List.of("exact", "served")) {
+                String cell = "table.metrics[data-task=\"" + TASK + "\"] tr[data-metric=\"hit@1\"] td[data-path=\"" + path + "\"]";
+                assertThat(browser.evaluate(text(cell)).asText()).as("hit@1 " + path)
+                        .isEqualTo(round3(("exact".equals(path) ? lastExact : lastServed).get("hit@1")));
+            }
+            assertThat(browser.evaluate("document.getElementById('details').open").asBoolean()).isFalse();
+            // alerts come first
+            assertThat(browser.evaluate("document.querySelector('main > section').id").asText()).isEqualTo("alerts-section");
 
             // bias, from the stack's own modality-bias job: the replayed corpus is text only, so every top-1 result
             // of a text query is text (share 1)
             String jobCell = matrixCell(TASK, "text", "text");
+            selectBias(browser, TASK, "1");
             await("bias job's matrix drawn").atMost(PAGE_UPDATE.multipliedBy(3)).pollInterval(Duration.ofMillis(250))
                     .until(() -> browser.evaluate(count(jobCell)).asInt() == 1);
             assertThat(browser.evaluate(text(jobCell)).asText()).isEqualTo("1.000");
@@ -139,6 +182,7 @@ class LiveQualityPageIT {
                     bias(handGroup, Modality.TEXT, Modality.TEXT, 0.75, now, modelVersion),
                     bias(handGroup, Modality.TEXT, Modality.IMAGE, 0.25, now, modelVersion)));
             String cell = matrixCell(handGroup, "text", "image");
+            selectBias(browser, handGroup, "1");
             await("hand-written bias matrix drawn").atMost(PAGE_UPDATE).pollInterval(Duration.ofMillis(250))
                     .until(() -> browser.evaluate(count(cell)).asInt() == 1);
             assertThat(browser.evaluate(text(cell)).asText()).isEqualTo("0.250");
@@ -166,10 +210,9 @@ class LiveQualityPageIT {
                     .until(() -> browser.evaluate(count(lagRow)).asInt() == 1);
             assertThat(browser.evaluate(text(lagRow + " td:last-child")).asText()).matches("\\d+");
             assertThat(browser.evaluate(count("#encoder-rate")).asInt()).isEqualTo(1);
-            JsonNode pipeline = get(page.resolve("/api/pipeline"));
+            JsonNode pipeline = get(stack.qualityPageUri().resolve("/api/pipeline"));
             assertThat(pipeline.path("encoderEventsTotal").path("embedded").asDouble()).isPositive();
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = StandaloneQualityService.get(standalone.metricsUri()).body();
             assertThat(metrics).containsPattern(Pattern.quote("omnistream_kafka_consumer_lag{group=\"" + stack.encoderGroupId()
                     + "\",topic=\"" + stack.mediaTopic() + "\"} ") + "\\d");
 
@@ -194,6 +237,22 @@ class LiveQualityPageIT {
     private static String matrixCell(String group, String queryModality, String resultModality) {
         return "table.matrix[data-metric=\"topk_share@1\"][data-group=\"" + group + "\"] td[data-query=\""
                 + queryModality + "\"][data-result=\"" + resultModality + "\"]";
+    }
+
+    /**
+     * Picks k and group of the modality matrix as a user does (the selects' change events); waits until the group is
+     * offered, since the options follow the data.
+     */
+    private static void selectBias(HeadlessChromium browser, String group, String k) throws Exception {
+        String option = "#bias-group option[value=" + js(group) + "]";
+        await("bias group " + group + " offered").atMost(PAGE_UPDATE.multipliedBy(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    browser.evaluate("(() => { const s = document.getElementById('bias-k'); s.value = " + js(k)
+                            + "; s.dispatchEvent(new Event('change')); })()");
+                    return browser.evaluate(count(option)).asInt() == 1;
+                });
+        browser.evaluate("(() => { const s = document.getElementById('bias-group'); s.value = " + js(group)
+                + "; s.dispatchEvent(new Event('change')); })()");
     }
 
     private static String count(String selector) {

@@ -3,6 +3,7 @@ package io.omnistream.launcher.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,15 @@
 package io.omnistream.launcher.quality;
 
-import static io.omnistream.launcher.quality.QualityRecords.notScored;
-import static io.omnistream.launcher.quality.QualityRecords.retrieval;
-import static io.omnistream.launcher.quality.QualityRecords.servedOnly;
-import static io.omnistream.launcher.quality.QualityRecords.value;
+import static io.omnistream.quality.view.QualityRecords.notScored;
+import static io.omnistream.quality.view.QualityRecords.retrieval;
+import static io.omnistream.quality.view.QualityRecords.servedOnly;
+import static io.omnistream.quality.view.QualityRecords.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,0 @@
-/**
- * The live quality page of the embedded stack: {@link io.omnistream.launcher.web.QualityPageServer} serves a single
- * page (HTML, script and CSS from the jar's {@code omnistream-web/} folder; hand-drawn SVG charts, no external
- * assets) and its JSON API, built by {@link io.omnistream.launcher.web.QualityPageJson} from the stack's in-memory
- * views: quality and bias metrics ({@code QualityMetricsView}), active drift alerts ({@code ActiveDriftAlerts}) and
- * throughput and lag ({@code PipelineMonitor}).
- */
-package io.omnistream.launcher.web;
