@@ -36,6 +36,7 @@ class ModuleDependenciesTest {
     static {
         allow("schemas");
         allow("runtime", "schemas", "DeadLetters builds FailedEvent records");
+        allow("kafka-broker");
         allow("ingest", "schemas", "produces MediaEvent records", "runtime", "service shell, config, Kafka keys");
         allow("replay", "schemas", "benchmark markers and Judgment records",
                 "ingest", "publishes through the media-event producer; reads corpora with the loaders");
@@ -48,13 +49,13 @@ class ModuleDependenciesTest {
                 "typed config of the jobs", "milvus", "the served path searches Milvus like users do");
         allow("quality-service", "schemas", "reads quality.metrics.v1 and quality.alerts.v1", "runtime",
                 "service shell, config, Kafka keys");
-        allow("launcher", "schemas", "wiring", "runtime", "wiring", "ingest", "wiring", "replay", "wiring",
+        allow("launcher", "kafka-broker", "the embedded stack's broker", "schemas", "wiring", "runtime", "wiring", "ingest", "wiring", "replay", "wiring",
                 "encoder-workers", "wiring", "milvus", "wiring", "search", "wiring", "flink-jobs", "wiring",
                 "quality-service", "wiring");
         allow("benchmarks", "launcher", "runs the embedded stack as the system under test", "flink-jobs",
                 "the ranking benchmark measures the job's ranking core", "encoder-workers", "raw ONNX Runtime baseline",
                 "schemas", "records", "runtime", "config", "ingest", "loaders", "replay", "benchmark media",
-                "milvus", "searchable latency");
+                "milvus", "searchable latency", "kafka-broker", "the benchmarks' broker");
         allow("helm");
         allow("monitoring");
         allow("architecture");
@@ -74,6 +75,7 @@ class ModuleDependenciesTest {
 
     static final Map<String, String> PACKAGE_OF = Map.ofEntries(
             Map.entry("schemas", "io.omnistream.schemas"), Map.entry("runtime", "io.omnistream.runtime"),
+            Map.entry("kafka-broker", "io.omnistream.kafka.broker"),
             Map.entry("ingest", "io.omnistream.ingest"), Map.entry("replay", "io.omnistream.replay"),
             Map.entry("encoder-workers", "io.omnistream.encoder"), Map.entry("milvus", "io.omnistream.milvus"),
             Map.entry("search", "io.omnistream.search"), Map.entry("flink-jobs", "io.omnistream.flink"),

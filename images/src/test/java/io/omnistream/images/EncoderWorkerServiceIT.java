@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.omnistream.encoder.config.EncoderWorkerConfig;
-import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;

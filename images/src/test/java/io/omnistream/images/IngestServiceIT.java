@@ -5,7 +5,7 @@ import static io.omnistream.images.EntrypointChecks.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.omnistream.ingest.config.IngestConfig;
-import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;

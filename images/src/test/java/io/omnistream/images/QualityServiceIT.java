@@ -5,7 +5,7 @@ import static io.omnistream.images.EntrypointChecks.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.schemas.Topics;

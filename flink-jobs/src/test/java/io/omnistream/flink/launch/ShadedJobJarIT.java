@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.omnistream.flink.bias.job.ModalityBiasJob;
 import io.omnistream.flink.quality.job.RetrievalQualityJob;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +59,13 @@ class ShadedJobJarIT {
             + "|sql-avro-confluent-registry|test-utils).*|kryo-.*|reflectasm-.*|minlog-.*|objenesis-.*|javassist-.*"
             + "|async-profiler-.*|commons-cli-.*|snakeyaml-engine-.*|jsr305-.*|slf4j-.*|log4j-.*)\\.jar");
 
-    private static TestKafkaBroker kafka;
+    private static EmbeddedKafka kafka;
     private static Admin admin;
 
     @BeforeAll
     static void startBroker() throws Exception {
         assertThat(JOB_JAR).as("the job jar; built at package (mvn verify)").isRegularFile();
-        kafka = TestKafkaBroker.start();
+        kafka = EmbeddedKafka.start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 

@@ -3,7 +3,6 @@ package io.omnistream.flink.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.omnistream.flink.quality.metrics.Judgments;
 import io.omnistream.flink.quality.metrics.MetricAggregate;
 import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.flink.quality.metrics.QueryMetrics;

@@ -15,7 +15,6 @@ import io.omnistream.replay.MmebTaskReader;
 import io.omnistream.replay.RankingScope;
 import io.omnistream.replay.RetrievalTaskReader;
 import io.omnistream.replay.TaskCatalog;
-import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.Modality;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omnistream.quality.view.QualityMetricsView.NotScored;
 import io.omnistream.quality.view.QualityMetricsView;
-import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.omnistream.flink.quality.job.RetrievalQualityJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
-import io.omnistream.launcher.kafka.EmbeddedKafka;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;

@@ -23,6 +23,24 @@ final class BeirSubsets {
     private BeirSubsets() {
     }
 
+    /** A cut: its BEIR directory, its queries and the ids of its documents. */
+    record Subset(Path dir, List<Query> queries, Set<String> pool) {}
+
+    /**
+     * The first {@code queries} DBpedia queries of ../shared/data and, of each, its first {@code docsPerQuery} judged
+     * entities (qrels order), written as a BEIR directory at {@code dir}.
+     */
+    static Subset firstJudged(Path dir, int queries, int docsPerQuery) throws IOException {
+        BeirDataset dbpedia = new BeirDataset(SharedStack.sharedData().resolve("beir-dbpedia"));
+        List<Query> first = dbpedia.queries().subList(0, queries);
+        Map<String, Map<String, Integer>> qrels = judgments(dbpedia);
+        Set<String> pool = new java.util.LinkedHashSet<>();
+        for (Query q : first) {
+            qrels.getOrDefault(q.id(), Map.of()).keySet().stream().limit(docsPerQuery).forEach(pool::add);
+        }
+        return new Subset(write(dir, dbpedia, first, pool, qrels), first, pool);
+    }
+
     /** The dataset's judgments: query id → (document id → relevance), in qrels order. */
     static Map<String, Map<String, Integer>> judgments(BeirDataset dataset) throws IOException {
         Map<String, Map<String, Integer>> qrels = new LinkedHashMap<>();

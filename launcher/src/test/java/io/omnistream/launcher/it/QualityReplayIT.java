@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnistream.ingest.load.BeirDataset;
-import io.omnistream.ingest.load.Query;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.quality.RankingsExport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.replay.evaluate.OfflineEvaluator;
-import io.omnistream.replay.evaluate.OfflineMetrics;
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,13 +94,6 @@ class QualityReplayIT {
 
     /** A BEIR directory with the first QUERIES DBpedia queries and their first DOCS_PER_QUERY judged entities. */
     private static Path beirSubset(Path dir) throws IOException {
-        BeirDataset dbpedia = new BeirDataset(SharedStack.sharedData().resolve("beir-dbpedia"));
-        List<Query> queries = dbpedia.queries().subList(0, QUERIES);
-        Map<String, Map<String, Integer>> qrels = BeirSubsets.judgments(dbpedia);
-        Set<String> pool = new LinkedHashSet<>();
-        for (Query q : queries) {
-            qrels.getOrDefault(q.id(), Map.of()).keySet().stream().limit(DOCS_PER_QUERY).forEach(pool::add);
-        }
-        return BeirSubsets.write(dir, dbpedia, queries, pool, qrels);
+        return BeirSubsets.firstJudged(dir, QUERIES, DOCS_PER_QUERY).dir();
     }
 }

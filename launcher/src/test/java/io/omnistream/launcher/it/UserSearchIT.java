@@ -16,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -41,15 +39,12 @@ class UserSearchIT {
     @Test
     void searchAfterAReplayReturnsOnlyUsersRows() throws Exception {
         EmbeddedStack stack = SharedStack.get();
+        BeirSubsets.Subset subset = BeirSubsets.firstJudged(
+                Files.createTempDirectory("omnistream-usersearch").resolve("dbpedia-usersearch"), QUERIES, DOCS_PER_QUERY);
+        Path dir = subset.dir();
+        List<Query> queries = subset.queries();
+        Set<String> pool = subset.pool();
         BeirDataset dbpedia = new BeirDataset(SharedStack.sharedData().resolve("beir-dbpedia"));
-        List<Query> queries = dbpedia.queries().subList(0, QUERIES);
-        Map<String, Map<String, Integer>> qrels = BeirSubsets.judgments(dbpedia);
-        Set<String> pool = new LinkedHashSet<>();
-        for (Query q : queries) {
-            qrels.getOrDefault(q.id(), Map.of()).keySet().stream().limit(DOCS_PER_QUERY).forEach(pool::add);
-        }
-        Path dir = BeirSubsets.write(Files.createTempDirectory("omnistream-usersearch").resolve("dbpedia-usersearch"),
-                dbpedia, queries, pool, qrels);
 
         // the user's copies, through the ingest API
         List<MediaRequest> requests = new ArrayList<>();

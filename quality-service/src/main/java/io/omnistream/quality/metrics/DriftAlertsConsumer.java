@@ -1,6 +1,5 @@
 package io.omnistream.quality.metrics;
 
-
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.prometheus.metrics.core.metrics.Counter;

@@ -7,7 +7,6 @@ import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 
 import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.schemas.avro.RetrievalMetric;
-import io.omnistream.schemas.quality.QualityVocabulary;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Comparator;

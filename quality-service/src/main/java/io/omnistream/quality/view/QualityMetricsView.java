@@ -8,7 +8,6 @@ import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_WINDOW;
 
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
-import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

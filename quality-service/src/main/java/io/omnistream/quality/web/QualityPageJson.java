@@ -1,6 +1,5 @@
 package io.omnistream.quality.web;
 
-
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.kafka;
+package io.omnistream.kafka.broker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -101,6 +100,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
         LOG.info("Kafka (KRaft) started on 127.0.0.1:{} with data in {}", brokerPort, logDir);
         return new EmbeddedKafka(logDir, deleteOnClose, brokerPort, server);
+    }
+
+    /** The broker's data directory (deleted on close when it was a temporary one). */
+    public Path logDir() {
+        return logDir;
     }
 
     public String bootstrapServers() {
