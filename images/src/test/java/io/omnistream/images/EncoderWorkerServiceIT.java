@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.kafka.broker.EmbeddedKafka;
-import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.stack.TopicBootstrap;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.kafka.broker.EmbeddedKafka;
-import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.stack.TopicBootstrap;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;

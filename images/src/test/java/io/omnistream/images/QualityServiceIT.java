@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.omnistream.kafka.broker.EmbeddedKafka;
-import io.omnistream.launcher.kafka.TopicBootstrap;
+import io.omnistream.launcher.stack.TopicBootstrap;
 import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.omnistream.launcher.cli;
 
-import io.omnistream.launcher.quality.BiasReport;
-import io.omnistream.launcher.quality.CentroidsExport;
-import io.omnistream.launcher.quality.RankingsExport;
-import io.omnistream.launcher.quality.ReplayReport;
+import io.omnistream.launcher.report.BiasReport;
+import io.omnistream.launcher.report.CentroidsExport;
+import io.omnistream.launcher.report.RankingsExport;
+import io.omnistream.launcher.report.ReplayReport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
 import io.omnistream.quality.view.QualityMetricsView;

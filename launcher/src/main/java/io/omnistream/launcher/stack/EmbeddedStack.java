@@ -17,7 +17,6 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.kafka.broker.EmbeddedKafka;
-import io.omnistream.launcher.kafka.TopicBootstrap;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.VectorSearcher;

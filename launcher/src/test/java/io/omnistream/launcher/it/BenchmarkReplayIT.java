@@ -84,7 +84,7 @@ class BenchmarkReplayIT {
         assertThat(stack.qualityView().notScored(task.id(), EPOCH).orElseThrow().reason())
                 .contains("no encoder for modality IMAGE in model " + stack.encoder().modelId());
         assertThat(stack.qualityView().queriesScored(task.id(), EPOCH, "exact")).isEqualTo(-1);
-        assertThat(io.omnistream.launcher.quality.ReplayReport.of(stack.qualityView(), List.of(task.id()), EPOCH,
+        assertThat(io.omnistream.launcher.report.ReplayReport.of(stack.qualityView(), List.of(task.id()), EPOCH,
                 List.of("exact", "served")).toJson().path(task.id()).path("exact").path("status").asText())
                 .isEqualTo("not scored");
     }

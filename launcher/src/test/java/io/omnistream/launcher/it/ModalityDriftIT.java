@@ -17,7 +17,7 @@ import io.omnistream.ingest.load.Qrel;
 import io.omnistream.ingest.load.Query;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.cli.ReplayCommand;
-import io.omnistream.launcher.quality.BiasReport;
+import io.omnistream.launcher.report.BiasReport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.quality.kafka.AvroTopicReader;
 import io.omnistream.quality.metrics.DriftAlertsConsumer;

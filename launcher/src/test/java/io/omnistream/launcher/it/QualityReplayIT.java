@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.launcher.cli.ReplayCommand;
-import io.omnistream.launcher.quality.RankingsExport;
+import io.omnistream.launcher.report.RankingsExport;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.replay.BenchmarkTask;
 import io.omnistream.replay.evaluate.OfflineEvaluator;

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.launcher.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.kafka;
+package io.omnistream.launcher.stack;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.launcher.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

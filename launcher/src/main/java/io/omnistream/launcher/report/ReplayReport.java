@@ -1,4 +1,4 @@
-package io.omnistream.launcher.quality;
+package io.omnistream.launcher.report;
 
 import static io.omnistream.quality.view.QualityMetricNames.QUERIES;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_EXACT;
