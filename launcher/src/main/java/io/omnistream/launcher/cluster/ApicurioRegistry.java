@@ -120,6 +120,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // stdin stays a pipe from this JVM on purpose: its EOF tells the child's ParentWatchdog we are gone.
+            // this JVM's options (heap, agents) are not the registry's; its own flags are the command line above
             pb.environment().keySet().removeIf(k -> k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
                     || k.equals("JDK_JAVA_OPTIONS"));
             LOG.info("starting Apicurio Registry on 127.0.0.1:{} ({}, log {})", port, runner, log);
