@@ -4,7 +4,7 @@ configuration change rolls the pods). Precedence: keys the chart must own (liste
 and the Service depend on) > the component's `config` map > values derived from the endpoints and topics.
 */ -}}
 {{- define "omnistream.commonConfig" -}}
-{{- toYaml (dict "kafka.bootstrap.servers" (include "omnistream.kafkaBootstrap" .) "schema.registry.url" .Values.schemaRegistry.url) -}}
+{{- toYaml (dict "kafka.bootstrap.servers" (include "omnistream.kafkaBootstrap" .) "schema.registry.url" (include "omnistream.schemaRegistryUrl" .)) -}}
 {{- end -}}
 
 {{- define "omnistream.config.ingest" -}}

@@ -49,6 +49,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* schema.registry.url of every service: the chart's Apicurio when schemaRegistry.apicurio.enabled, else schemaRegistry.url. */}}
+{{- define "omnistream.schemaRegistryUrl" -}}
+{{- if .Values.schemaRegistry.apicurio.enabled -}}
+{{- printf "http://%s-apicurio:8080/apis/ccompat/v7" (include "omnistream.fullname" .) -}}
+{{- else -}}
+{{- .Values.schemaRegistry.url -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "omnistream.strimziCluster" -}}
 {{- default (printf "%s-kafka" (include "omnistream.fullname" .)) .Values.strimzi.clusterName | trunc 52 | trimSuffix "-" -}}
 {{- end -}}
@@ -84,6 +93,9 @@ OMNISTREAM_ + key upper-cased with '.' and '-' replaced by '_'.
 {{/* ConfigMap data lines for a map of configuration keys; values are rendered as strings. */}}
 {{- define "omnistream.configData" -}}
 {{- $lines := list -}}
+{{- with get . "schema.registry.url" }}{{ if hasPrefix "mock://" (toString .) }}
+{{- fail (printf "schema.registry.url is %s: a mock:// registry lives inside one JVM, so pods would disagree on schema ids; set schemaRegistry.url to an http(s):// registry or schemaRegistry.apicurio.enabled=true" (toString .)) }}
+{{- end }}{{ end -}}
 {{- range $k, $v := . -}}
 {{- $lines = append $lines (printf "%s: %s" (include "omnistream.envName" $k) (toString $v | quote)) -}}
 {{- end -}}

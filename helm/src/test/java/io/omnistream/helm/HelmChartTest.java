@@ -694,12 +694,57 @@ class HelmChartTest {
                 .isEqualTo(2);
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // schema registry
+
+    @Test
+    void withoutApicurioTheServicesUseTheExternalRegistry() {
+        Manifests m = render();
+        assertThat(m.find("Deployment", FULL + "-apicurio")).isEmpty();
+        assertThat(registryUrls(m)).hasSizeGreaterThanOrEqualTo(4).containsOnly("http://schema-registry:8081");
+    }
+
+    @Test
+    void apicurioDeploysOneInMemoryRegistryThatEveryServiceUses() throws IOException {
+        Manifests m = render("--set", "schemaRegistry.apicurio.enabled=true", "--set", "schemaRegistry.url=http://ignored:1");
+        JsonNode deployment = m.get("Deployment", FULL + "-apicurio");
+        assertThat(deployment.at("/spec/replicas").asInt()).as("in-memory: one replica, one set of ids").isEqualTo(1);
+        JsonNode container = m.deploymentContainer(FULL + "-apicurio");
+        // the same version the launcher's multi-process stack and the ITs run (parent POM)
+        String version = Files.readString(Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent()
+                .resolve("pom.xml")).replaceAll("(?s).*<apicurio.registry.version>([^<]+)</apicurio.registry.version>.*", "$1");
+        assertThat(container.path("image").asText()).isEqualTo("apicurio/apicurio-registry-mem:" + version);
+        assertThat(portNumber(container, "http")).isEqualTo(8080);
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+
+        JsonNode service = m.get("Service", FULL + "-apicurio");
+        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(8080);
+        assertThat(matches(service.at("/spec/selector"), deployment.at("/spec/template/metadata/labels"))).isTrue();
+        assertThat(registryUrls(m)).hasSizeGreaterThanOrEqualTo(4)
+                .containsOnly("http://" + FULL + "-apicurio:8080/apis/ccompat/v7");
+    }
+
+    @Test
+    void aMockRegistryInAComponentsConfigIsRefused() {
+        HelmCli.Result bad = template("--set", "ingest.config.schema\\.registry\\.url=mock://x");
+        assertThat(bad.ok()).as(bad.describe()).isFalse();
+        assertThat(bad.stderr()).contains("schema.registry.url is mock://x", "schemaRegistry.apicurio.enabled");
+    }
+
+    /** OMNISTREAM_SCHEMA_REGISTRY_URL of every ConfigMap that sets it. */
+    private static List<String> registryUrls(Manifests m) {
+        return m.ofKind("ConfigMap").map(c -> c.path("data").path("OMNISTREAM_SCHEMA_REGISTRY_URL"))
+                .filter(JsonNode::isTextual).map(JsonNode::asText).toList();
+    }
+
     /** Each of these alone must fail schema validation: "--set value | path in the error | reason in the error". */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
             "encoder.executionProvider=TPU | /encoder/executionProvider | value must be one of 'AUTO', 'CUDA', 'CPU'",
             "schemaRegistry.url=mock://omnistream | /schemaRegistry/url | does not match pattern",
             "schemaRegistry.url= | /schemaRegistry/url | does not match pattern",
+            "schemaRegistry.apicurio.enabled=yes | /schemaRegistry/apicurio/enabled | got string, want boolean",
+            "schemaRegistry.apicurio.image= | /schemaRegistry/apicurio/image | does not match pattern",
             "kafka.bootstrapServers= | /kafka/bootstrapServers | does not match pattern",
             "kafka.bootstrapServers=kafka | /kafka/bootstrapServers | does not match pattern",
             "milvus.uri=milvus:19530 | /milvus/uri | does not match pattern",

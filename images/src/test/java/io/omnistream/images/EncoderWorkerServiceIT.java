@@ -60,8 +60,16 @@ class EncoderWorkerServiceIT {
     @Test
     void unknownModelIsAOneLineErrorNamingTheKey() throws Exception {
         EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch,
-                Map.of("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), "'encoder.model'",
+                Map.of("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.NEVER_CONTACTED), "'encoder.model'",
                 "-D", "encoder.model=no-such-model");
+    }
+
+    @Test
+    void mockRegistryIsAOneLineErrorNamingTheKey() throws Exception {
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(
+                "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", "mock://x"), "'schema.registry.url'");
     }
 
     @Test
@@ -69,6 +77,7 @@ class EncoderWorkerServiceIT {
         int metricsPort = PackagedService.freePort();
         try (PackagedService worker = PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_ENCODER_MODEL", MODEL,
                 "OMNISTREAM_ENCODER_GROUP_ID", GROUP,
                 "OMNISTREAM_SERVICE_METRICS_PORT", Integer.toString(metricsPort)))) {
@@ -89,7 +98,7 @@ class EncoderWorkerServiceIT {
                     "omnistream_encoder_execution_provider_info\\{model=\"" + MODEL + "\",provider=\"(CPU|CUDA)\"} 1");
 
             // one record through the consume -> produce -> commit loop: a delete (tombstone) is forwarded as a delete
-            // to the embedding topic (a media event would need the worker's own schema registry, mock:// here)
+            // to the embedding topic (a tombstone needs no schema)
             EntrypointChecks.produceTombstone(kafka.bootstrapServers(), Topics.MEDIA_EVENTS, "images-it-deleted");
             List<ConsumerRecord<String, byte[]>> out = EntrypointChecks.read(kafka.bootstrapServers(), Topics.embeddings(MODEL), 1);
             assertThat(out).as(worker.output()).singleElement().satisfies(r -> {

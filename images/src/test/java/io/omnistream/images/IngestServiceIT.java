@@ -8,6 +8,8 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.stack.TopicBootstrap;
 import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The omnistream-ingest image's entrypoint, from ingest/target/jib-layout, against a real in-JVM Kafka broker. */
+/**
+ * The omnistream-ingest image's entrypoint, from ingest/target/jib-layout, against a real in-JVM Kafka broker and the
+ * shared Apicurio registry ({@link SharedRegistry}).
+ */
 class IngestServiceIT {
     private static final String MODULE = "ingest";
     private static final String MAIN = "io.omnistream.ingest.service.IngestService";
@@ -49,8 +54,15 @@ class IngestServiceIT {
 
     @Test
     void missingBootstrapServersIsAOneLineErrorNamingTheKey() throws Exception {
-        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(),
-                "'kafka.bootstrap.servers'");
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch,
+                Map.of("OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.NEVER_CONTACTED), "'kafka.bootstrap.servers'");
+    }
+
+    @Test
+    void mockRegistryIsAOneLineErrorNamingTheKey() throws Exception {
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(
+                "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", "mock://x"), "'schema.registry.url'");
     }
 
     @Test
@@ -59,6 +71,7 @@ class IngestServiceIT {
         int metricsPort = PackagedService.freePort();
         try (PackagedService ingest = PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_INGEST_HTTP_HOST", "0.0.0.0", // as the image's environment sets it
                 "OMNISTREAM_INGEST_HTTP_PORT", Integer.toString(apiPort),
                 "OMNISTREAM_SERVICE_METRICS_PORT", Integer.toString(metricsPort)),
@@ -79,6 +92,10 @@ class IngestServiceIT {
             ConsumerRecord<String, byte[]> record = records.get(0);
             assertThat(record.key()).isEqualTo("images-it-1");
             assertThat(record.value()[0]).as("Confluent wire format magic byte").isZero();
+            // written with the shared registry's schema id: this JVM, another client of it, reads the record
+            MediaEvent event = new ConfluentAvroDeserializer<>(MediaEvent.class, SharedRegistry.url())
+                    .deserialize(Topics.MEDIA_EVENTS, record.value());
+            assertThat(event.getText()).isEqualTo("started from the packaged layout");
 
             PackagedService.Response scrape = PackagedService.get(metrics + "/metrics");
             assertThat(scrape.status()).isEqualTo(200);

@@ -57,7 +57,15 @@ class MilvusSinkServiceIT {
     @Test
     void missingTopicIsAOneLineErrorNamingTheKey() throws Exception {
         EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch,
-                Map.of("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), "'sink.topic'");
+                Map.of("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.NEVER_CONTACTED), "'sink.topic'");
+    }
+
+    @Test
+    void mockRegistryIsAOneLineErrorNamingTheKey() throws Exception {
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(
+                "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", "mock://x"), "'schema.registry.url'");
     }
 
     @Test
@@ -125,6 +133,7 @@ class MilvusSinkServiceIT {
     private PackagedService start(int metricsPort, String milvusUri) {
         return PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_MILVUS_URI", milvusUri,
                 "OMNISTREAM_SINK_TOPIC", TOPIC,
                 "OMNISTREAM_SINK_GROUP_ID", "images-it-sink",

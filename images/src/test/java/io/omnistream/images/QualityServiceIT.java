@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The omnistream-quality-service image's entrypoint, from quality-service/target/jib-layout, against a real in-JVM
- * Kafka broker. A separate process cannot share this JVM's {@code mock://} registry, so no Avro record is written:
+ * Kafka broker and the shared Apicurio registry ({@link SharedRegistry}). No Avro record is written:
  * the quality topics hold one tombstone each (skipped by the readers, but the topics have an end to catch up to),
  * and a consumer group with a committed offset gives the consumer-lag gauge a sample. The values of the quality
  * gauges against a real replay are checked by the launcher's {@code LiveQualityPageIT}.
@@ -73,7 +73,15 @@ class QualityServiceIT {
 
     @Test
     void missingBootstrapServersIsAOneLineErrorNamingTheKey() throws Exception {
-        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(), "'kafka.bootstrap.servers'");
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch,
+                Map.of("OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.NEVER_CONTACTED), "'kafka.bootstrap.servers'");
+    }
+
+    @Test
+    void mockRegistryIsAOneLineErrorNamingTheKey() throws Exception {
+        EntrypointChecks.configurationErrorIsOneLine(MODULE, MAIN, scratch, Map.of(
+                "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", "mock://x"), "'schema.registry.url'");
     }
 
     @Test
@@ -82,6 +90,7 @@ class QualityServiceIT {
         int metricsPort = PackagedService.freePort();
         try (PackagedService quality = PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_QUALITY_SERVICE_WEB_HOST", "0.0.0.0", // as the image's environment sets it
                 "OMNISTREAM_QUALITY_SERVICE_WEB_PORT", Integer.toString(webPort),
                 "OMNISTREAM_SERVICE_METRICS_PORT", Integer.toString(metricsPort)),

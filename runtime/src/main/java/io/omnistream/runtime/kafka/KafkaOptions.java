@@ -14,7 +14,9 @@ public final class KafkaOptions {
             "non-empty");
     public static final ConfigOption<String> SCHEMA_REGISTRY_URL = new ConfigOption<>("schema.registry.url",
             "mock://omnistream",
-            "Schema Registry URL: mock://SCOPE (one JVM only: the embedded stack) or http(s)://host:port.", String::trim,
+            "Schema Registry URL: http(s)://host:port[/path] of a Confluent-compatible registry (e.g. Apicurio's "
+                    + "/apis/ccompat/v7), required by every standalone service; or mock://SCOPE, a registry inside one "
+                    + "JVM (the embedded stack and tests only).", String::trim,
             url -> url.startsWith("mock://") || url.startsWith("http://") || url.startsWith("https://"),
             "mock://SCOPE, http://... or https://...");
 

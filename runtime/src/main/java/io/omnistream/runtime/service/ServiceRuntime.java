@@ -3,6 +3,7 @@ package io.omnistream.runtime.service;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p><b>Exit status.</b> 0: {@code --help}, or a graceful stop after SIGTERM/SIGINT. 1: invalid configuration (one
- * line on stderr naming the key), start-up failure, the service stopped on its own ({@link ManagedService#failure}),
+ * line on stderr naming the key; in a process of its own that includes a {@code mock://} {@code schema.registry.url},
+ * see {@link Placement}), start-up failure, the service stopped on its own ({@link ManagedService#failure}),
  * or a graceful stop that outlived {@code service.shutdown.timeout}. 2: a malformed command line.
  *
  * <p><b>Signals.</b> SIGTERM and SIGINT are handled (not left to the JVM's default handler, which would exit with
@@ -90,10 +92,28 @@ public final class ServiceRuntime {
         }
     }
 
-    /** Runs the service and exits the JVM with its status; for {@code main}. */
+    /** Where the service runs, which decides whether a {@code mock://} schema registry can work. */
+    public enum Placement {
+        /**
+         * A process of its own ({@link #main}: the images, Helm, the multi-process stack). A service that declares
+         * {@link KafkaOptions#SCHEMA_REGISTRY_URL} refuses a {@code mock://} URL there: that registry lives inside one
+         * JVM, so this process and its peers would assign different schema ids to the same schema and misread each
+         * other's records.
+         */
+        OWN_PROCESS,
+        /** Inside a JVM that already holds the stack (tests next to the embedded stack): {@code mock://} is shared. */
+        CALLER_JVM
+    }
+
+    /** Runs the service as a process of its own and exits the JVM with its status; for {@code main}. */
     public static void main(Definition definition, String[] args) {
-        int status = run(definition, args, System.getenv(), System.out, System.err);
+        int status = run(definition, args, System.getenv(), System.out, System.err, Placement.OWN_PROCESS);
         System.exit(status);
+    }
+
+    /** {@link #run(Definition, String[], Map, PrintStream, PrintStream, Placement)} in the caller's JVM. */
+    public static int run(Definition definition, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(definition, args, env, out, err, Placement.CALLER_JVM);
     }
 
     /**
@@ -101,7 +121,8 @@ public final class ServiceRuntime {
      *
      * @param env the process environment (the {@code OMNISTREAM_*} layer)
      */
-    public static int run(Definition definition, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(Definition definition, String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+                          Placement placement) {
         configureLogging();
         CommandLine cli;
         try {
@@ -125,6 +146,9 @@ public final class ServiceRuntime {
         try {
             rejectUnknownKeys(definition, cli.overrides().keySet());
             source = ConfigSource.load(cli.configFile(), env, cli.overrides());
+            if (placement == Placement.OWN_PROCESS) {
+                requireSharedRegistry(definition, source);
+            }
             metricsHost = source.get(METRICS_HOST);
             metricsPort = source.get(METRICS_PORT);
             shutdownTimeout = source.get(SHUTDOWN_TIMEOUT);
@@ -152,6 +176,19 @@ public final class ServiceRuntime {
                 throw new ConfigException("unknown configuration key '" + key + "' (from -D); " + definition.command()
                         + " --help lists the keys");
             }
+        }
+    }
+
+    /** See {@link Placement#OWN_PROCESS}. */
+    private static void requireSharedRegistry(Definition definition, ConfigSource source) {
+        if (!definition.options().contains(KafkaOptions.SCHEMA_REGISTRY_URL)) {
+            return;
+        }
+        String url = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        if (url.startsWith("mock://")) {
+            throw new ConfigException("'" + KafkaOptions.SCHEMA_REGISTRY_URL.key() + "' is " + url + ", a registry "
+                    + "inside one JVM; a standalone service needs the shared registry's http(s):// URL (set "
+                    + KafkaOptions.SCHEMA_REGISTRY_URL.envVar() + ")");
         }
     }
 

@@ -3,7 +3,9 @@ package io.omnistream.runtime.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.kafka.KafkaOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,41 @@ class ServiceRuntimeTest {
         assertThat(run(Map.of("OMNISTREAM_DEMO_ENDPOINT", "x:1", "OMNISTREAM_SERVICE_METRICS_PORT", "9400"),
                 "-D", "service.metrics.port=70000")).isEqualTo(1);
         assertThat(stderrLines()).singleElement().asString().contains("'70000'", "'service.metrics.port'", "from override");
+    }
+
+    /** A service that declares the registry key; its factory stops with a marker error once reached. */
+    private int runRegistryService(ServiceRuntime.Placement placement, String registryUrl) {
+        ServiceRuntime.Definition withRegistry = new ServiceRuntime.Definition("omnistream-demo", "A demo service.",
+                List.of(KafkaOptions.SCHEMA_REGISTRY_URL), List.of(), (config, registry) -> {
+                    created.incrementAndGet();
+                    throw new ConfigException("factory reached");
+                });
+        return ServiceRuntime.run(withRegistry, new String[] {"-D", "schema.registry.url=" + registryUrl}, Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                placement);
+    }
+
+    @Test
+    void aProcessOfItsOwnRefusesAMockRegistryInOneLineNamingTheKey() {
+        assertThat(runRegistryService(ServiceRuntime.Placement.OWN_PROCESS, "mock://x")).isEqualTo(1);
+        assertThat(stderrLines()).singleElement().asString()
+                .startsWith("omnistream-demo: configuration error: ")
+                .contains("'schema.registry.url'", "mock://x", "http(s)://", "OMNISTREAM_SCHEMA_REGISTRY_URL");
+        assertThat(created).hasValue(0);
+    }
+
+    @Test
+    void aProcessOfItsOwnAcceptsAnHttpRegistry() {
+        assertThat(runRegistryService(ServiceRuntime.Placement.OWN_PROCESS, "http://127.0.0.1:8080/apis/ccompat/v7"))
+                .isEqualTo(1);
+        assertThat(stderrLines()).singleElement().asString().endsWith("factory reached");
+        assertThat(created).hasValue(1);
+    }
+
+    @Test
+    void inTheCallersJvmAMockRegistryIsShared() {
+        runRegistryService(ServiceRuntime.Placement.CALLER_JVM, "mock://x");
+        assertThat(created).hasValue(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.avro.AvroSchema;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.SchemaRegistryClient;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.rest.exceptions.RestClientException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -19,9 +20,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * The subject is {@code <topic>-value} (Confluent's TopicNameStrategy); the schema is registered on first use (the
  * registry refuses it if it breaks the subject's compatibility rule). A null record is written as null, i.e. a
  * Kafka tombstone. Thread-safe.
+ *
+ * <p>Compatibility: when the subject has no version yet, this serializer first sets the subject's compatibility to
+ * {@value #FIRST_REGISTRATION_COMPATIBILITY} ({@code PUT /config/<subject>}), so that consumers on the previous schema
+ * can always read what the next one writes, whatever the registry's global default is (Apicurio's is NONE). Caveat: a
+ * subject-level setting made before the subject's first version is replaced; change it after the first version.
  */
 public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     static final byte MAGIC_BYTE = 0;
+    /** Compatibility level given to a subject this serializer creates. */
+    public static final String FIRST_REGISTRATION_COMPATIBILITY = "BACKWARD";
+    private static final int HTTP_NOT_FOUND = 404;
 
     private final SchemaRegistryClient registry;
     private final org.apache.avro.Schema schema;
@@ -60,9 +69,24 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
 
     private int register(String subject) {
         try {
+            if (hasNoVersion(subject)) {
+                // two writers may both get here for a new subject; both set the same level, which is harmless
+                registry.updateCompatibility(subject, FIRST_REGISTRATION_COMPATIBILITY);
+            }
             return registry.register(subject, registrySchema);
         } catch (Exception e) {
             throw new SerializationException("schema registry refused " + schema.getFullName() + " under subject " + subject + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean hasNoVersion(String subject) throws IOException, RestClientException {
+        try {
+            return registry.getAllVersions(subject).isEmpty();
+        } catch (RestClientException e) {
+            if (e.getStatus() == HTTP_NOT_FOUND) {
+                return true; // 40401 subject not found
+            }
+            throw e;
         }
     }
 }

@@ -103,6 +103,29 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
+    void firstRegistrationMakesTheSubjectBackwardCompatible() throws Exception {
+        var client = SchemaRegistries.client(registry);
+        client.updateCompatibility(null, "NONE"); // the global default must not matter
+        new ConfluentAvroSerializer<>(MediaEvent.class, registry).serialize("compat", event());
+
+        assertThat(client.getCompatibility("compat-value")).isEqualTo("BACKWARD");
+        // a reader of the registered schema could not fill a new field without default: refused
+        Schema breaking = SchemaBuilder.record("MediaEvent").namespace("io.omnistream.schemas.avro").fields()
+                .requiredString("contentId").requiredString("mustHaveNoDefault").endRecord();
+        assertThat(client.testCompatibility("compat-value", new AvroSchema(breaking.toString()))).isFalse();
+    }
+
+    @Test
+    void aSubjectThatAlreadyHasVersionsKeepsItsCompatibility() throws Exception {
+        var client = SchemaRegistries.client(registry);
+        client.register("kept-value", new AvroSchema(MediaEvent.getClassSchema().toString()));
+        client.updateCompatibility("kept-value", "FULL");
+        new ConfluentAvroSerializer<>(MediaEvent.class, registry).serialize("kept", event());
+
+        assertThat(client.getCompatibility("kept-value")).isEqualTo("FULL");
+    }
+
+    @Test
     void rejectsRegistryUrlsThatAreNeitherMockNorHttp() {
         assertThatThrownBy(() -> SchemaRegistries.client("kafka://x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mock://, http:// or https://");
