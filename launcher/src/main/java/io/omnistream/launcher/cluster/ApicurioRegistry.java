@@ -2,10 +2,9 @@ package io.omnistream.launcher.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.runtime.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,15 +43,13 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static final String HOME_PROPERTY = "omnistream.apicurio.home";
     public static final String HOME_ENV = "OMNISTREAM_APICURIO_HOME";
     static final String CCOMPAT_PATH = "/apis/ccompat/v7";
-    private static final long PROBE_INTERVAL_MS = 250;
-    private static final long PROGRESS_EVERY_S = 5;
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Builder settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private Process process;
+    private ChildProcess child;
     private int port;
-    private Thread shutdownHook;
     private ServerInfo info;
 
     /** What the registry reports about itself ({@code GET /apis/registry/v2/system/info}). */
@@ -94,7 +91,7 @@ public final class ApicurioRegistry implements AutoCloseable {
      *                               {@link Builder#startupTimeout}; the message carries the tail of the log
      */
     public synchronized ApicurioRegistry start() {
-        if (process != null) {
+        if (child != null) {
             throw new IllegalStateException("already started on port " + port);
         }
         long t0 = System.nanoTime();
@@ -102,8 +99,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path runner = runnerJar(settings.home);
             Files.createDirectories(settings.workDir);
             Path log = settings.logFile != null ? settings.logFile : settings.workDir.resolve("apicurio-registry.log");
-            Files.createDirectories(log.toAbsolutePath().getParent());
-            port = settings.port > 0 ? settings.port : freePort();
+            port = settings.port > 0 ? settings.port : ChildProcess.freeLoopbackPort();
             Path agent = ParentWatchdog.agentJar(settings.workDir);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -115,21 +111,21 @@ public final class ApicurioRegistry implements AutoCloseable {
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.log.console.color=false",
                     "-jar", runner.toString()));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(settings.workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(settings.workDir.toFile());
             // stdin stays a pipe from this JVM on purpose: its EOF tells the child's ParentWatchdog we are gone.
             // this JVM's options (heap, agents) are not the registry's; its own flags are the command line above
             pb.environment().keySet().removeIf(k -> k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
                     || k.equals("JDK_JAVA_OPTIONS"));
             LOG.info("starting Apicurio Registry on 127.0.0.1:{} ({}, log {})", port, runner, log);
-            process = pb.start();
-            shutdownHook = new Thread(this::stopProcess, "apicurio-registry-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-            awaitReady(log, t0);
+            child = ChildProcess.start("Apicurio Registry", pb, log, settings.stopGrace);
+            URI probe = URI.create(confluentUrl() + "/subjects");
+            child.awaitReady(settings.startupTimeout, PROBE_INTERVAL, "GET " + probe + " = 200", () -> {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return r.statusCode() == 200 ? null : "HTTP " + r.statusCode();
+            });
             info = fetchInfo();
-            LOG.info("{} ready at {} (pid {}) in {} ms", info, confluentUrl(), process.pid(),
+            LOG.info("{} ready at {} (pid {}) in {} ms", info, confluentUrl(), child.pid(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return this;
         } catch (IOException e) {
@@ -139,46 +135,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    private void awaitReady(Path log, long t0) {
-        long deadline = t0 + settings.startupTimeout.toNanos();
-        long nextProgress = t0 + TimeUnit.SECONDS.toNanos(PROGRESS_EVERY_S);
-        String last = "no answer yet";
-        URI probe = URI.create(confluentUrl() + "/subjects");
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with code " + process.exitValue()
-                        + " before answering; log " + log + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + r.statusCode();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
-            }
-            if (System.nanoTime() >= nextProgress) {
-                LOG.info("waiting for Apicurio Registry on {} ({} s, {})", probe,
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), last);
-                nextProgress += TimeUnit.SECONDS.toNanos(PROGRESS_EVERY_S);
-            }
-            try {
-                // waitFor doubles as the pause and as early detection of a crashed server
-                process.waitFor(PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
-            }
-        }
-        throw new IllegalStateException("Apicurio Registry did not answer " + probe + " within "
-                + settings.startupTimeout.toSeconds() + " s (last: " + last + "); log " + log + ":\n" + tail(log));
     }
 
     private ServerInfo fetchInfo() throws IOException {
@@ -231,58 +187,18 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** The child process, e.g. to check that it is gone; empty before {@link #start()}. */
     public Optional<ProcessHandle> processHandle() {
-        return Optional.ofNullable(process).map(Process::toHandle);
+        return Optional.ofNullable(child).map(ChildProcess::handle);
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return child != null && child.isRunning();
     }
 
     /** Stops the registry (SIGTERM, then forced after the grace period). Idempotent. */
     @Override
     public synchronized void close() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or will run; stopping twice is harmless
-            }
-            shutdownHook = null;
-        }
-        stopProcess();
-    }
-
-    private void stopProcess() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(settings.stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Apicurio Registry did not stop within {} ms; killing it", settings.stopGrace.toMillis());
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        // Small race (the port could be taken before the child binds); the child then exits and start() fails with
-        // its log, which names the bind error.
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
+        if (child != null) {
+            child.close();
         }
     }
 

@@ -2,11 +2,10 @@ package io.omnistream.milvus.lite;
 
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.omnistream.runtime.process.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +32,11 @@ public final class MilvusLiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MilvusLiteServer.class);
     private static final String LAUNCHER_RESOURCE = "milvus_lite_launcher.py";
     /** Pause between readiness probes; the probe itself has its own connect timeout. */
-    private static final long PROBE_INTERVAL_MS = 200;
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(200);
 
     private final Builder settings;
-    private Process process;
+    private ChildProcess child;
     private int port;
-    private Thread shutdownHook;
 
     private MilvusLiteServer(Builder settings) {
         this.settings = settings;
@@ -61,7 +58,7 @@ public final class MilvusLiteServer implements AutoCloseable {
      *                               {@link Builder#startupTimeout}; the message carries the tail of the server log
      */
     public synchronized MilvusLiteServer start() {
-        if (process != null) {
+        if (child != null) {
             throw new IllegalStateException("already started on port " + port);
         }
         Path python = MilvusLiteInstaller.ensureInstalled(settings.venvDir, settings.systemPython);
@@ -69,22 +66,17 @@ public final class MilvusLiteServer implements AutoCloseable {
             Files.createDirectories(settings.dataDir);
             Path log = settings.logFile != null ? settings.logFile : settings.dataDir.resolveSibling(
                     settings.dataDir.getFileName() + "-milvus-lite.log");
-            Files.createDirectories(log.toAbsolutePath().getParent());
-            port = settings.port > 0 ? settings.port : freePort();
+            port = settings.port > 0 ? settings.port : ChildProcess.freeLoopbackPort();
             List<String> command = new ArrayList<>(List.of(python.toString(), "-c", launcherScript(),
                     "server", "--data-dir", settings.dataDir.toAbsolutePath().toString(),
                     "--host", "127.0.0.1", "--port", Integer.toString(port)));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             // stdin stays a pipe from this JVM on purpose: its EOF tells the server we are gone.
             pb.environment().put("PYTHONUNBUFFERED", "1");
             LOG.info("starting milvus-lite on 127.0.0.1:{} (data {}, log {})", port, settings.dataDir, log);
-            process = pb.start();
-            shutdownHook = new Thread(this::stopProcess, "milvus-lite-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-            awaitReady(log);
-            LOG.info("milvus-lite ready at {} (pid {})", uri(), process.pid());
+            child = ChildProcess.start("milvus-lite", pb, log, settings.stopGrace);
+            child.awaitReady(settings.startupTimeout, PROBE_INTERVAL, "a gRPC ListCollections on " + uri(), this::probe);
+            LOG.info("milvus-lite ready at {} (pid {})", uri(), child.pid());
             return this;
         } catch (IOException e) {
             close();
@@ -95,38 +87,16 @@ public final class MilvusLiteServer implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Path log) {
-        long deadline = System.nanoTime() + settings.startupTimeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("milvus-lite exited with code " + process.exitValue()
-                        + " before answering; log " + log + ":\n" + tail(log));
-            }
-            MilvusClientV2 probe = null;
-            try {
-                probe = new MilvusClientV2(ConnectConfig.builder().uri(uri())
-                        .connectTimeoutMs(1000).rpcDeadlineMs(2000).build());
-                probe.listCollections();
-                return;
-            } catch (Exception e) {
-                last = e;
-            } finally {
-                if (probe != null) {
-                    probe.close();
-                }
-            }
-            try {
-                // waitFor doubles as the pause and as early detection of a crashed server.
-                process.waitFor(PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for milvus-lite", e);
-            }
+    /** Ready when a real gRPC call succeeds. */
+    private String probe() {
+        MilvusClientV2 probe = new MilvusClientV2(ConnectConfig.builder().uri(uri())
+                .connectTimeoutMs(1000).rpcDeadlineMs(2000).build());
+        try {
+            probe.listCollections();
+            return null;
+        } finally {
+            probe.close();
         }
-        throw new IllegalStateException("milvus-lite did not answer on " + uri() + " within "
-                + settings.startupTimeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage())
-                + "); log " + log + ":\n" + tail(log));
     }
 
     /** {@code http://127.0.0.1:<port>}, the URI for {@code ConnectConfig.uri} and {@code milvus.uri}. */
@@ -139,60 +109,20 @@ public final class MilvusLiteServer implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return child != null && child.isRunning();
     }
 
     /** Stops the server (graceful, then forced after the grace period). Idempotent. */
     @Override
     public synchronized void close() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or will run; stopping twice is harmless
-            }
-            shutdownHook = null;
-        }
-        stopProcess();
-    }
-
-    private void stopProcess() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(settings.stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("milvus-lite did not stop within {} ms; killing it", settings.stopGrace.toMillis());
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (child != null) {
+            child.close();
         }
     }
 
     private static String launcherScript() throws IOException {
         try (InputStream in = MilvusLiteServer.class.getResourceAsStream(LAUNCHER_RESOURCE)) {
             return new String(Objects.requireNonNull(in, LAUNCHER_RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        // Small race (the port could be taken before the server binds); the server then exits and start() fails
-        // with its log, which names the bind error.
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
         }
     }
 

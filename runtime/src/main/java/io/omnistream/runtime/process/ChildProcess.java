@@ -1,0 +1,183 @@
+package io.omnistream.runtime.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server this JVM runs as a child process (Milvus Lite, Apicurio Registry, the processes of the multi-process
+ * stack): started with its output appended to a log file, watched until it is ready, and stopped with it.
+ *
+ * <p>Guarantees: the child is stopped when this JVM shuts down normally (a shutdown hook) and by {@link #close()}
+ * (SIGTERM, then SIGKILL after the stop grace). Surviving a {@code kill -9} of this JVM is the child's side of the
+ * contract: its stdin stays a pipe from this JVM, whose EOF it must treat as "parent gone" (Milvus Lite's launcher
+ * script and {@code ParentWatchdog} for child JVMs do).
+ */
+public final class ChildProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    /** Lines of the log quoted in an error. */
+    private static final int TAIL_LINES = 30;
+    /** How often a waiting {@link #awaitReady} says it is still waiting. */
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** One readiness check: null when ready, else what was seen (kept for the error); may throw. */
+    @FunctionalInterface
+    public interface Probe {
+        String check() throws Exception;
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final Duration stopGrace;
+    private Thread shutdownHook;
+
+    private ChildProcess(String name, Process process, Path log, Duration stopGrace) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.stopGrace = stopGrace;
+    }
+
+    /**
+     * Starts {@code command} (its stdout and stderr appended to {@code log}, stdin a pipe from this JVM) and registers
+     * the shutdown hook.
+     *
+     * @param name      for log lines and errors, e.g. {@code "milvus-lite"}
+     * @param stopGrace how long {@link #close()} waits after SIGTERM before SIGKILL
+     */
+    public static ChildProcess start(String name, ProcessBuilder command, Path log, Duration stopGrace) throws IOException {
+        Objects.requireNonNull(name, "name");
+        if (stopGrace.isNegative()) {
+            throw new IllegalArgumentException("stopGrace must not be negative");
+        }
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        command.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ChildProcess child = new ChildProcess(name, command.start(), log, stopGrace);
+        child.shutdownHook = new Thread(child::stop, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(child.shutdownHook);
+        return child;
+    }
+
+    /**
+     * Blocks until {@code probe} reports ready, logging progress every 5 s.
+     *
+     * @throws IllegalStateException when the child exits first, or {@code timeout} passes (with the last probe result
+     *                               and the tail of the log), or the thread is interrupted
+     */
+    public void awaitReady(Duration timeout, Duration probeInterval, String what, Probe probe) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        long nextProgress = t0 + PROGRESS_EVERY_NANOS;
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue()
+                        + " before answering; log " + log + ":\n" + tail());
+            }
+            try {
+                String seen = probe.check();
+                if (seen == null) {
+                    return;
+                }
+                last = seen;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            } catch (Exception e) {
+                last = e.toString();
+            }
+            if (System.nanoTime() >= nextProgress) {
+                LOG.info("waiting for {} ({}; {} s, last: {})", name, what,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), last);
+                nextProgress += PROGRESS_EVERY_NANOS;
+            }
+            try {
+                // waitFor doubles as the pause and as early detection of a crashed child
+                process.waitFor(probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }
+        throw new IllegalStateException(name + " did not answer (" + what + ") within " + timeout.toSeconds()
+                + " s (last: " + last + "); log " + log + ":\n" + tail());
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of the child's log, for errors. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the child (SIGTERM, then SIGKILL after the stop grace). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or will run; stopping twice is harmless
+            }
+            shutdownHook = null;
+        }
+        stop();
+    }
+
+    private void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} did not stop within {} ms; killing it", name, stopGrace.toMillis());
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A free TCP port on the loopback interface. Small race: the port can be taken before the child binds it; the
+     * child then exits and {@link #awaitReady} fails with its log, which names the bind error.
+     */
+    public static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}
