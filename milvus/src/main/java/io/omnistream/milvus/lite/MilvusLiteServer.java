@@ -142,6 +142,11 @@ public final class MilvusLiteServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The server process (the Python launcher), e.g. to report its pid; empty before {@link #start()}. */
+    public java.util.Optional<ProcessHandle> processHandle() {
+        return java.util.Optional.ofNullable(process).map(Process::toHandle);
+    }
+
     /** Stops the server (graceful, then forced after the grace period). Idempotent. */
     @Override
     public synchronized void close() {
