@@ -126,7 +126,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
 
         out.println("starting Kafka broker, Flink JobManager and TaskManager (own JVMs)...");
         ChildProcess kafka = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
-                .jvmFlags("-Xmx512m", "-XX:+UseSerialGC").args(runDir.resolve("kafka-data").toString()).start();
+                .jvmFlags("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=omnistream-service-log4j2.xml")
+                .args(runDir.resolve("kafka-data").toString()).start();
         track(kafka, "(bootstrap address pending)");
         flink = new FlinkSessionCluster(runDir.resolve("flink"), settings.flinkSlots(), settings.flinkJobManagerMb(),
                 settings.flinkTaskManagerMb()).start();
@@ -153,13 +154,16 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         ingestConfig = IngestConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
         TopicBootstrap.ensurePipelineTopics(bootstrapServers, workerConfig, ingestConfig, launcher.partitions());
 
+        // services refuse keys they do not know: each gets the endpoints it uses
+        Map<String, String> kafkaAndRegistry = Map.of("kafka.bootstrap.servers", bootstrapServers,
+                "schema.registry.url", registry.confluentUrl());
         out.println("starting ingest, " + settings.workers() + " encoder workers, Milvus sink, quality service...");
         ingestPort = FlinkSessionCluster.freePort();
-        ChildProcess ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", endpoints)
+        ChildProcess ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", kafkaAndRegistry)
                 .set("ingest.http.port", ingestPort).start();
         track(ingest, "http://127.0.0.1:" + ingestPort + " (ingest API)");
         for (int i = 1; i <= settings.workers(); i++) {
-            ChildProcess worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", endpoints)
+            ChildProcess worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", kafkaAndRegistry)
                     .set("encoder.model", workerConfig.modelSpec().id()).start();
             workers.add(worker);
             track(worker, "group " + workerConfig.groupId());
@@ -168,7 +172,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
                 .set("sink.topic", workerConfig.outputTopic()).start();
         track(sink, "group " + MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic()))).groupId());
         qualityWebPort = FlinkSessionCluster.freePort();
-        ChildProcess quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", endpoints)
+        ChildProcess quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", kafkaAndRegistry)
                 .set("quality-service.web.port", qualityWebPort).start();
         track(quality, qualityPageUri() + " (page, /api/*)");
 

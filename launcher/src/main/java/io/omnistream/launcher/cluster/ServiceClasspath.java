@@ -27,6 +27,12 @@ public final class ServiceClasspath {
     static final Pattern FLINK_LIB = Pattern.compile("(flink-(?!connector-kafka|connector-base"
             + "|sql-avro-confluent-registry|test-utils).*|kryo-.*|reflectasm-.*|minlog-.*|objenesis-.*|javassist-.*"
             + "|async-profiler-.*|commons-cli-.*|snakeyaml-engine-.*|jsr305-.*|slf4j-.*|log4j-.*)\\.jar");
+    /**
+     * Third-party libraries flink-dist bundles for the runtime itself (its own dependencies, e.g. commons-lang3 for
+     * the security configuration); the job jar shades its own copies, which Flink's child-first class loading prefers.
+     */
+    static final Pattern FLINK_DIST_BUNDLED = Pattern.compile(
+            "(commons-(lang3|text|io|collections|math3|compress|codec)|lz4-java|xz)-[0-9].*\\.jar");
 
     /** A classpath and where it came from (for the "where each part runs" lines). */
     public record Resolved(List<Path> entries, String origin) {}
@@ -55,10 +61,14 @@ public final class ServiceClasspath {
         }
     }
 
-    /** What {@code /opt/flink/lib} holds, taken from this JVM's classpath (which carries Flink's runtime). */
+    /**
+     * What {@code /opt/flink/lib} holds (flink-dist with its bundled libraries, logging), taken from this JVM's
+     * classpath (which carries Flink's runtime).
+     */
     public static List<Path> flinkLib() {
         List<Path> lib = ownClasspath().stream()
-                .filter(p -> FLINK_LIB.matcher(p.getFileName().toString()).matches())
+                .filter(p -> FLINK_LIB.matcher(p.getFileName().toString()).matches()
+                        || FLINK_DIST_BUNDLED.matcher(p.getFileName().toString()).matches())
                 .filter(p -> !p.getFileName().toString().endsWith("-tests.jar"))
                 .toList();
         if (lib.stream().noneMatch(p -> p.getFileName().toString().startsWith("flink-runtime-"))) {
