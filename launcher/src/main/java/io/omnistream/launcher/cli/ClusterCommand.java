@@ -111,6 +111,7 @@ public final class ClusterCommand implements Callable<Integer> {
                     scores.byPath().get("served"));
 
             Map<String, Object> json = new LinkedHashMap<>(loaded.toJson());
+            json.put("load_seconds", json.remove("seconds")); // "seconds" below is the whole run, start-up to scores
             List<Map<String, Object>> processes = new ArrayList<>();
             Map<String, Long> rss = cluster.peakRssKb();
             for (ProcessCluster.Part p : cluster.parts()) {
