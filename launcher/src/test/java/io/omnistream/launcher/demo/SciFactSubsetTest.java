@@ -29,8 +29,9 @@ class SciFactSubsetTest {
         assertThat(a.claims()).isNotEmpty();
         Set<String> loaded = a.documents().stream().map(Document::id).collect(Collectors.toSet());
         assertThat(a.judgments()).extracting(Qrel::docId).allMatch(loaded::contains);
-        assertThat(a.judgments()).extracting(Qrel::queryId).containsOnlyOnceElementsOf(
-                a.judgments().stream().map(Qrel::queryId).distinct().toList());
+        // scored claims are exactly the claims judged here, each once
+        assertThat(a.claims()).extracting(q -> q.id()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(a.judgments().stream().map(Qrel::queryId).distinct().toList());
     }
 
     @Test
