@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.load.SciFactCorpus;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.cli.ReplayCommand;
 import io.omnistream.launcher.cluster.ChildProcess;
 import io.omnistream.launcher.cluster.ClusterBenchmark;
@@ -70,6 +71,7 @@ class ClusterIT {
     private static ProcessCluster cluster;
     private static Path zip;
     private static SciFactSubset subset;
+    private static int passed;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -88,6 +90,10 @@ class ClusterIT {
             for (ProcessCluster.Part p : parts) {
                 assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false))
                         .as("%s (pid %d) after close()", p.component(), p.pid()).isFalse();
+            }
+            // the run directory (logs, broker and Milvus data) stays only when a test failed, for the logs
+            if (passed == 3) {
+                EmbeddedKafka.deleteRecursively(cluster.runDir());
             }
         }
     }
@@ -125,6 +131,7 @@ class ClusterIT {
         assertThat(rows.values()).as("rows per abstract in Milvus").hasSize(ids.size()).containsOnly(1L);
         assertThat(loaded.distinctIds()).isEqualTo(ABSTRACTS);
         assertThat(loaded.dlq()).isZero();
+        passed++;
     }
 
     @Test
@@ -139,6 +146,7 @@ class ClusterIT {
         for (String job : cluster.jobIds().values()) {
             assertThat(cluster.flink().jobState(job)).as("job %s", job).isEqualTo("RUNNING");
         }
+        passed++;
     }
 
     @Test
@@ -161,6 +169,7 @@ class ClusterIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
         assertThat(latestId(registry, Topics.MEDIA_EVENTS + "-value")).isEqualTo(mediaId);
+        passed++;
     }
 
     private static void awaitMembers(int count) {
