@@ -4,6 +4,7 @@ import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.flink.bias.job.BiasJobConfig;
 import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.launcher.cluster.ClusterConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.quality.service.QualityServiceConfig;
@@ -39,6 +40,7 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
         services.put("quality service (QualityServiceConfig)", QualityServiceConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
+        services.put("multi-process stack, ./omnistream cluster (ClusterConfig)", ClusterConfig.options());
         services.put("standalone services (ServiceRuntime): ingest, encoder worker, Milvus sink and quality service images",
                 ServiceRuntime.options());
         return services;

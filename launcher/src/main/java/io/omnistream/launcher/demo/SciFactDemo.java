@@ -9,6 +9,8 @@ import io.omnistream.ingest.validate.MediaRequest;
 import io.omnistream.launcher.cli.Progress;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
+import io.omnistream.launcher.stack.RunningPipeline;
+import io.omnistream.search.SemanticSearch;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.replay.evaluate.OfflineEvaluator;
@@ -23,7 +25,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Loads SciFact abstracts through the ingest HTTP API of a running {@link EmbeddedStack}, waits until every one is
+ * Loads SciFact abstracts through the ingest HTTP API of a running pipeline ({@link EmbeddedStack} or the multi-process stack), waits until every one is
  * searchable in Milvus, and runs sample claim searches. Shared by {@code ./omnistream demo} and the integration tests.
  */
 public final class SciFactDemo {
@@ -52,14 +54,31 @@ public final class SciFactDemo {
         }
     }
 
-    private final EmbeddedStack stack;
+    private final RunningPipeline pipeline;
+    private final SemanticSearch search;
     private final SciFactCorpus corpus;
     private final PrintStream out;
 
     public SciFactDemo(EmbeddedStack stack, Path scifactZip, PrintStream out) {
-        this.stack = stack;
+        this(stack, stack.search(), scifactZip, out);
+    }
+
+    /**
+     * @param search the searches of {@link #evaluate} and {@link #sampleSearches}; null where the caller has no encoder
+     *               in its JVM (the multi-process stack), and then those two methods are not available
+     */
+    public SciFactDemo(RunningPipeline pipeline, SemanticSearch search, Path scifactZip, PrintStream out) {
+        this.pipeline = pipeline;
+        this.search = search;
         this.corpus = new SciFactCorpus(scifactZip);
         this.out = out;
+    }
+
+    private SemanticSearch search() {
+        if (search == null) {
+            throw new IllegalStateException("no search in this JVM (the pipeline runs in other processes)");
+        }
+        return search;
     }
 
     public SciFactCorpus corpus() {
@@ -90,7 +109,7 @@ public final class SciFactDemo {
         return subset;
     }
 
-    private static long mix(long seed, String id) {
+    static long mix(long seed, String id) {
         long h = seed ^ id.hashCode() * 0x9E3779B97F4A7C15L;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
@@ -104,23 +123,23 @@ public final class SciFactDemo {
 
         long start = System.nanoTime();
         Progress bar = new Progress("ingest", requests.size(), out);
-        BulkLoader loader = new BulkLoader(stack.ingest().baseUri(), 64, 4, 5, Duration.ofSeconds(60));
+        BulkLoader loader = new BulkLoader(pipeline.ingestUri(), 64, 4, 5, Duration.ofSeconds(60));
         BulkLoader.Result loaded = loader.load(requests.iterator(), requests.size(), p -> bar.update(p.done()));
         long loadedAt = System.nanoTime();
         out.printf("ingest API accepted %d (duplicates %d, rejected %d) in %.1f s; waiting until searchable...%n",
                 loaded.accepted(), loaded.duplicates(), loaded.rejected(), (loadedAt - start) / 1e9);
 
-        try (PipelineProbe probe = new PipelineProbe(stack.bootstrapServers())) {
+        try (PipelineProbe probe = new PipelineProbe(pipeline.bootstrapServers())) {
             waitUntilDrained(probe, timeout);
             long searchableAt = System.nanoTime();
-            Map<String, Long> rows = stack.searcher().rowsPerContentId(stack.modelVersion(), ids);
+            Map<String, Long> rows = pipeline.rowsPerContentId(ids);
             long distinct = rows.values().stream().filter(n -> n > 0).count();
             long total = rows.values().stream().mapToLong(Long::longValue).sum();
             double seconds = (searchableAt - start) / 1e9;
             return new Summary(loaded.accepted() + loaded.duplicates(), total, distinct, total - distinct,
-                    probe.recordCount(stack.dlqTopic()), loaded.rejected(), seconds, ids.size() / seconds,
-                    (searchableAt - loadedAt) / 1_000_000, stack.encoder().modelId(), stack.modelVersion(),
-                    stack.encoder().activeProvider().toString());
+                    probe.recordCount(pipeline.dlqTopic()), loaded.rejected(), seconds, ids.size() / seconds,
+                    (searchableAt - loadedAt) / 1_000_000, pipeline.modelId(), pipeline.modelVersion(),
+                    pipeline.executionProvider());
         }
     }
 
@@ -133,8 +152,8 @@ public final class SciFactDemo {
         long lastReport = 0;
         String lastLine = "";
         while (zeroStreak < 2) {
-            long encoderLag = probe.lag(workerGroup, stack.mediaTopic());
-            long sinkLag = probe.lag(sinkGroup, stack.embeddingTopic());
+            long encoderLag = probe.lag(workerGroup, pipeline.mediaTopic());
+            long sinkLag = probe.lag(sinkGroup, pipeline.embeddingTopic());
             zeroStreak = encoderLag == 0 && sinkLag == 0 ? zeroStreak + 1 : 0;
             // a line when the backlog moved, else one every 30 s to show it is alive
             String line = String.format("  pending: %d to encode, %d to upsert", encoderLag, sinkLag);
@@ -164,7 +183,7 @@ public final class SciFactDemo {
                 .put(ID_PREFIX + q.docId(), q.relevance()));
         List<OfflineEvaluator.Ranking> rankings = new java.util.ArrayList<>();
         for (Query query : corpus.queries()) {
-            List<Map.Entry<String, Double>> scored = stack.search().search(query.text(), k).stream()
+            List<Map.Entry<String, Double>> scored = search().search(query.text(), k).stream()
                     .map(h -> Map.entry(h.contentId(), (double) h.score())).toList();
             rankings.add(new OfflineEvaluator.Ranking("scifact", query.id(), 0, "served", scored));
         }
@@ -180,7 +199,7 @@ public final class SciFactDemo {
         for (Query query : queries.subList(0, Math.min(n, queries.size()))) {
             out.println();
             out.println("claim " + query.id() + ": " + query.text());
-            List<SearchHit> hits = stack.search().search(query.text(), k);
+            List<SearchHit> hits = search().search(query.text(), k);
             for (SearchHit hit : hits) {
                 boolean isGold = gold.getOrDefault(query.id(), List.of()).contains(hit.contentId());
                 out.printf("  %s %.4f  %-16s %s%n", isGold ? "*" : " ", hit.score(), hit.contentId(),

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * then the worker and the sink (each finishes its in-flight batch and commits), then Milvus and Kafka. Nothing is
  * lost on a clean close: offsets are committed only after the next stage acknowledged.
  */
-public final class EmbeddedStack implements AutoCloseable {
+public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     /** The embedded stack's registry scope; every component in this JVM shares it. */
     public static final String REGISTRY_URL = "mock://omnistream";
@@ -150,21 +150,7 @@ public final class EmbeddedStack implements AutoCloseable {
         ConfigSource effective = base.with(Map.of("sink.topic", embeddingTopic));
         IngestConfig ingestConfig = IngestConfig.from(effective);
 
-        try (TopicBootstrap topics = new TopicBootstrap(bootstrapServers)) {
-            // media events carry inline payloads up to ingest.max-payload-bytes
-            long maxMediaRecord = MediaEventProducer.maxRecordBytes(ingestConfig);
-            topics.ensure(workerConfig.inputTopic(), launcher.partitions(),
-                    Map.of("max.message.bytes", Long.toString(maxMediaRecord)));
-            topics.ensure(embeddingTopic, launcher.partitions(), true);
-            // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
-            topics.ensure(workerConfig.dlqTopic(), 1,
-                    Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));
-            // benchmark judgments and the quality jobs' outputs (architecture.md, "Topics")
-            topics.ensure(Topics.JUDGMENTS, launcher.partitions(), false);
-            topics.ensure(Topics.QUALITY_METRICS, 1, false);
-            topics.ensure(Topics.QUALITY_ALERTS, 1, false);
-            topics.ensure(Topics.QUALITY_RANKINGS, 1, false);
-        }
+        TopicBootstrap.ensurePipelineTopics(bootstrapServers, workerConfig, ingestConfig, launcher.partitions());
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
@@ -268,10 +254,10 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public Path home() { return launcher.home(); }
-    public String bootstrapServers() { return bootstrapServers; }
+    @Override public String bootstrapServers() { return bootstrapServers; }
     public String registryUrl() { return REGISTRY_URL; }
     public String milvusUri() { return milvusUri; }
-    public String embeddingTopic() { return embeddingTopic; }
+    @Override public String embeddingTopic() { return embeddingTopic; }
     /** The quality job's configuration; null when the launcher runs no quality job. */
     public QualityJobConfig qualityConfig() { return qualityConfig; }
     /** The bias job's configuration; null when the launcher runs no bias job. */
@@ -288,14 +274,20 @@ public final class EmbeddedStack implements AutoCloseable {
     public QualityPlane qualityPlane() { return quality; }
     /** Address of the live quality page, e.g. http://127.0.0.1:9401/. */
     public URI qualityPageUri() { return quality.pageUri(); }
-    public String mediaTopic() { return workerConfig.inputTopic(); }
-    public String dlqTopic() { return workerConfig.dlqTopic(); }
+    @Override public String mediaTopic() { return workerConfig.inputTopic(); }
+    @Override public String dlqTopic() { return workerConfig.dlqTopic(); }
     /** Consumer group of the encoder worker (its lag on the media topic is the encoding backlog). */
     public String encoderGroupId() { return workerConfig.groupId(); }
     public TextEncoder encoder() { return encoder; }
     /** Version of the whole encoding chain (text tower plus cascades): the version on every EmbeddingEvent. */
-    public String modelVersion() { return chain.modelVersion(); }
+    @Override public String modelVersion() { return chain.modelVersion(); }
     public IngestServer ingest() { return ingest; }
+    @Override public URI ingestUri() { return ingest.baseUri(); }
+    @Override public java.util.Map<String, Long> rowsPerContentId(java.util.Collection<String> contentIds) {
+        return searcher.rowsPerContentId(modelVersion(), contentIds);
+    }
+    @Override public String modelId() { return encoder.modelId(); }
+    @Override public String executionProvider() { return encoder.activeProvider().toString(); }
     public MediaEventProducer producer() { return producer; }
     public VectorSearcher searcher() { return searcher; }
     public SemanticSearch search() { return search; }

@@ -1,5 +1,9 @@
 package io.omnistream.launcher.stack;
 
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.ingest.produce.MediaEventProducer;
+import io.omnistream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +54,31 @@ public final class TopicBootstrap implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Creates (if missing) every topic of the pipeline (architecture.md, "Topics"): media events, the model's
+     * embeddings (compacted), the DLQ, benchmark judgments and the quality jobs' outputs.
+     *
+     * @param partitions partitions of the keyed topics (the parallelism of their consumer groups)
+     */
+    public static void ensurePipelineTopics(String bootstrapServers, EncoderWorkerConfig workerConfig,
+            IngestConfig ingestConfig, int partitions) {
+        try (TopicBootstrap topics = new TopicBootstrap(bootstrapServers)) {
+            // media events carry inline payloads up to ingest.max-payload-bytes
+            long maxMediaRecord = MediaEventProducer.maxRecordBytes(ingestConfig);
+            topics.ensure(workerConfig.inputTopic(), partitions,
+                    Map.of("max.message.bytes", Long.toString(maxMediaRecord)));
+            topics.ensure(workerConfig.outputTopic(), partitions, true);
+            // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
+            topics.ensure(workerConfig.dlqTopic(), 1,
+                    Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));
+            // benchmark judgments and the quality jobs' outputs (architecture.md, "Topics")
+            topics.ensure(Topics.JUDGMENTS, partitions, false);
+            topics.ensure(Topics.QUALITY_METRICS, 1, false);
+            topics.ensure(Topics.QUALITY_ALERTS, 1, false);
+            topics.ensure(Topics.QUALITY_RANKINGS, 1, false);
         }
     }
 

@@ -112,6 +112,11 @@ public final class MilvusLiteServer implements AutoCloseable {
         return child != null && child.isRunning();
     }
 
+    /** The server process (the Python launcher), e.g. to report its pid; empty before {@link #start()}. */
+    public java.util.Optional<ProcessHandle> processHandle() {
+        return java.util.Optional.ofNullable(process).map(Process::toHandle);
+    }
+
     /** Stops the server (graceful, then forced after the grace period). Idempotent. */
     @Override
     public synchronized void close() {

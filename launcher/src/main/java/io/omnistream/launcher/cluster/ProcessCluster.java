@@ -1,0 +1,397 @@
+package io.omnistream.launcher.cluster;
+
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.kafka.broker.KafkaBrokerMain;
+import io.omnistream.launcher.stack.LauncherConfig;
+import io.omnistream.launcher.stack.RunningPipeline;
+import io.omnistream.launcher.stack.TopicBootstrap;
+import io.omnistream.milvus.collection.CollectionManager;
+import io.omnistream.milvus.config.MilvusSinkConfig;
+import io.omnistream.milvus.lite.MilvusLiteServer;
+import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.runtime.config.ConfigSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline as separate processes on one machine ({@code ./omnistream cluster}): a KRaft broker
+ * ({@link KafkaBrokerMain}), Apicurio Registry, Milvus Lite, the ingest service, N encoder workers (one consumer
+ * group), the Milvus sink, a Flink session cluster (JobManager + TaskManager, {@link FlinkSessionCluster}) running the
+ * retrieval-quality and modality-bias jobs from the shaded job jar, and the quality service. Services start from the
+ * images' entrypoints ({@link ServiceClasspath#service}); every schema id comes from the one registry.
+ *
+ * <p>Guarantees: {@link #start} returns once every process is ready (services' {@code /readyz} 200, both Flink jobs
+ * RUNNING) or stops what it started and throws; no child outlives this JVM (each JVM carries the
+ * {@link ParentWatchdog} agent, Milvus Lite watches its stdin; this covers {@code kill -9} of this JVM);
+ * {@link #close} stops the children in reverse start order (SIGTERM, then SIGKILL after a grace period). Data lives in
+ * a fresh run directory under {@code <omnistream.home>/cluster/} with one log per process.
+ */
+public final class ProcessCluster implements RunningPipeline, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
+    static final String INGEST_MAIN = "io.omnistream.ingest.service.IngestService";
+    static final String ENCODER_MAIN = "io.omnistream.encoder.service.EncoderWorkerService";
+    static final String SINK_MAIN = "io.omnistream.milvus.service.MilvusSinkService";
+    static final String QUALITY_MAIN = "io.omnistream.quality.service.QualityService";
+    static final String QUALITY_JOB = "io.omnistream.flink.quality.job.RetrievalQualityJob";
+    static final String BIAS_JOB = "io.omnistream.flink.bias.job.ModalityBiasJob";
+    private static final Pattern PROVIDER = Pattern.compile("omnistream_encoder_execution_provider_info\\{[^}]*provider=\"(\\w+)\"");
+
+    /** One started part: what to report and how to stop it. */
+    public record Part(String component, long pid, String listens, AutoCloseable stop) {}
+
+    private final Path repoDir;
+    private final Path runDir;
+    private final ConfigSource config;
+    private final ClusterConfig settings;
+    private final LauncherConfig launcher;
+    private final Deque<Part> parts = new ArrayDeque<>();
+    private final List<ChildProcess> workers = new ArrayList<>();
+    private final Map<String, ChildProcess> children = new LinkedHashMap<>();
+    private ApicurioRegistry registry;
+    private MilvusLiteServer milvus;
+    private FlinkSessionCluster flink;
+    private String bootstrapServers;
+    private EncoderWorkerConfig workerConfig;
+    private IngestConfig ingestConfig;
+    private int ingestPort;
+    private int qualityWebPort;
+    private int qualityMetricsPort;
+    private final List<Integer> workerMetricsPorts = new ArrayList<>();
+    private final Map<String, String> jobIds = new LinkedHashMap<>();
+    private MilvusClientV2 milvusClient;
+    private VectorSearcher searcher;
+    private CollectionManager collections;
+
+    private ProcessCluster(Path repoDir, ConfigSource config) {
+        this.repoDir = repoDir.toAbsolutePath().normalize();
+        this.config = config;
+        this.settings = ClusterConfig.from(config);
+        this.launcher = new LauncherConfig(config);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        this.runDir = launcher.home().resolve("cluster").resolve("run-" + stamp).toAbsolutePath();
+    }
+
+    /**
+     * Starts every process and returns when all are ready; on failure stops what was started and rethrows.
+     *
+     * @param repoDir the repository (for the services' image layouts and the job jar)
+     */
+    public static ProcessCluster start(Path repoDir, ConfigSource config, PrintStream out) {
+        ProcessCluster cluster = new ProcessCluster(repoDir, config);
+        try {
+            cluster.startAll(out);
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PrintStream out) {
+        long t0 = System.nanoTime();
+        Duration timeout = settings.startupTimeout();
+        Path jobJar = repoDir.resolve("flink-jobs/target/usrlib/omnistream-flink-jobs.jar");
+        if (!Files.isRegularFile(jobJar)) {
+            throw new IllegalStateException("no Flink job jar at " + jobJar + "; build it: mvn -pl flink-jobs -am package -DskipTests");
+        }
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + runDir, e);
+        }
+        out.println("run directory (one log per process): " + runDir);
+
+        out.println("starting Kafka broker, Flink JobManager and TaskManager (own JVMs)...");
+        ChildProcess kafka = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
+                .jvmFlags("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=omnistream-service-log4j2.xml")
+                .args(runDir.resolve("kafka-data").toString()).start();
+        track(kafka, "(bootstrap address pending)");
+        flink = new FlinkSessionCluster(runDir.resolve("flink"), settings.flinkSlots(), settings.flinkJobManagerMb(),
+                settings.flinkTaskManagerMb()).start();
+        track(flink.jobManager(), flink.restUrl() + " (REST, web UI)");
+        track(flink.taskManager(), settings.flinkSlots() + " slots");
+
+        out.println("starting Apicurio Registry...");
+        registry = ApicurioRegistry.builder(runDir.resolve("apicurio")).home(apicurioHome())
+                .logFile(runDir.resolve("apicurio/apicurio-registry.log")).startupTimeout(timeout).build().start();
+        parts.push(new Part("apicurio-registry", registry.processHandle().map(ProcessHandle::pid).orElse(-1L),
+                registry.confluentUrl(), registry));
+
+        out.println("starting Milvus Lite...");
+        milvus = MilvusLiteServer.builder(runDir.resolve("milvus-data")).venvDir(launcher.home().resolve("milvus-lite-venv"))
+                .logFile(runDir.resolve("milvus-lite.log")).build().start();
+        parts.push(new Part("milvus-lite", milvus.processHandle().map(ProcessHandle::pid).orElse(-1L), milvus.uri(), milvus));
+
+        bootstrapServers = kafka.awaitLogLine(KafkaBrokerMain.READY_PREFIX, timeout, out);
+        replaceListens("kafka-broker", bootstrapServers);
+        Map<String, String> endpoints = Map.of("kafka.bootstrap.servers", bootstrapServers,
+                "schema.registry.url", registry.confluentUrl(), "milvus.uri", milvus.uri());
+        ConfigSource base = config.with(endpoints);
+        workerConfig = new EncoderWorkerConfig(base);
+        ingestConfig = IngestConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
+        TopicBootstrap.ensurePipelineTopics(bootstrapServers, workerConfig, ingestConfig, launcher.partitions());
+
+        // services refuse keys they do not know: each gets the endpoints it uses
+        Map<String, String> kafkaAndRegistry = Map.of("kafka.bootstrap.servers", bootstrapServers,
+                "schema.registry.url", registry.confluentUrl());
+        out.println("starting ingest, " + settings.workers() + " encoder workers, Milvus sink, quality service...");
+        ingestPort = FlinkSessionCluster.freePort();
+        ChildProcess ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", kafkaAndRegistry)
+                .set("ingest.http.port", ingestPort).start();
+        track(ingest, "http://127.0.0.1:" + ingestPort + " (ingest API)");
+        for (int i = 1; i <= settings.workers(); i++) {
+            ChildProcess worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", kafkaAndRegistry)
+                    .set("encoder.model", workerConfig.modelSpec().id()).start();
+            workers.add(worker);
+            track(worker, "group " + workerConfig.groupId());
+        }
+        ChildProcess sink = service("milvus-sink", "milvus", SINK_MAIN, "-Xmx384m", endpoints)
+                .set("sink.topic", workerConfig.outputTopic()).start();
+        track(sink, "group " + MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic()))).groupId());
+        qualityWebPort = FlinkSessionCluster.freePort();
+        ChildProcess quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", kafkaAndRegistry)
+                .set("quality-service.web.port", qualityWebPort).start();
+        track(quality, qualityPageUri() + " (page, /api/*)");
+
+        out.println("waiting for the Flink session cluster, then submitting both jobs as the shaded job jar over REST...");
+        flink.awaitReady(timeout, out);
+        submitJobs(jobJar, endpoints, timeout, out);
+
+        for (ChildProcess c : children.values()) {
+            Integer port = metricsPorts.get(c.component());
+            if (port != null) {
+                c.awaitHttpOk("http://127.0.0.1:" + port + "/readyz", timeout, out);
+            }
+        }
+        qualityMetricsPort = metricsPorts.get("quality-service");
+        for (ChildProcess w : workers) {
+            workerMetricsPorts.add(metricsPorts.get(w.component()));
+        }
+        MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
+        milvusClient = sinkConfig.milvus().open();
+        collections = new CollectionManager(milvusClient, sinkConfig.index());
+        searcher = new VectorSearcher(milvusClient, collections, sinkConfig.searchEf(), ConsistencyLevel.STRONG);
+        out.printf("cluster up in %.1f s: %d processes%n", (System.nanoTime() - t0) / 1e9, parts.size());
+    }
+
+    private void submitJobs(Path jobJar, Map<String, String> endpoints, Duration timeout, PrintStream out) {
+        try {
+            String jarId = flink.uploadJar(jobJar);
+            List<String> common = new ArrayList<>();
+            endpoints.forEach((k, v) -> common.add(k + "=" + v));
+            List<String> qualityArgs = new ArrayList<>(common);
+            qualityArgs.add("quality.checkpoint.dir=" + runDir.resolve("flink/checkpoints-quality").toUri());
+            jobIds.put("retrieval-quality", flink.run(jarId, QUALITY_JOB, qualityArgs));
+            List<String> biasArgs = new ArrayList<>(common);
+            biasArgs.add("bias.checkpoint.dir=" + runDir.resolve("flink/checkpoints-bias").toUri());
+            jobIds.put("modality-bias", flink.run(jarId, BIAS_JOB, biasArgs));
+            for (var job : jobIds.entrySet()) {
+                flink.awaitRunning(job.getValue(), timeout, out);
+                out.println("  Flink job " + job.getKey() + " RUNNING (" + job.getValue() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot submit the Flink jobs: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while submitting the Flink jobs", e);
+        }
+    }
+
+    private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+
+    /** A standalone service from its image layout, its metrics endpoint on a free loopback port. */
+    private ChildProcess.Builder service(String component, String module, String main, String heap,
+            Map<String, String> endpoints) {
+        ServiceClasspath.Resolved cp = ServiceClasspath.service(repoDir, module);
+        LOG.info("{} runs from the {}", component, cp.origin());
+        int metricsPort = FlinkSessionCluster.freePort();
+        metricsPorts.put(component, metricsPort);
+        ChildProcess.Builder b = child(component, main, cp.entries())
+                .jvmFlags(heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+                .set("service.metrics.host", "127.0.0.1").set("service.metrics.port", metricsPort);
+        endpoints.forEach(b::set);
+        return b;
+    }
+
+    private ChildProcess.Builder child(String component, String main, List<Path> classpath) {
+        Path work = runDir.resolve(component);
+        return ChildProcess.builder(component, main).classpath(classpath).workDir(work)
+                // the images' environment: caches in a writable place, shared by the workers (tokenizer native lib)
+                .env("HOME", work.toString())
+                .env("DJL_CACHE_DIR", launcher.home().resolve("djl-cache").toString())
+                .env("XDG_CACHE_HOME", launcher.home().resolve("cache").toString());
+    }
+
+    private void track(ChildProcess child, String listens) {
+        children.put(child.component(), child);
+        parts.push(new Part(child.component(), child.pid(), listens, () -> child.stop(Duration.ofSeconds(30))));
+    }
+
+    private void replaceListens(String component, String listens) {
+        List<Part> all = new ArrayList<>(parts);
+        parts.clear();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Part p = all.get(i);
+            parts.push(p.component().equals(component) ? new Part(p.component(), p.pid(), listens, p.stop()) : p);
+        }
+    }
+
+    private Path apicurioHome() {
+        String explicit = Optional.ofNullable(System.getProperty(ApicurioRegistry.HOME_PROPERTY))
+                .orElse(System.getenv(ApicurioRegistry.HOME_ENV));
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        Path unpacked = repoDir.resolve("launcher/target/apicurio-registry");
+        if (!Files.isDirectory(unpacked)) {
+            throw new IllegalStateException("no Apicurio Registry distribution at " + unpacked
+                    + "; build it with: mvn -pl launcher -am package -DskipTests (or set " + ApicurioRegistry.HOME_ENV + ")");
+        }
+        return unpacked;
+    }
+
+    /** Every part in start order: component, pid, where it listens. */
+    public List<Part> parts() {
+        List<Part> inOrder = new ArrayList<>(parts);
+        java.util.Collections.reverse(inOrder);
+        return inOrder;
+    }
+
+    /** Peak RSS in KiB of each part's process ({@code VmHWM}); absent where it cannot be read. */
+    public Map<String, Long> peakRssKb() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        for (Part p : parts()) {
+            ChildProcess c = children.get(p.component());
+            OptionalLong kb = c != null ? c.peakRssKb() : ChildProcess.vmHwmKb(p.pid());
+            kb.ifPresent(v -> rss.put(p.component(), v));
+        }
+        return rss;
+    }
+
+    public ChildProcess child(String component) {
+        return children.get(component);
+    }
+
+    public List<ChildProcess> encoderWorkers() {
+        return List.copyOf(workers);
+    }
+
+    public ApicurioRegistry registry() {
+        return registry;
+    }
+
+    public FlinkSessionCluster flink() {
+        return flink;
+    }
+
+    /** Flink job ids by name ({@code retrieval-quality}, {@code modality-bias}). */
+    public Map<String, String> jobIds() {
+        return Map.copyOf(jobIds);
+    }
+
+    public String registryUrl() {
+        return registry.confluentUrl();
+    }
+
+    public String milvusUri() {
+        return milvus.uri();
+    }
+
+    public IngestConfig ingestConfig() {
+        return ingestConfig;
+    }
+
+    public String encoderGroupId() {
+        return workerConfig.groupId();
+    }
+
+    public URI qualityPageUri() {
+        return URI.create("http://127.0.0.1:" + qualityWebPort + "/");
+    }
+
+    /** The quality service's Prometheus endpoint. */
+    public URI qualityMetricsUri() {
+        return URI.create("http://127.0.0.1:" + qualityMetricsPort + "/metrics");
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public VectorSearcher searcher() {
+        return searcher;
+    }
+
+    @Override public URI ingestUri() { return URI.create("http://127.0.0.1:" + ingestPort); }
+    @Override public String bootstrapServers() { return bootstrapServers; }
+    @Override public String mediaTopic() { return workerConfig.inputTopic(); }
+    @Override public String embeddingTopic() { return workerConfig.outputTopic(); }
+    @Override public String dlqTopic() { return workerConfig.dlqTopic(); }
+    @Override public String modelId() { return workerConfig.modelSpec().id(); }
+
+    /** The chain version the sink created its collection for (what the workers put on every EmbeddingEvent). */
+    @Override
+    public String modelVersion() {
+        return collections.collectionsOfTopic(embeddingTopic()).stream().map(CollectionManager.CollectionInfo::modelVersion)
+                .findFirst().orElse(workerConfig.modelSpec().version());
+    }
+
+    @Override
+    public Map<String, Long> rowsPerContentId(Collection<String> contentIds) {
+        return searcher.rowsPerContentId(modelVersion(), contentIds);
+    }
+
+    /** What the first live worker exports as its execution provider ({@code CPU}, {@code CUDA}), or {@code ?}. */
+    @Override
+    public String executionProvider() {
+        for (int i = 0; i < workers.size(); i++) {
+            if (workers.get(i).isAlive()) {
+                Matcher m = PROVIDER.matcher(Http.get("http://127.0.0.1:" + workerMetricsPorts.get(i) + "/metrics"));
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+        }
+        return "?";
+    }
+
+    /** Stops every part in reverse start order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (milvusClient != null) {
+            milvusClient.close();
+            milvusClient = null;
+        }
+        while (!parts.isEmpty()) {
+            Part p = parts.pop();
+            try {
+                p.stop().close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", p.component(), e.toString());
+            }
+        }
+    }
+}
