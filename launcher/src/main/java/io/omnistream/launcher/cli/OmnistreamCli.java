@@ -1,8 +1,8 @@
 package io.omnistream.launcher.cli;
 
 import java.util.ServiceLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code ./omnistream}. Built-in subcommands live in this package; modules further down the

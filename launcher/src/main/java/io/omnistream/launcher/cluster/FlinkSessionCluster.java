@@ -32,7 +32,7 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 /**
  * A Flink session cluster started from Flink's own entrypoints, as {@code jobmanager.sh} and {@code taskmanager.sh}
  * start them: {@code StandaloneSessionClusterEntrypoint} (JobManager) and {@code TaskManagerRunner} (TaskManager), each
- * in its own JVM ({@link ChildProcess}, so each dies with this JVM), on what {@code /opt/flink/lib} holds
+ * in its own JVM ({@link ChildJvm}, so each dies with this JVM), on what {@code /opt/flink/lib} holds
  * ({@link ServiceClasspath#flinkLib}), with a generated {@code --configDir} holding {@code config.yaml} (Flink 2.x).
  * The JVM memory flags and the TaskManager's resource dynamic properties are computed from that configuration by the
  * same Flink classes the scripts call through {@code BashJavaUtils}.
@@ -60,8 +60,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Path confDir;
     private final int restPort;
     private final int slots;
-    private ChildProcess jobManager;
-    private ChildProcess taskManager;
+    private ChildJvm jobManager;
+    private ChildJvm taskManager;
 
     /**
      * Writes {@code <dir>/conf/config.yaml} and {@code log4j-console.properties} (ports chosen now).
@@ -124,13 +124,13 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return this;
     }
 
-    private ChildProcess flinkJvm(String component, String main, List<String> memoryFlags, List<String> args) {
+    private ChildJvm flinkJvm(String component, String main, List<String> memoryFlags, List<String> args) {
         Path work = confDir.getParent().resolve(component);
         List<String> flags = new ArrayList<>(memoryFlags);
         flags.addAll(JAVA17_OPTS);
         flags.add("-Dlog4j.configurationFile=file:" + confDir.resolve("log4j-console.properties"));
         flags.add("-Dlog.file=" + work.resolve(component + ".log"));
-        return ChildProcess.builder(component, main).classpath(ServiceClasspath.flinkLib()).jvmFlags(flags)
+        return ChildJvm.builder(component, main).classpath(ServiceClasspath.flinkLib()).jvmFlags(flags)
                 .args(args.toArray(String[]::new)).workDir(work).start();
     }
 
@@ -213,11 +213,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return "http://127.0.0.1:" + restPort;
     }
 
-    public ChildProcess jobManager() {
+    public ChildJvm jobManager() {
         return jobManager;
     }
 
-    public ChildProcess taskManager() {
+    public ChildJvm taskManager() {
         return taskManager;
     }
 
@@ -225,10 +225,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
     @Override
     public void close() {
         if (taskManager != null) {
-            taskManager.stop(Duration.ofSeconds(20));
+            taskManager.stop();
         }
         if (jobManager != null) {
-            jobManager.stop(Duration.ofSeconds(20));
+            jobManager.stop();
         }
     }
 

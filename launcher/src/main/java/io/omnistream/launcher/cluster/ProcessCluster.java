@@ -13,6 +13,7 @@ import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.process.ChildProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -68,8 +69,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     private final ClusterConfig settings;
     private final LauncherConfig launcher;
     private final Deque<Part> parts = new ArrayDeque<>();
-    private final List<ChildProcess> workers = new ArrayList<>();
-    private final Map<String, ChildProcess> children = new LinkedHashMap<>();
+    private final List<ChildJvm> workers = new ArrayList<>();
+    private final Map<String, ChildJvm> children = new LinkedHashMap<>();
     private ApicurioRegistry registry;
     private MilvusLiteServer milvus;
     private FlinkSessionCluster flink;
@@ -125,7 +126,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         out.println("run directory (one log per process): " + runDir);
 
         out.println("starting Kafka broker, Flink JobManager and TaskManager (own JVMs)...");
-        ChildProcess kafka = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
+        ChildJvm kafka = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
                 .jvmFlags("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=omnistream-service-log4j2.xml")
                 .args(runDir.resolve("kafka-data").toString()).start();
         track(kafka, "(bootstrap address pending)");
@@ -159,20 +160,20 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
                 "schema.registry.url", registry.confluentUrl());
         out.println("starting ingest, " + settings.workers() + " encoder workers, Milvus sink, quality service...");
         ingestPort = FlinkSessionCluster.freePort();
-        ChildProcess ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", kafkaAndRegistry)
+        ChildJvm ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", kafkaAndRegistry)
                 .set("ingest.http.port", ingestPort).start();
         track(ingest, "http://127.0.0.1:" + ingestPort + " (ingest API)");
         for (int i = 1; i <= settings.workers(); i++) {
-            ChildProcess worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", kafkaAndRegistry)
+            ChildJvm worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", kafkaAndRegistry)
                     .set("encoder.model", workerConfig.modelSpec().id()).start();
             workers.add(worker);
             track(worker, "group " + workerConfig.groupId());
         }
-        ChildProcess sink = service("milvus-sink", "milvus", SINK_MAIN, "-Xmx384m", endpoints)
+        ChildJvm sink = service("milvus-sink", "milvus", SINK_MAIN, "-Xmx384m", endpoints)
                 .set("sink.topic", workerConfig.outputTopic()).start();
         track(sink, "group " + MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic()))).groupId());
         qualityWebPort = FlinkSessionCluster.freePort();
-        ChildProcess quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", kafkaAndRegistry)
+        ChildJvm quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", kafkaAndRegistry)
                 .set("quality-service.web.port", qualityWebPort).start();
         track(quality, qualityPageUri() + " (page, /api/*)");
 
@@ -180,14 +181,14 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         flink.awaitReady(timeout, out);
         submitJobs(jobJar, endpoints, timeout, out);
 
-        for (ChildProcess c : children.values()) {
+        for (ChildJvm c : children.values()) {
             Integer port = metricsPorts.get(c.component());
             if (port != null) {
                 c.awaitHttpOk("http://127.0.0.1:" + port + "/readyz", timeout, out);
             }
         }
         qualityMetricsPort = metricsPorts.get("quality-service");
-        for (ChildProcess w : workers) {
+        for (ChildJvm w : workers) {
             workerMetricsPorts.add(metricsPorts.get(w.component()));
         }
         MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
@@ -223,31 +224,31 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
 
     /** A standalone service from its image layout, its metrics endpoint on a free loopback port. */
-    private ChildProcess.Builder service(String component, String module, String main, String heap,
+    private ChildJvm.Builder service(String component, String module, String main, String heap,
             Map<String, String> endpoints) {
         ServiceClasspath.Resolved cp = ServiceClasspath.service(repoDir, module);
         LOG.info("{} runs from the {}", component, cp.origin());
         int metricsPort = FlinkSessionCluster.freePort();
         metricsPorts.put(component, metricsPort);
-        ChildProcess.Builder b = child(component, main, cp.entries())
+        ChildJvm.Builder b = child(component, main, cp.entries())
                 .jvmFlags(heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
                 .set("service.metrics.host", "127.0.0.1").set("service.metrics.port", metricsPort);
         endpoints.forEach(b::set);
         return b;
     }
 
-    private ChildProcess.Builder child(String component, String main, List<Path> classpath) {
+    private ChildJvm.Builder child(String component, String main, List<Path> classpath) {
         Path work = runDir.resolve(component);
-        return ChildProcess.builder(component, main).classpath(classpath).workDir(work)
+        return ChildJvm.builder(component, main).classpath(classpath).workDir(work)
                 // the images' environment: caches in a writable place, shared by the workers (tokenizer native lib)
                 .env("HOME", work.toString())
                 .env("DJL_CACHE_DIR", launcher.home().resolve("djl-cache").toString())
                 .env("XDG_CACHE_HOME", launcher.home().resolve("cache").toString());
     }
 
-    private void track(ChildProcess child, String listens) {
+    private void track(ChildJvm child, String listens) {
         children.put(child.component(), child);
-        parts.push(new Part(child.component(), child.pid(), listens, () -> child.stop(Duration.ofSeconds(30))));
+        parts.push(new Part(child.component(), child.pid(), listens, child::stop));
     }
 
     private void replaceListens(String component, String listens) {
@@ -284,18 +285,18 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     public Map<String, Long> peakRssKb() {
         Map<String, Long> rss = new LinkedHashMap<>();
         for (Part p : parts()) {
-            ChildProcess c = children.get(p.component());
+            ChildJvm c = children.get(p.component());
             OptionalLong kb = c != null ? c.peakRssKb() : ChildProcess.vmHwmKb(p.pid());
             kb.ifPresent(v -> rss.put(p.component(), v));
         }
         return rss;
     }
 
-    public ChildProcess child(String component) {
+    public ChildJvm child(String component) {
         return children.get(component);
     }
 
-    public List<ChildProcess> encoderWorkers() {
+    public List<ChildJvm> encoderWorkers() {
         return List.copyOf(workers);
     }
 

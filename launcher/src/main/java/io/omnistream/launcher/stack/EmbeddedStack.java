@@ -28,7 +28,6 @@ import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.quality.view.ActiveDriftAlerts;
 import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.runtime.config.ConfigSource;
-import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.search.SemanticSearch;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;

@@ -21,7 +21,7 @@ class ApicurioRegistryIT {
 
     @Test
     void theRegistryDiesWithItsParentJvmEvenOnKillMinus9() throws Exception {
-        try (ChildJvm parent = ChildJvm.start(dir, RegistryHolderMain.class, dir.resolve("apicurio").toString())) {
+        try (TestMainProcess parent = TestMainProcess.start(dir, RegistryHolderMain.class, dir.resolve("apicurio").toString())) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                     .failFast("the parent JVM exited", () -> assertThat(parent.handle().isAlive()).as(parent.output()).isTrue())
                     .until(() -> parent.value("registry-url") != null);

@@ -67,7 +67,7 @@ class SchemaRegistryIT {
         String url = registry.confluentUrl();
         String topic = "media.events.two-processes";
         // the other process registers first: it creates the subject
-        ChildJvm writer = ChildJvm.start(dir, RegistryClientMain.class, "write", url, topic, "from-child");
+        TestMainProcess writer = TestMainProcess.start(dir, RegistryClientMain.class, "write", url, topic, "from-child");
         assertThat(writer.awaitExit(CHILD_TIMEOUT)).as(writer.output()).isZero();
         int childId = Integer.parseInt(writer.value("schema-id"));
 
@@ -78,7 +78,7 @@ class SchemaRegistryIT {
                 .deserialize(topic, Base64.getDecoder().decode(writer.value("bytes")));
         assertThat(fromChild).isEqualTo(event("from-child"));
 
-        ChildJvm reader = ChildJvm.start(dir, RegistryClientMain.class, "read", url, topic,
+        TestMainProcess reader = TestMainProcess.start(dir, RegistryClientMain.class, "read", url, topic,
                 Base64.getEncoder().encodeToString(here));
         assertThat(reader.awaitExit(CHILD_TIMEOUT)).as(reader.output()).isZero();
         assertThat(reader.value("content-id")).as(reader.output()).isEqualTo("from-test-jvm");

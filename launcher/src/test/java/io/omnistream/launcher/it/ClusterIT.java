@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.cli.ReplayCommand;
-import io.omnistream.launcher.cluster.ChildProcess;
+import io.omnistream.launcher.cluster.ChildJvm;
 import io.omnistream.launcher.cluster.ClusterBenchmark;
 import io.omnistream.launcher.cluster.ProcessCluster;
 import io.omnistream.launcher.demo.SciFactDemo;
@@ -101,7 +101,7 @@ class ClusterIT {
     @Test
     @Order(1)
     void workerKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
-        List<ChildProcess> workers = cluster.encoderWorkers();
+        List<ChildJvm> workers = cluster.encoderWorkers();
         assertThat(workers).hasSize(2);
         awaitMembers(2);
         SciFactDemo demo = new SciFactDemo(cluster, null, zip, OUT);
@@ -119,7 +119,7 @@ class ClusterIT {
                     cluster.rowsPerContentId(ids).values().stream().anyMatch(n -> n > 0)
                             && probe.lag(cluster.encoderGroupId(), cluster.mediaTopic()) > 0);
         }
-        ChildProcess victim = workers.get(0);
+        ChildJvm victim = workers.get(0);
         OUT.printf("[cluster-it] kill -9 %s (pid %d)%n", victim.component(), victim.pid());
         victim.kill();
         assertThat(victim.isAlive()).isFalse();

@@ -114,7 +114,7 @@ public final class MilvusLiteServer implements AutoCloseable {
 
     /** The server process (the Python launcher), e.g. to report its pid; empty before {@link #start()}. */
     public java.util.Optional<ProcessHandle> processHandle() {
-        return java.util.Optional.ofNullable(process).map(Process::toHandle);
+        return java.util.Optional.ofNullable(child).map(ChildProcess::handle);
     }
 
     /** Stops the server (graceful, then forced after the grace period). Idempotent. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class ChildProcess implements AutoCloseable {
     private final Path log;
     private final Duration stopGrace;
     private Thread shutdownHook;
+    private long peakRssKb = -1;
 
     private ChildProcess(String name, Process process, Path log, Duration stopGrace) {
         this.name = name;
@@ -75,6 +77,16 @@ public final class ChildProcess implements AutoCloseable {
      *                               and the tail of the log), or the thread is interrupted
      */
     public void awaitReady(Duration timeout, Duration probeInterval, String what, Probe probe) {
+        awaitReady(timeout, probeInterval, what, probe,
+                seconds -> LOG.info("waiting for {} ({}; {} s)", name, what, seconds));
+    }
+
+    /**
+     * As {@link #awaitReady(Duration, Duration, String, Probe)}, telling {@code progress} the seconds waited every 5 s
+     * (e.g. a command's console line instead of a log line).
+     */
+    public void awaitReady(Duration timeout, Duration probeInterval, String what, Probe probe,
+                           java.util.function.LongConsumer progress) {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         long nextProgress = t0 + PROGRESS_EVERY_NANOS;
@@ -97,8 +109,7 @@ public final class ChildProcess implements AutoCloseable {
                 last = e.toString();
             }
             if (System.nanoTime() >= nextProgress) {
-                LOG.info("waiting for {} ({}; {} s, last: {})", name, what,
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), last);
+                progress.accept(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
                 nextProgress += PROGRESS_EVERY_NANOS;
             }
             try {
@@ -131,12 +142,54 @@ public final class ChildProcess implements AutoCloseable {
 
     /** The last lines of the child's log, for errors. */
     public String tail() {
+        return tail(TAIL_LINES);
+    }
+
+    /** The last {@code n} lines of the child's log. */
+    public String tail(int n) {
         try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /** The exit status, or -1 while it runs. */
+    public int exitStatus() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /**
+     * Peak resident set size in KiB ({@code VmHWM} of {@code /proc/<pid>/status}): the kernel keeps the maximum, so
+     * one read before the stop is enough; the last value read is kept once the process is gone. Empty where /proc is
+     * not available.
+     */
+    public synchronized OptionalLong peakRssKb() {
+        if (process.isAlive()) {
+            vmHwmKb(process.pid()).ifPresent(kb -> peakRssKb = kb);
+        }
+        return peakRssKb < 0 ? OptionalLong.empty() : OptionalLong.of(peakRssKb);
+    }
+
+    /** {@code VmHWM} of any process in KiB; empty when it is gone or there is no procfs. */
+    public static OptionalLong vmHwmKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone, or no procfs
+        }
+        return OptionalLong.empty();
+    }
+
+    /** {@code kill -9}: the child gets no chance to clean up (what a crash looks like to its peers). */
+    public void kill() throws InterruptedException {
+        peakRssKb();
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Stops the child (SIGTERM, then SIGKILL after the stop grace). Idempotent. */
@@ -154,6 +207,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     private void stop() {
+        peakRssKb();
         if (!process.isAlive()) {
             return;
         }

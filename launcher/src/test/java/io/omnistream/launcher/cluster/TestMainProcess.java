@@ -15,16 +15,16 @@ import java.util.concurrent.TimeUnit;
  * stack is), with this JVM's classpath and Apicurio distribution property. Output goes to a file, read with
  * {@link #output()}.
  */
-final class ChildJvm implements AutoCloseable {
+final class TestMainProcess implements AutoCloseable {
     private final Process process;
     private final Path output;
 
-    private ChildJvm(Process process, Path output) {
+    private TestMainProcess(Process process, Path output) {
         this.process = process;
         this.output = output;
     }
 
-    static ChildJvm start(Path dir, Class<?> main, String... args) {
+    static TestMainProcess start(Path dir, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path")));
         for (String property : List.of(ApicurioRegistry.HOME_PROPERTY, "log4j2.configurationFile")) {
@@ -38,7 +38,7 @@ final class ChildJvm implements AutoCloseable {
             Files.createDirectories(dir);
             Path output = Files.createTempFile(dir, main.getSimpleName(), ".out");
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            return new ChildJvm(p, output);
+            return new TestMainProcess(p, output);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + main.getName(), e);
         }

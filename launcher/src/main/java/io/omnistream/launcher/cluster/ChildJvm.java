@@ -1,5 +1,6 @@
 package io.omnistream.launcher.cluster;
 
+import io.omnistream.runtime.process.ChildProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -25,24 +26,23 @@ import java.util.stream.Collectors;
  * One child JVM of the multi-process stack, tied to this JVM by the {@link ParentWatchdog} agent (it exits when this
  * JVM is gone, also after {@code kill -9}): {@code java -javaagent:<watchdog>=<our pid> <jvm flags> -cp @<file> <main>
  * <args>}, stdin a pipe from this JVM, stdout and stderr appended to one log file (no pipe can fill up and block it).
+ * The process itself (log, readiness waits, stop, peak memory) is a {@link ChildProcess}.
  *
  * <p>The environment is this JVM's minus {@code OMNISTREAM_*} and the JVM option variables (a child's settings are
  * its command line and {@link Builder#env}, nothing inherited by accident).
  */
-public final class ChildProcess implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long POLL_MS = 250;
+    private static final Duration POLL = Duration.ofMillis(250);
+    /** Longest SIGTERM-to-SIGKILL wait of {@link #close()} and of the JVM's shutdown hook. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final String component;
-    private final Process process;
-    private final Path log;
-    private long peakRssKb = -1;
+    private final ChildProcess process;
 
-    private ChildProcess(String component, Process process, Path log) {
+    private ChildJvm(String component, ChildProcess process) {
         this.component = component;
         this.process = process;
-        this.log = log;
     }
 
     public static Builder builder(String component, String mainClass) {
@@ -58,15 +58,15 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public Path log() {
-        return log;
+        return process.log();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return process.isRunning();
     }
 
     /**
-     * Polls {@code url} until it answers 200, printing a progress line to {@code out} every 10 s.
+     * Polls {@code url} until it answers 200, printing a progress line to {@code out} every 5 s.
      *
      * @throws IllegalStateException if the process exits first or the timeout passes; the message carries the log's tail
      */
@@ -85,7 +85,7 @@ public final class ChildProcess implements AutoCloseable {
     /** Waits for a line of the log starting with {@code prefix} and returns the rest of it. */
     public String awaitLogLine(String prefix, Duration timeout, PrintStream out) {
         String[] found = new String[1];
-        await("a line '" + prefix + "...' in " + log, timeout, out, () -> {
+        await("a line '" + prefix + "...' in " + log(), timeout, out, () -> {
             found[0] = logLines().stream().filter(l -> l.startsWith(prefix)).findFirst()
                     .map(l -> l.substring(prefix.length()).strip()).orElse(null);
             return found[0] != null;
@@ -101,100 +101,44 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Polls {@code condition} every 250 ms while this process lives, for at most {@code timeout}, printing
-     * {@code what} with the elapsed seconds every 10 s.
+     * {@code what} with the elapsed seconds every 5 s.
+     *
+     * @throws IllegalStateException if the process exits first or the timeout passes (with the log's tail)
      */
     public void await(String what, Duration timeout, PrintStream out, Condition condition) {
-        long t0 = System.nanoTime();
-        long nextProgress = t0 + PROGRESS_EVERY_NANOS;
-        try {
-            while (true) {
-                if (condition.holds()) {
-                    return;
-                }
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(component + " exited with status " + process.exitValue()
-                            + " while waiting for " + what + "; log " + log + ":\n" + tail(40));
-                }
-                long now = System.nanoTime();
-                if (now - t0 > timeout.toNanos()) {
-                    throw new IllegalStateException(component + " (pid " + pid() + "): no " + what + " within "
-                            + timeout.toSeconds() + " s; log " + log + ":\n" + tail(40));
-                }
-                if (now >= nextProgress) {
-                    out.printf("  waiting for %s: %s (%d s)%n", component, what, TimeUnit.NANOSECONDS.toSeconds(now - t0));
-                    nextProgress += PROGRESS_EVERY_NANOS;
-                }
-                // waitFor doubles as the pause and as early detection of a crashed child
-                process.waitFor(POLL_MS, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + component, e);
-        }
+        process.awaitReady(timeout, POLL, what, () -> condition.holds() ? null : "not yet",
+                seconds -> out.printf("  waiting for %s: %s (%d s)%n", component, what, seconds));
     }
 
-    /**
-     * Peak resident set size in KiB ({@code VmHWM} of {@code /proc/<pid>/status}); the kernel keeps the maximum, so one
-     * read just before the stop is enough. Empty where /proc is not available.
-     */
-    public synchronized OptionalLong peakRssKb() {
-        if (process.isAlive()) {
-            vmHwmKb(pid()).ifPresent(kb -> peakRssKb = kb);
-        }
-        return peakRssKb < 0 ? OptionalLong.empty() : OptionalLong.of(peakRssKb);
-    }
-
-    /** {@code VmHWM} of any process in KiB; empty when it is gone or there is no procfs. */
-    public static OptionalLong vmHwmKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // gone, or no procfs
-        }
-        return OptionalLong.empty();
+    /** Peak resident set size in KiB (see {@link ChildProcess#peakRssKb()}). */
+    public OptionalLong peakRssKb() {
+        return process.peakRssKb();
     }
 
     /** {@code kill -9}: the process gets no chance to clean up (what a crash looks like to its peers). */
     public void kill() throws InterruptedException {
-        peakRssKb();
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        process.kill();
     }
 
-    /** SIGTERM, then SIGKILL after {@code grace}; returns the exit status. Idempotent. */
-    public int stop(Duration grace) {
-        peakRssKb();
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        return process.isAlive() ? -1 : process.exitValue();
+    /** SIGTERM, then SIGKILL after the stop grace; returns the exit status. Idempotent. */
+    public int stop() {
+        process.close();
+        return process.exitStatus();
     }
 
     @Override
     public void close() {
-        stop(Duration.ofSeconds(30));
+        stop();
     }
 
     /** The last {@code n} lines of the log. */
     public String tail(int n) {
-        List<String> lines = logLines();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        return process.tail(n);
     }
 
     private List<String> logLines() {
         try {
-            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return Files.exists(log()) ? Files.readAllLines(log()) : List.of();
         } catch (IOException e) {
             return List.of("(log unreadable: " + e.getMessage() + ")");
         }
@@ -260,7 +204,7 @@ public final class ChildProcess implements AutoCloseable {
         }
 
         /** Starts the process (does not wait for it to be ready). */
-        public ChildProcess start() {
+        public ChildJvm start() {
             if (workDir == null || classpath.isEmpty()) {
                 throw new IllegalStateException(component + ": workDir and classpath are required");
             }
@@ -276,16 +220,15 @@ public final class ChildProcess implements AutoCloseable {
                 command.addAll(jvmFlags);
                 command.addAll(List.of("-cp", "@" + cpFile, mainClass));
                 command.addAll(args);
-                ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
                 // stdin stays a pipe from this JVM on purpose: its EOF tells the child's ParentWatchdog we are gone
                 Predicate<String> inherited = k -> k.startsWith("OMNISTREAM_") || k.equals("JAVA_TOOL_OPTIONS")
                         || k.equals("_JAVA_OPTIONS") || k.equals("JDK_JAVA_OPTIONS");
                 pb.environment().keySet().removeIf(inherited);
                 pb.environment().putAll(env);
                 Files.writeString(logFile, "# " + String.join(" ", command) + "\n",
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                return new ChildProcess(component, pb.start(), logFile);
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                return new ChildJvm(component, ChildProcess.start(component, pb, logFile, STOP_GRACE));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + component + ": " + e.getMessage(), e);
             }
