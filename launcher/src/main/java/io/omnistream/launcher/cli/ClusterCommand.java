@@ -25,18 +25,21 @@ import picocli.CommandLine.Option;
 /** {@code ./omnistream cluster}: every part of the pipeline in a process of its own, on this machine. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {
-            "Start the pipeline as separate processes: a Kafka broker, Apicurio Registry, Milvus Lite, the ingest service,",
-            "N encoder workers (one consumer group), the Milvus sink, a Flink session cluster (JobManager + TaskManager",
-            "from Flink's own entrypoints) running both quality jobs submitted as the shaded job jar over REST, and the",
-            "quality service; services run from the images' layouts. Load a SciFact subset through the ingest API, replay",
-            "it once as a benchmark task scored by the Flink jobs, and print the scores read from the quality service.",
+            "Start the pipeline as separate processes: a Kafka broker, Apicurio Registry, Milvus Lite, the ingest "
+                    + "service, N encoder workers (one consumer group), the Milvus sink, a Flink session cluster "
+                    + "(JobManager + TaskManager from Flink's own entrypoints) running both quality jobs submitted as the "
+                    + "shaded job jar over REST, and the quality service; services run from the images' layouts. Load a "
+                    + "SciFact subset through the ingest API, replay it once as a benchmark task scored by the Flink jobs, "
+                    + "and print the scores read from the quality service.",
             "",
-            "Scoring: --limit N picks a reproducible subset of N abstracts: the test claims in file order while their cited",
-            "abstracts fit in N/2, plus distractors (seeded hash order). Scored claims are exactly those whose cited",
-            "abstracts are all in the subset. The subset is written as a BEIR directory; './omnistream replay --beir DIR'",
-            "scores the same corpus and claims on the embedded stack (same task id, same NDCG@10 on the exact path).",
+            "Scoring: --limit N picks a reproducible subset of N abstracts: the test claims in file order while their "
+                    + "cited abstracts fit in N/2, plus distractors (seeded hash order). Scored claims are exactly those "
+                    + "whose cited abstracts are all in the subset. The subset is written as a BEIR directory; "
+                    + "'./omnistream replay --beir DIR' scores the same corpus and claims on the embedded stack (same task "
+                    + "id, same NDCG@10 on the exact path).",
             "",
-            "Every child dies with this command, also on kill -9. Ctrl-C (or --exit-when-done) stops them in reverse order."})
+            "Every child dies with this command, also on kill -9. Ctrl-C (or --exit-when-done) stops them in reverse "
+                    + "order."})
 public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Directory holding scifact.zip (default: ../shared/data/scifact).")
     Path data;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Options every stack-running subcommand shares: a config file and -D style overrides. */
 public final class StackOptions {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with configuration keys (see README 'Configuration'); environment variables OMNISTREAM_<KEY> override it.")
+            description = "Properties file with configuration keys (see docs/configuration.md); environment variables OMNISTREAM_<KEY> override it.")
     Path configFile;
 
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Override one configuration key, e.g. -D encoder.batch.max-size=16.")
