@@ -48,11 +48,6 @@ public final class QualityServiceConfig {
         webHost = source.get(WEB_HOST);
         webPort = source.get(WEB_PORT);
         lagInterval = source.get(LAG_INTERVAL);
-        if (!(schemaRegistryUrl.startsWith("mock://") || schemaRegistryUrl.startsWith("http://")
-                || schemaRegistryUrl.startsWith("https://"))) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl + "' for '"
-                    + KafkaOptions.SCHEMA_REGISTRY_URL.key() + "': expected mock://, http:// or https://");
-        }
         if (webHost.isBlank()) {
             throw new ConfigException("'" + WEB_HOST.key() + "' must not be empty");
         }
