@@ -1,6 +1,7 @@
 package io.omnistream.runtime.process;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -211,7 +212,10 @@ public final class ChildProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // SIGTERM through the handle, not Process.destroy(): that also closes our end of the child's stdin, which a
+        // child watching its stdin for its parent's death (the watchdog agent, Milvus Lite) would read as "parent
+        // gone" and race its own graceful stop, ending with the wrong exit status.
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} did not stop within {} ms; killing it", name, stopGrace.toMillis());
@@ -220,6 +224,16 @@ public final class ChildProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(process.getOutputStream());
+        }
+    }
+
+    private static void closeQuietly(OutputStream stdin) {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // the child is gone; a failed close of its stdin pipe changes nothing
         }
     }
 
