@@ -38,6 +38,10 @@ import picocli.CommandLine.Option;
                     + "'./omnistream replay --beir DIR' scores the same corpus and claims on the embedded stack (same task "
                     + "id, same NDCG@10 on the exact path).",
             "",
+            "Configuration (--config FILE, -D KEY=VALUE; keys in docs/configuration.md): cluster.* sizes the processes; "
+                    + "quality.* and bias.* keys set in the file or with -D are handed to the Flink jobs as program "
+                    + "arguments.",
+            "",
             "Every child dies with this command, also on kill -9. Ctrl-C (or --exit-when-done) stops them in reverse "
                     + "order."})
 public final class ClusterCommand implements Callable<Integer> {

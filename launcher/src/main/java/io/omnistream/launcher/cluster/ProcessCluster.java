@@ -164,10 +164,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
                 .set("ingest.http.port", ingestPort).start();
         track(ingest, "http://127.0.0.1:" + ingestPort + " (ingest API)");
         for (int i = 1; i <= settings.workers(); i++) {
-            ChildJvm worker = service("encoder-worker-" + i, "encoder-workers", ENCODER_MAIN, "-Xmx1g", kafkaAndRegistry)
-                    .set("encoder.model", workerConfig.modelSpec().id()).start();
-            workers.add(worker);
-            track(worker, "group " + workerConfig.groupId());
+            launchEncoderWorker(Map.of());
         }
         ChildJvm sink = service("milvus-sink", "milvus", SINK_MAIN, "-Xmx384m", endpoints)
                 .set("sink.topic", workerConfig.outputTopic()).start();
@@ -188,9 +185,6 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
             }
         }
         qualityMetricsPort = metricsPorts.get("quality-service");
-        for (ChildJvm w : workers) {
-            workerMetricsPorts.add(metricsPorts.get(w.component()));
-        }
         MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
         milvusClient = sinkConfig.milvus().open();
         collections = new CollectionManager(milvusClient, sinkConfig.index());
@@ -204,9 +198,11 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
             List<String> common = new ArrayList<>();
             endpoints.forEach((k, v) -> common.add(k + "=" + v));
             List<String> qualityArgs = new ArrayList<>(common);
+            config.explicitValues("quality.").forEach((k, v) -> qualityArgs.add(k + "=" + v));
             qualityArgs.add("quality.checkpoint.dir=" + runDir.resolve("flink/checkpoints-quality").toUri());
             jobIds.put("retrieval-quality", flink.run(jarId, QUALITY_JOB, qualityArgs));
             List<String> biasArgs = new ArrayList<>(common);
+            config.explicitValues("bias.").forEach((k, v) -> biasArgs.add(k + "=" + v));
             biasArgs.add("bias.checkpoint.dir=" + runDir.resolve("flink/checkpoints-bias").toUri());
             jobIds.put("modality-bias", flink.run(jarId, BIAS_JOB, biasArgs));
             for (var job : jobIds.entrySet()) {
@@ -222,6 +218,31 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     }
 
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+
+    /**
+     * Starts one more member of the encoder consumer group from the workers' image layout, {@code overrides} on top of
+     * the cluster's worker settings (e.g. {@code encoder.models.file}: a new version of the model, as a rolling
+     * upgrade would start it), and returns once its {@code /readyz} answers 200. The group rebalances; the new worker
+     * is stopped with the cluster.
+     */
+    public synchronized ChildJvm startEncoderWorker(Map<String, String> overrides, Duration timeout, PrintStream out) {
+        ChildJvm worker = launchEncoderWorker(overrides);
+        worker.awaitHttpOk("http://127.0.0.1:" + metricsPorts.get(worker.component()) + "/readyz", timeout, out);
+        return worker;
+    }
+
+    private ChildJvm launchEncoderWorker(Map<String, String> overrides) {
+        String component = "encoder-worker-" + (workers.size() + 1);
+        ChildJvm.Builder b = service(component, "encoder-workers", ENCODER_MAIN, "-Xmx1g",
+                Map.of("kafka.bootstrap.servers", bootstrapServers, "schema.registry.url", registry.confluentUrl()))
+                .set("encoder.model", workerConfig.modelSpec().id());
+        overrides.forEach(b::set);
+        ChildJvm worker = b.start();
+        workers.add(worker);
+        workerMetricsPorts.add(metricsPorts.get(component));
+        track(worker, "group " + workerConfig.groupId());
+        return worker;
+    }
 
     /** A standalone service from its image layout, its metrics endpoint on a free loopback port. */
     private ChildJvm.Builder service(String component, String module, String main, String heap,

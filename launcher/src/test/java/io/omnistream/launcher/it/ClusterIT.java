@@ -3,6 +3,7 @@ package io.omnistream.launcher.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.kafka.broker.EmbeddedKafka;
@@ -23,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -58,9 +60,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * schema with 409. Then one of the two workers is killed with -9 while it has a backlog: the other takes both
  * partitions, every abstract lands in Milvus exactly once, and the Flink jobs on the session cluster go on scoring.
  *
- * <p>Not here (time budget of 2 cores): a drift alert on the quality service's {@code /api/alerts}. Provoking one
- * needs several epochs of a document-modality task through OCR and a second model version (ModalityDriftIT, ~minutes
- * on its own); the alert path from the bias job to the quality service is the same as in the embedded stack.
+ * <p>Last, a drift alert end to end: the surviving worker is replaced by one serving a new version of the same model
+ * id (its registry entry adds a TEXT offset post-processing step, which lifts every cosine), two more epochs of the
+ * benchmark are replayed, and the modality-bias job's KS test of the top-1 scores against the first epoch raises an
+ * alert that the quality service shows on {@code /api/alerts}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -70,7 +73,9 @@ class ClusterIT {
     private static final PrintStream OUT = System.out;
     private static ProcessCluster cluster;
     private static Path zip;
+    private static final String TASK = "scifact-subset-it";
     private static SciFactSubset subset;
+    private static BenchmarkTask task;
     private static int passed;
 
     @BeforeAll
@@ -79,7 +84,11 @@ class ClusterIT {
         subset = SciFactSubset.of(new SciFactCorpus(zip), ABSTRACTS);
         cluster = ProcessCluster.start(Path.of(".."), ConfigSource.load(null, Map.of(
                 "cluster.encoder.workers", "2", "launcher.kafka.partitions", "2",
-                "cluster.startup.timeout", "4m")), OUT);
+                "cluster.startup.timeout", "4m",
+                // the subset has ~25 scored claims; the KS test of an epoch needs this many top-1 scores
+                "bias.drift.ks.min-samples", "10")), OUT);
+        task = ReplayCommand.beirTask(subset.writeBeir(cluster.runDir().resolve(TASK)));
+        OUT.printf("[cluster-it] %d abstracts, %d scored claims%n", subset.documents().size(), task.queries().size());
     }
 
     @AfterAll
@@ -92,7 +101,7 @@ class ClusterIT {
                         .as("%s (pid %d) after close()", p.component(), p.pid()).isFalse();
             }
             // the run directory (logs, broker and Milvus data) stays only when a test failed, for the logs
-            if (passed == 3) {
+            if (passed == 4) {
                 EmbeddedKafka.deleteRecursively(cluster.runDir());
             }
         }
@@ -137,9 +146,8 @@ class ClusterIT {
     @Test
     @Order(2)
     void flinkJobsKeepScoringOnTheSessionCluster() throws Exception {
-        BenchmarkTask task = ReplayCommand.beirTask(subset.writeBeir(cluster.runDir().resolve("scifact-subset-it")));
         ClusterBenchmark.replay(cluster, task, 0, OUT);
-        ClusterBenchmark.Scores scores = ClusterBenchmark.awaitScores(cluster, "scifact-subset-it", 0,
+        ClusterBenchmark.Scores scores = ClusterBenchmark.awaitScores(cluster, TASK, 0,
                 task.queries().size(), Duration.ofMinutes(3), OUT);
         assertThat(scores.ndcgAt10()).isBetween(0.5, 1.0);
         assertThat(scores.byPath().get("served")).containsKey("ndcg@10");
@@ -170,6 +178,75 @@ class ClusterIT {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
         assertThat(latestId(registry, Topics.MEDIA_EVENTS + "-value")).isEqualTo(mediaId);
         passed++;
+    }
+
+    @Test
+    @Order(4)
+    void aNewModelVersionThatLiftsEveryScoreRaisesADriftAlertShownByTheQualityService() throws Exception {
+        String v1 = cluster.modelVersion();
+        // version 2 of the same model id: the default entry plus a TEXT offset (queries and abstracts are TEXT, so every
+        // cosine rises towards 1: the top-1 score distribution moves far beyond the KS test's critical D)
+        Path models = cluster.runDir().resolve("models-v2.yaml");
+        Files.writeString(models, """
+                models:
+                  - id: %s
+                    version: bge-small-en-v1.5-fp32-cls-512
+                    default: true
+                    onnx: classpath:bge-small-en-v1.5.onnx
+                    tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
+                    pooling: CLS
+                    dimension: 384
+                    maxTokens: 512
+                    instructions: PREFIX
+                    queryInstruction: "Represent this sentence for searching relevant passages: "
+                    documentInstruction: ""
+                    modalities: [TEXT]
+                    postprocess:
+                      - offset: {modality: TEXT, value: 0.2}
+                """.formatted(cluster.modelId()));
+        for (ChildJvm w : cluster.encoderWorkers()) {
+            if (w.isAlive()) {
+                assertThat(w.stop()).as("%s exit status on SIGTERM", w.component()).isZero();
+            }
+        }
+        ChildJvm v2 = cluster.startEncoderWorker(Map.of("encoder.models.file", models.toString()), Duration.ofMinutes(3), OUT);
+        OUT.printf("[cluster-it] %s (pid %d) serves %s from %s%n", v2.component(), v2.pid(), cluster.modelId(), models);
+        // epoch 0 (test 2, version 1) is the KS reference; epoch 1 is tested when epoch 2's first ranking arrives
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            ClusterBenchmark.replay(cluster, task, epoch, OUT);
+            ClusterBenchmark.awaitScores(cluster, TASK, epoch, task.queries().size(), Duration.ofMinutes(3), OUT);
+        }
+        URI alertsApi = cluster.qualityPageUri().resolve("api/alerts");
+        JsonNode[] alert = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            for (JsonNode a : JSON.readTree(get(alertsApi)).path("alerts")) {
+                if ("top1_score_distribution".equals(a.path("metric").asText()) && TASK.equals(a.path("labels").path("task").asText())) {
+                    alert[0] = a;
+                    return true;
+                }
+            }
+            return false;
+        });
+        OUT.println("[cluster-it] alert on " + alertsApi + ": " + alert[0]);
+        JsonNode a = alert[0];
+        assertThat(a.path("detector").asText()).isEqualTo("ks");
+        assertThat(a.path("direction").asText()).isEqualTo("up");
+        assertThat(a.path("modelVersion").asText()).isNotEqualTo(v1).startsWith(v1).contains("+post@");
+        assertThat(a.path("labels").path("model_id").asText()).isEqualTo(cluster.modelId());
+        assertThat(a.path("labels").path("epoch").asText()).isEqualTo("1");
+        assertThat(a.path("labels").path("reference_epoch").asText()).isEqualTo("0");
+        assertThat(a.path("statistic").asDouble()).isGreaterThan(a.path("threshold").asDouble());
+        for (String job : cluster.jobIds().values()) {
+            assertThat(cluster.flink().jobState(job)).as("job %s", job).isEqualTo("RUNNING");
+        }
+        passed++;
+    }
+
+    private static String get(URI uri) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(uri + ": " + r.body()).isEqualTo(200);
+        return r.body();
     }
 
     private static void awaitMembers(int count) {

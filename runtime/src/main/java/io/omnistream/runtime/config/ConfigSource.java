@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * Layered configuration: option default, then a {@code .properties} file, then environment variables
@@ -56,6 +57,27 @@ public final class ConfigSource {
         Map<String, String> merged = new HashMap<>(overrides);
         merged.putAll(more);
         return new ConfigSource(fileValues, fileName, env, merged);
+    }
+
+    /**
+     * The values set explicitly in the file and the overrides (overrides win) whose keys start with {@code prefix}, for
+     * handing a group of keys on to a process this one configures (e.g. a Flink job's {@code bias.*} keys). Values are
+     * passed as written: the receiving side parses and validates them. Environment variables are not included (they are
+     * named per option, and the receiving process may read its own environment).
+     */
+    public Map<String, String> explicitValues(String prefix) {
+        Map<String, String> values = new TreeMap<>();
+        fileValues.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                values.put(k, v);
+            }
+        });
+        overrides.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                values.put(k, v);
+            }
+        });
+        return values;
     }
 
     public <T> T get(ConfigOption<T> option) {

@@ -48,4 +48,17 @@ class ConfigSourceTest {
         assertThat(ConfigOption.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(ConfigOption.parseDuration("PT3S")).isEqualTo(Duration.ofSeconds(3));
     }
+
+    @Test
+    void explicitValuesOfAPrefixComeFromFileAndOverridesNotDefaultsOrEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "bias.drift.ks.alpha=0.01\nbias.emit-interval=2s\nquality.served.enabled=false\n");
+        ConfigSource source = ConfigSource.load(file, Map.of("OMNISTREAM_BIAS_DRIFT_ENABLED", "false"),
+                Map.of("bias.emit-interval", "500ms", "biased.key", "x"));
+        assertThat(source.explicitValues("bias.")).containsExactly(
+                Map.entry("bias.drift.ks.alpha", "0.01"), Map.entry("bias.emit-interval", "500ms"));
+        assertThat(source.with(Map.of("quality.served.enabled", "true")).explicitValues("quality."))
+                .containsExactly(Map.entry("quality.served.enabled", "true"));
+        assertThat(ConfigSource.of(Map.of()).explicitValues("bias.")).isEmpty();
+    }
 }
