@@ -6,6 +6,11 @@ import java.util.Locale;
 public final class Topics {
     public static final String MEDIA_EVENTS = "media.events.v1";
     public static final String DLQ = "media.dlq.v1";
+    /**
+     * The redrive ledger: one record per dead letter republished by {@code ./omnistream dlq redrive} (key = the
+     * letter's {@code topic/partition/offset}, value = its key), compacted; what makes a second redrive a no-op.
+     */
+    public static final String DLQ_REDRIVE_LEDGER = "media.dlq.redriven.v1";
     public static final String JUDGMENTS = "bench.judgments.v1";
     public static final String QUALITY_METRICS = "quality.metrics.v1";
     public static final String QUALITY_ALERTS = "quality.alerts.v1";

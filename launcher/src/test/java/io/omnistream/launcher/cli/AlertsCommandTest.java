@@ -1,29 +1,16 @@
 package io.omnistream.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.omnistream.schemas.avro.DriftAlert;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AlertsCommandTest {
-
-    @Test
-    void sinceAcceptsUnitsAndIso() {
-        assertThat(AlertsCommand.parseSince("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(AlertsCommand.parseSince("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(AlertsCommand.parseSince("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(AlertsCommand.parseSince("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(AlertsCommand.parseSince("PT5M")).isEqualTo(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> AlertsCommand.parseSince("soon")).hasMessageContaining("--since");
-        assertThatThrownBy(() -> AlertsCommand.parseSince("5w")).hasMessageContaining("--since");
-    }
 
     @Test
     void printsOneLinePerRecord() {

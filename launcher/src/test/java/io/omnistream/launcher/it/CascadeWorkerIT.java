@@ -23,7 +23,6 @@ import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +69,7 @@ class CascadeWorkerIT {
     @Test
     void everyModalityIsEmbeddedOrDeadLetteredWithItsReason() throws Exception {
         for (String tool : List.of("tesseract", "ffmpeg", "ffprobe", "pocketsphinx_continuous")) {
-            Assumptions.assumeTrue(onPath(tool), tool + " not installed (scripts/install-media-tools.sh)");
+            Assumptions.assumeTrue(MediaTools.onPath(tool), tool + " not installed (scripts/install-media-tools.sh)");
         }
         Assumptions.assumeTrue(Files.exists(TestPdfs.DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         EmbeddedStack stack = SharedStack.get();
@@ -248,14 +247,5 @@ class CascadeWorkerIT {
         String log = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(log).isZero();
         return Files.readAllBytes(out);
-    }
-
-    private static boolean onPath(String binary) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, binary))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -200,7 +200,7 @@ class LiveQualityPageIT {
                     .contains("task=" + TASK);
 
             // the same alert through the CLI: ./omnistream alerts --since 10m against this stack
-            String printed = AlertsCli.run("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+            String printed = Cli.run("alerts", "--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
                     "--since", "10m");
             assertThat(printed).contains("id " + alertId).containsPattern("DOWN\\s+hit@1");
 

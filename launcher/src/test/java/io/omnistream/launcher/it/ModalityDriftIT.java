@@ -28,7 +28,6 @@ import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +73,7 @@ class ModalityDriftIT {
 
     @Test
     void stableReplayRaisesNoAlertAndADocumentOffsetRaisesTheRightOne() throws Exception {
-        Assumptions.assumeTrue(onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
+        Assumptions.assumeTrue(MediaTools.onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
         Assumptions.assumeTrue(Files.exists(TestPdfs.DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         Path dir = Files.createTempDirectory("omnistream-bias-it");
         BenchmarkTask task = writeTask(dir);
@@ -174,7 +173,7 @@ class ModalityDriftIT {
                 assertThat(bias.getDirection()).isIn("up", "down");
                 assertThat(bias.getStatistic()).isGreaterThan(bias.getThreshold());
                 // and the user sees it with ./omnistream alerts
-                assertThat(AlertsCli.run("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+                assertThat(Cli.run("alerts", "--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
                         "--since", "1h")).contains("id " + bias.getAlertId()).contains(" " + bias.getMetric() + " ");
                 System.out.println("changed bias report: " + BiasReport.of(stack.qualityView()));
             }
@@ -274,16 +273,5 @@ class ModalityDriftIT {
                 .put("queryModality", "TEXT").put("primaryMetric", "hit@1").put("scope", "GLOBAL");
         Files.writeString(dir.resolve("tasks.json"), JSON.writeValueAsString(catalog));
         return TaskCatalog.read(dir.resolve("tasks.json")).open(TASK, dir, dir.resolve("gen"));
-    }
-
-
-
-    private static boolean onPath(String binary) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, binary))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

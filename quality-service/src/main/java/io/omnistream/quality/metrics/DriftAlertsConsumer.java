@@ -1,5 +1,6 @@
 package io.omnistream.quality.metrics;
 
+import io.omnistream.runtime.kafka.TopicSnapshot;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -12,12 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The drift alerts of {@code quality.alerts.v1} as Prometheus metrics; the embedded stack feeds it every record with an
@@ -33,7 +29,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * metrics. Thread-safe.
  */
 public final class DriftAlertsConsumer implements AutoCloseable {
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     public static final String CLEARED = "cleared";
 
     private final PrometheusRegistry registry;
@@ -57,70 +52,25 @@ public final class DriftAlertsConsumer implements AutoCloseable {
                 .register(registry);
     }
 
-    private static KafkaConsumer<byte[], byte[]> newConsumer(String bootstrapServers) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-alerts-reader",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
     /**
-     * Every alert record on {@code topic}, from the beginning to the end offsets as of the call, in topic order.
+     * Every alert record on {@code topic}, from the beginning to the end offsets as of the call, in each partition's
+     * order. A schema id the registry does not know (the embedded stack's {@code mock://} registry lives in the
+     * stack's JVM, not in a CLI process) is read with this build's own DriftAlert schema, which is the schema the
+     * stack of the same build wrote with.
      *
      * @param timeout how long to wait for the topic's metadata and records
      * @throws IllegalStateException if the topic does not exist or the end is not reached within the timeout
      */
     public static List<DriftAlert> read(String bootstrapServers, String registryUrl, String topic, Duration timeout) {
-        ConfluentAvroDeserializer<DriftAlert> deserializer = new ConfluentAvroDeserializer<>(DriftAlert.class,
-                registryUrl);
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer(bootstrapServers)) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
-            }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            List<DriftAlert> out = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL_TIMEOUT)) {
-                    if (r.value() != null && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        out.add(decode(deserializer, r));
-                    }
-                }
-            }
-            return out;
-        }
-    }
-
-    /**
-     * Decodes with the registry; if the writer schema id is unknown there (the embedded stack's {@code mock://}
-     * registry lives in the stack's JVM, not in a CLI process), with this build's own DriftAlert schema, which is the
-     * schema the stack of the same build wrote with.
-     */
-    static DriftAlert decode(ConfluentAvroDeserializer<DriftAlert> deserializer, ConsumerRecord<byte[], byte[]> r) {
-        try {
-            return deserializer.deserialize(r.topic(), r.value());
-        } catch (RuntimeException e) {
-            byte[] data = r.value();
-            if (data.length < 5 || data[0] != 0) {
-                throw e;
-            }
-            try {
-                return new org.apache.avro.specific.SpecificDatumReader<>(DriftAlert.class).read(null,
-                        org.apache.avro.io.DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
-            } catch (java.io.IOException | RuntimeException inner) {
-                e.addSuppressed(inner);
-                throw e;
+        ConfluentAvroDeserializer<DriftAlert> deserializer =
+                ConfluentAvroDeserializer.withLocalSchemaFallback(DriftAlert.class, registryUrl);
+        List<DriftAlert> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(bootstrapServers, topic, timeout)) {
+            if (r.value() != null) {
+                out.add(deserializer.deserialize(r.topic(), r.value()));
             }
         }
+        return out;
     }
 
     /** Applies one alert record. */

@@ -23,15 +23,31 @@ import org.apache.kafka.common.serialization.Deserializer;
 public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private final SchemaRegistryClient registry;
     private final Schema readerSchema;
+    private final boolean localFallback;
     private final Map<Integer, SpecificDatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
 
     public ConfluentAvroDeserializer(Class<T> type, String registryUrl) {
-        this(type, SchemaRegistries.client(registryUrl));
+        this(type, SchemaRegistries.client(registryUrl), false);
     }
 
     public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
+        this(type, registry, false);
+    }
+
+    private ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient registry, boolean localFallback) {
         this.registry = registry;
         this.readerSchema = SpecificData.get().getSchema(type);
+        this.localFallback = localFallback;
+    }
+
+    /**
+     * For command-line tools run beside the embedded stack, whose {@code mock://} registry lives in the stack's JVM:
+     * a schema id the registry does not know is read with this build's own schema of {@code type} as the writer
+     * schema (what a stack of the same build wrote with). Never for services: there an unknown id is an error.
+     */
+    public static <T extends SpecificRecord> ConfluentAvroDeserializer<T> withLocalSchemaFallback(Class<T> type,
+            String registryUrl) {
+        return new ConfluentAvroDeserializer<>(type, SchemaRegistries.client(registryUrl), true);
     }
 
     @Override
@@ -60,6 +76,9 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
             Schema writer = new Schema.Parser().parse(registry.getSchemaById(schemaId).canonicalString());
             return new SpecificDatumReader<>(writer, readerSchema);
         } catch (Exception e) {
+            if (localFallback) {
+                return new SpecificDatumReader<>(readerSchema, readerSchema);
+            }
             throw new SerializationException("unknown schema id " + schemaId + ": " + e.getMessage(), e);
         }
     }

@@ -130,4 +130,16 @@ class ConfluentAvroSerdeTest {
         assertThatThrownBy(() -> SchemaRegistries.client("kafka://x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mock://, http:// or https://");
     }
+
+    @Test
+    void anIdUnknownToTheRegistryFailsUnlessTheToolAsksForItsOwnSchema() {
+        // written through another JVM's mock:// scope: this JVM's registry of the same URL has never seen the id
+        byte[] bytes = new ConfluentAvroSerializer<>(MediaEvent.class, "mock://other-jvm-" + UUID.randomUUID())
+                .serialize("media.events.v1", event());
+        String empty = "mock://cli-" + UUID.randomUUID();
+        assertThatThrownBy(() -> new ConfluentAvroDeserializer<>(MediaEvent.class, empty).deserialize("media.events.v1", bytes))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id");
+        assertThat(ConfluentAvroDeserializer.withLocalSchemaFallback(MediaEvent.class, empty)
+                .deserialize("media.events.v1", bytes)).isEqualTo(event());
+    }
 }
