@@ -24,8 +24,12 @@ public final class ClusterBenchmark {
     static final String EPOCH = "omnistream_retrieval_quality_epoch";
     private static final List<String> PATHS = List.of(QualityVocabulary.PATH_EXACT, QualityVocabulary.PATH_SERVED);
 
-    /** Task-scope metrics of one epoch per path ({@code exact}, {@code served}), and the series count seen. */
-    public record Scores(String task, int epoch, long queries, Map<String, Map<String, Double>> byPath, int qualitySeries) {
+    /**
+     * Task-scope metrics of one epoch per path ({@code exact}, {@code served}), the queries each path scored, and the
+     * series count seen.
+     */
+    public record Scores(String task, int epoch, long queries, long servedQueries, Map<String, Map<String, Double>> byPath,
+            int qualitySeries) {
         /** NDCG@10 on the exact path (the whole candidate set ranked by cosine), or NaN. */
         public double ndcgAt10() {
             return byPath.getOrDefault(QualityVocabulary.PATH_EXACT, Map.of())
@@ -100,7 +104,8 @@ public final class ClusterBenchmark {
             byPath.put(path, metrics);
         }
         long queries = Math.round(Math.max(0, sample(scrape, QUERIES, task, QualityVocabulary.PATH_EXACT, null, epoch)));
-        return new Scores(task, epoch, queries, byPath, PrometheusText.samples(scrape, QUALITY).size());
+        long served = Math.round(Math.max(0, sample(scrape, QUERIES, task, QualityVocabulary.PATH_SERVED, null, epoch)));
+        return new Scores(task, epoch, queries, served, byPath, PrometheusText.samples(scrape, QUALITY).size());
     }
 
     private static double sample(String scrape, String family, String task, String path, String metric, int epoch) {

@@ -116,12 +116,28 @@ public final class FlinkSessionCluster implements AutoCloseable {
         jmArgs.addAll(split(JobManagerProcessUtils.generateDynamicConfigsStr(jm)));
         jobManager = flinkJvm("flink-jobmanager", JOB_MANAGER_MAIN,
                 split(JobManagerProcessUtils.generateJvmParametersStr(jm, conf)), jmArgs);
+        taskManager = startTaskManager(conf);
+        return this;
+    }
+
+    private ChildJvm startTaskManager(Configuration conf) {
         TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(conf);
         List<String> tmArgs = new ArrayList<>(List.of("--configDir", confDir.toString()));
         tmArgs.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
-        taskManager = flinkJvm("flink-taskmanager", TASK_MANAGER_MAIN,
-                split(ProcessMemoryUtils.generateJvmParametersStr(tm)), tmArgs);
-        return this;
+        return flinkJvm("flink-taskmanager", TASK_MANAGER_MAIN, split(ProcessMemoryUtils.generateJvmParametersStr(tm)),
+                tmArgs);
+    }
+
+    /**
+     * Starts a new TaskManager in place of one that died (killed with -9 if it still lives): what a process supervisor
+     * does after a TaskManager crash. The jobs recover on it through their restart strategy from the last checkpoint.
+     */
+    public synchronized ChildJvm restartTaskManager() throws InterruptedException {
+        if (taskManager.isAlive()) {
+            taskManager.kill();
+        }
+        taskManager = startTaskManager(Configuration.fromMap(readConf()));
+        return taskManager;
     }
 
     private ChildJvm flinkJvm(String component, String main, List<String> memoryFlags, List<String> args) {
@@ -217,7 +233,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return jobManager;
     }
 
-    public ChildJvm taskManager() {
+    public synchronized ChildJvm taskManager() {
         return taskManager;
     }
 

@@ -218,6 +218,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     }
 
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+    /** How each service was started, to start it again after a crash ({@link #restart}). */
+    private final Map<String, ChildJvm.Builder> builders = new LinkedHashMap<>();
 
     /**
      * Starts one more member of the encoder consumer group from the workers' image layout, {@code overrides} on top of
@@ -255,7 +257,71 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
                 .jvmFlags(heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
                 .set("service.metrics.host", "127.0.0.1").set("service.metrics.port", metricsPort);
         endpoints.forEach(b::set);
+        builders.put(component, b); // the caller's later settings land in the same builder
         return b;
+    }
+
+    /**
+     * Starts service {@code component} again as it was started (same settings, ports and consumer group), killing it
+     * with -9 first if it still lives: what a process supervisor does after a crash. Returns at once; see
+     * {@link #awaitReady(String, Duration, PrintStream)}.
+     *
+     * @throws IllegalArgumentException for a part that is not a service (broker, registry, Milvus, Flink)
+     */
+    public synchronized ChildJvm restart(String component) throws InterruptedException {
+        ChildJvm.Builder b = builders.get(component);
+        if (b == null) {
+            throw new IllegalArgumentException(component + " is not a service of this cluster; services: " + builders.keySet());
+        }
+        ChildJvm old = children.get(component);
+        if (old.isAlive()) {
+            old.kill();
+        }
+        ChildJvm fresh = b.start();
+        children.put(component, fresh);
+        workers.replaceAll(w -> w == old ? fresh : w);
+        replacePart(component, fresh.pid(), fresh::stop);
+        return fresh;
+    }
+
+    /** Waits until service {@code component} answers {@code /readyz} with 200. */
+    public void awaitReady(String component, Duration timeout, PrintStream out) {
+        children.get(component).awaitHttpOk("http://127.0.0.1:" + metricsPorts.get(component) + "/readyz", timeout, out);
+    }
+
+    /** A new TaskManager in place of a dead one ({@link FlinkSessionCluster#restartTaskManager}). */
+    public synchronized ChildJvm restartTaskManager() throws InterruptedException {
+        ChildJvm fresh = flink.restartTaskManager();
+        children.put(fresh.component(), fresh);
+        replacePart(fresh.component(), fresh.pid(), fresh::stop);
+        return fresh;
+    }
+
+    /** Stops Milvus Lite (SIGTERM; its data stays on disk): a Milvus outage. */
+    public synchronized void stopMilvus() {
+        milvus.close();
+    }
+
+    /** Starts Milvus Lite again on the same port and data directory, and waits until it answers. */
+    public synchronized void startMilvus() {
+        milvus = MilvusLiteServer.builder(runDir.resolve("milvus-data")).venvDir(launcher.home().resolve("milvus-lite-venv"))
+                .port(milvus.port()).logFile(runDir.resolve("milvus-lite.log")).build().start();
+        MilvusLiteServer started = milvus;
+        replacePart("milvus-lite", started.processHandle().map(ProcessHandle::pid).orElse(-1L), started);
+    }
+
+    /** The Milvus Lite server process (for SIGSTOP/SIGCONT: a Milvus that hangs instead of refusing). */
+    public synchronized ProcessHandle milvusProcess() {
+        return milvus.processHandle().orElseThrow(() -> new IllegalStateException("Milvus Lite is not running"));
+    }
+
+    private void replacePart(String component, long pid, AutoCloseable stop) {
+        List<Part> all = new ArrayList<>(parts);
+        parts.clear();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Part p = all.get(i);
+            parts.push(p.component().equals(component) ? new Part(component, pid, p.listens(), stop) : p);
+        }
     }
 
     private ChildJvm.Builder child(String component, String main, List<Path> classpath) {

@@ -130,7 +130,8 @@ public final class SciFactDemo {
                 loaded.accepted(), loaded.duplicates(), loaded.rejected(), (loadedAt - start) / 1e9);
 
         try (PipelineProbe probe = new PipelineProbe(pipeline.bootstrapServers())) {
-            waitUntilDrained(probe, timeout);
+            probe.awaitDrained(pipeline, EncoderWorkerConfig.GROUP_ID.defaultValue(),
+                    MilvusSinkConfig.SINK_GROUP_ID.defaultValue(), timeout, out);
             long searchableAt = System.nanoTime();
             Map<String, Long> rows = pipeline.rowsPerContentId(ids);
             long distinct = rows.values().stream().filter(n -> n > 0).count();
@@ -140,34 +141,6 @@ public final class SciFactDemo {
                     probe.recordCount(pipeline.dlqTopic()), loaded.rejected(), seconds, ids.size() / seconds,
                     (searchableAt - loadedAt) / 1_000_000, pipeline.modelId(), pipeline.modelVersion(),
                     pipeline.executionProvider());
-        }
-    }
-
-    /** Waits until the encoder and the sink have committed everything on their input topics (lag 0, twice in a row). */
-    private void waitUntilDrained(PipelineProbe probe, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String workerGroup = EncoderWorkerConfig.GROUP_ID.defaultValue();
-        String sinkGroup = MilvusSinkConfig.SINK_GROUP_ID.defaultValue();
-        int zeroStreak = 0;
-        long lastReport = 0;
-        String lastLine = "";
-        while (zeroStreak < 2) {
-            long encoderLag = probe.lag(workerGroup, pipeline.mediaTopic());
-            long sinkLag = probe.lag(sinkGroup, pipeline.embeddingTopic());
-            zeroStreak = encoderLag == 0 && sinkLag == 0 ? zeroStreak + 1 : 0;
-            // a line when the backlog moved, else one every 30 s to show it is alive
-            String line = String.format("  pending: %d to encode, %d to upsert", encoderLag, sinkLag);
-            long sinceReport = System.nanoTime() - lastReport;
-            if (zeroStreak == 0 && ((!line.equals(lastLine) && sinceReport > 2_000_000_000L) || sinceReport > 30_000_000_000L)) {
-                out.println(line);
-                lastLine = line;
-                lastReport = System.nanoTime();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("pipeline did not drain within " + timeout.toSeconds() + " s (encoder lag "
-                        + encoderLag + ", sink lag " + sinkLag + ")");
-            }
-            Thread.sleep(200);
         }
     }
 

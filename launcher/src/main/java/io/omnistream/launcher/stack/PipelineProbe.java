@@ -1,5 +1,6 @@
 package io.omnistream.launcher.stack;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,37 @@ public final class PipelineProbe implements AutoCloseable {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read offsets of " + groupId + " on " + topic + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the encoder group and the sink group have committed everything on their input topics (lag 0 on
+     * both, twice in a row 200 ms apart), printing the backlog when it moved (at most every 2 s) and every 30 s.
+     *
+     * @throws IllegalStateException after {@code timeout}, naming both lags
+     */
+    public void awaitDrained(RunningPipeline pipeline, String encoderGroup, String sinkGroup, Duration timeout,
+            PrintStream out) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int zeroStreak = 0;
+        long lastReport = 0;
+        String lastLine = "";
+        while (zeroStreak < 2) {
+            long encoderLag = lag(encoderGroup, pipeline.mediaTopic());
+            long sinkLag = lag(sinkGroup, pipeline.embeddingTopic());
+            zeroStreak = encoderLag == 0 && sinkLag == 0 ? zeroStreak + 1 : 0;
+            String line = String.format("  pending: %d to encode, %d to upsert", encoderLag, sinkLag);
+            long sinceReport = System.nanoTime() - lastReport;
+            if (zeroStreak == 0 && ((!line.equals(lastLine) && sinceReport > 2_000_000_000L) || sinceReport > 30_000_000_000L)) {
+                out.println(line);
+                lastLine = line;
+                lastReport = System.nanoTime();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pipeline did not drain within " + timeout.toSeconds() + " s (encoder lag "
+                        + encoderLag + ", sink lag " + sinkLag + ")");
+            }
+            Thread.sleep(200); // pace of the offset polling; the condition is the lag read above
         }
     }
 
