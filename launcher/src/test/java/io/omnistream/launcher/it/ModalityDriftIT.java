@@ -27,6 +27,7 @@ import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.RetrievalMetric;
+import io.omnistream.schemas.quality.QualityVocabulary;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -95,9 +97,15 @@ class ModalityDriftIT {
         // longer than any pause between one epoch's records (an OCR'd page: 5-10 s on a loaded 2-core machine)
         settings.put("bias.drift.close-idle", CLOSE_IDLE.toSeconds() + "s");
         List<String> trace = Collections.synchronizedList(new ArrayList<>());
+        // the detectors' progress: per watched series, the newest epoch a detector has closed and tested
+        Map<String, Integer> checked = new ConcurrentHashMap<>();
         try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out);
              AvroTopicReader<RetrievalMetric> traced = AvroTopicReader.start(stack.bootstrapServers(), stack.registryUrl(),
                      Topics.QUALITY_METRICS, RetrievalMetric.class, m -> {
+                         if (QualityVocabulary.SCOPE_DRIFT_CHECK.equals(m.getScope()) && MODEL.equals(m.getModelId())
+                                 && m.getEpoch() != null) {
+                             checked.merge(seriesKey(m, m.getDetail()), m.getEpoch(), Math::max);
+                         }
                          if (TRACED_METRIC.equals(m.getMetric()) && "modality_bias".equals(m.getScope())
                                  && m.getTaskId() == null && "DOCUMENT".equals(String.valueOf(m.getTargetModality()))) {
                              trace.add(String.format("  read at %tT.%<tL: epoch %s value %.3f n %d emitted %tT.%<tL version …%s",
@@ -113,9 +121,19 @@ class ModalityDriftIT {
             assertThat(stable.complete()).isTrue();
             assertThat(BiasReport.awaitSettled(stack.qualityView(), STABLE_EPOCHS - 1, Duration.ofSeconds(3),
                     Duration.ofMinutes(1))).isTrue();
-            // every epoch but the last closes once it has been quiet for CLOSE_IDLE; then the detector has seen them
-            Thread.sleep(CLOSE_IDLE.plusSeconds(5).toMillis());
+            // every epoch but the last closes once it has been quiet for CLOSE_IDLE: wait until the detector reports
+            // it has closed and tested the last closable epoch of every watched epoch series, then look at the alerts
             Set<String> series = watchedSeries(stack);
+            Set<String> epochSeries = series.stream().filter(k -> !k.contains("|modality_gap|")).collect(Collectors.toSet());
+            try {
+                Awaitility.await().atMost(CLOSE_IDLE.plusMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        epochSeries.stream().allMatch(k -> checked.getOrDefault(k, -1) >= STABLE_EPOCHS - 2));
+            } catch (ConditionTimeoutException e) {
+                System.out.println("series without a check of epoch " + (STABLE_EPOCHS - 2) + ": " + epochSeries.stream()
+                        .filter(k -> checked.getOrDefault(k, -1) < STABLE_EPOCHS - 2).map(k -> k + " -> " + checked.get(k))
+                        .toList());
+                throw e;
+            }
             List<DriftAlert> stableAlerts = alerts(stack);
             int closedEpochs = STABLE_EPOCHS - 1; // the last epoch closes only when a later one starts
             System.out.printf("stable: %d alerts over %d series x %d closed epochs (false-alarm rate %.4f)%n",
@@ -200,7 +218,12 @@ class ModalityDriftIT {
     }
 
     private static String seriesKey(RetrievalMetric m) {
-        return String.join("|", m.getMetric(), m.getScope(), String.valueOf(m.getTaskId()), m.getPath(),
+        return seriesKey(m, m.getScope());
+    }
+
+    /** (metric, scope, task, path, modalities); a drift_check record names its series' scope in its detail. */
+    private static String seriesKey(RetrievalMetric m, String scope) {
+        return String.join("|", m.getMetric(), scope, String.valueOf(m.getTaskId()), m.getPath(),
                 String.valueOf(m.getQueryModality()), String.valueOf(m.getTargetModality()));
     }
 

@@ -3,6 +3,7 @@ package io.omnistream.quality.metrics;
 import static io.omnistream.schemas.quality.QualityVocabulary.NOT_SCORED;
 import static io.omnistream.schemas.quality.QualityVocabulary.PATH_SERVED;
 import static io.omnistream.schemas.quality.QualityVocabulary.RECALL_LOSS_PREFIX;
+import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_DRIFT_CHECK;
 import static io.omnistream.schemas.quality.QualityVocabulary.SCOPE_TASK;
 
 import io.omnistream.quality.view.QualityMetricsView;
@@ -36,6 +37,9 @@ import java.util.stream.Stream;
  *   <li>{@code omnistream_benchmark_task_not_scored{task}}: items dead-lettered in the task's newest epoch; present
  *       for every task with a kept not_scored record, 0 once a newer epoch has none (so an alert resolves).</li>
  *   <li>{@code omnistream_index_recall_loss{task, model_version, k}}: exact minus served recall@k (path served).</li>
+ *   <li>{@code omnistream_drift_checked_epoch{scope, task, modality_pair, path, model_id, metric}}: the newest epoch of
+ *       the series that a drift detector has closed and tested ({@code drift_check} records; scope is the series'
+ *       scope). Until it reaches an epoch, "no alert" says nothing about that epoch.</li>
  * </ul>
  *
  * {@link #close()} unregisters the gauges.
@@ -79,7 +83,14 @@ public final class QualityPrometheus implements AutoCloseable {
                         List.of("task", "model_version", "k"),
                         () -> newestPer(metrics().filter(QualityPrometheus::isRecallLoss), m -> List.of(label(m.getTaskId()),
                                 m.getModelVersion(), m.getMetric().substring(RECALL_LOSS_PREFIX.length()))),
-                        RetrievalMetric::getValue));
+                        RetrievalMetric::getValue),
+                gauge("omnistream_drift_checked_epoch",
+                        "Newest epoch (number) of the series that a drift detector has closed and tested",
+                        List.of("scope", "task", "modality_pair", "path", "model_id", "metric"),
+                        () -> newestPer(view.latest().stream().filter(QualityPrometheus::isEpochCheck),
+                                m -> List.of(label(m.getDetail()), label(m.getTaskId()), modalityPair(m), m.getPath(),
+                                        m.getModelId(), m.getMetric())),
+                        RetrievalMetric::getEpoch));
     }
 
     /**
@@ -95,9 +106,13 @@ public final class QualityPrometheus implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Every kept record except not_scored, which has its own gauge. */
+    /** Every kept quality record: not not_scored (it has its own gauge), not the detectors' drift_check progress. */
     private Stream<RetrievalMetric> metrics() {
-        return view.latest().stream().filter(m -> !NOT_SCORED.equals(m.getMetric()));
+        return view.latest().stream().filter(m -> !NOT_SCORED.equals(m.getMetric()) && !SCOPE_DRIFT_CHECK.equals(m.getScope()));
+    }
+
+    private static boolean isEpochCheck(RetrievalMetric m) {
+        return SCOPE_DRIFT_CHECK.equals(m.getScope()) && m.getEpoch() != null;
     }
 
     /**

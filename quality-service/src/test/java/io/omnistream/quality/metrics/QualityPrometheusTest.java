@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.quality.view.QualityRecords;
+import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -124,15 +125,30 @@ class QualityPrometheusTest {
     }
 
     @Test
+    void driftChecksAreDetectorProgressNotQuality() throws IOException {
+        view.accept(driftCheck(3));
+        view.accept(driftCheck(4));
+        assertThat(samples("omnistream_retrieval_quality")).isEmpty();
+        assertThat(samples("omnistream_retrieval_quality_queries")).isEmpty();
+        assertThat(samples("omnistream_drift_checked_epoch")).singleElement().satisfies(s -> {
+            assertThat(s.value()).isEqualTo(4);
+            assertThat(s.labels()).isEqualTo(Map.of("scope", "modality_bias", "task", TASK, "modality_pair", "TEXT->IMAGE",
+                    "path", "exact", "model_id", "bge", "metric", "target_modality_accuracy"));
+        });
+    }
+
+    @Test
     void everyGaugeHasHelpAndCloseUnregistersThem() throws IOException {
         retrieval(TASK, 1, "exact", 0.5, 3).forEach(view::accept);
         view.accept(notScored("broken", 1, 2, "no encoder"));
         retrieval(TASK, 1, "served", 0.5, 3).forEach(view::accept);
         servedOnly(TASK, 1, 0.0, 3).forEach(view::accept);
+        view.accept(driftCheck(1));
 
         String text = scrape();
         for (String name : List.of("omnistream_retrieval_quality", "omnistream_retrieval_quality_queries",
-                "omnistream_retrieval_quality_epoch", "omnistream_benchmark_task_not_scored", "omnistream_index_recall_loss")) {
+                "omnistream_retrieval_quality_epoch", "omnistream_benchmark_task_not_scored", "omnistream_index_recall_loss",
+                "omnistream_drift_checked_epoch")) {
             assertThat(text).contains("# HELP " + name + " ").contains("# TYPE " + name + " gauge");
         }
 
@@ -140,6 +156,15 @@ class QualityPrometheusTest {
         assertThat(scrape()).doesNotContain("omnistream_");
         // the names are free again
         new QualityPrometheus(view, registry).close();
+    }
+
+    /** The bias job's record that a detector closed and tested epoch {@code epoch} of a modality_bias series. */
+    private static RetrievalMetric driftCheck(int epoch) {
+        return RetrievalMetric.newBuilder().setMetric("target_modality_accuracy").setValue(0.02).setN(12)
+                .setScope("drift_check").setDetail("modality_bias").setTaskId(TASK).setQueryModality(Modality.TEXT)
+                .setTargetModality(Modality.IMAGE).setModelId("bge").setModelVersion(MODEL_VERSION).setPath("exact")
+                .setEpoch(epoch).setWindowStartMs(epoch * 1000L).setWindowEndMs(epoch * 1000L + 500)
+                .setEmittedAtMs(epoch).build();
     }
 
     private static double metricValue(List<Sample> samples, String metric) {

@@ -30,6 +30,13 @@ public final class QualityVocabulary {
     public static final String SCOPE_MODALITY_BIAS = "modality_bias";
     /** Modality-gap metrics of one model version per event-time window over all embeddings (epoch and task null). */
     public static final String SCOPE_MODALITY_GAP = "modality_gap";
+    /**
+     * Progress of the drift detectors (not a quality metric): one record each time a detector closes an epoch (or a
+     * window) of one series it watches and has tested it. Metric, task, path, modalities, model and epoch (window) are
+     * those of the series and the closed epoch; {@code detail} is the series' own scope; value is the detector's
+     * statistic after the test. "No alert" means something only for epochs a check record exists for.
+     */
+    public static final String SCOPE_DRIFT_CHECK = "drift_check";
 
     // paths: how the ranking was obtained
     /** Exact cosine ranking over the task's whole candidate set. */

@@ -23,6 +23,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                    │        └── keyBy(model id, task) → ScoreDriftFunction (KS) ── alerts                                  ├→ quality.metrics.v1
  *                    └─ all → keyBy(model version) → event-time windows → ModalityGapWindows ─ modality_gap ──────────────┘
  * quality.metrics.v1 → keyBy(series) → SeriesDriftFunction (Page-Hinkley) ── alerts → quality.alerts.v1
+ *                                       both detectors' side outputs: drift_check records ──→ quality.metrics.v1
  * </pre>
  *
  * The drift detector reads the metrics topic (the quality job's records and this job's own), so every series is
@@ -85,11 +87,17 @@ public final class ModalityBiasJob {
                             .setTopics(c.metricsTopic()).setStartingOffsets(start)
                             .setDeserializer(new RetrievalMetricReader(c.schemaRegistryUrl())).build(),
                     WatermarkStrategy.noWatermarks(), "metrics").uid("bias-source-metrics");
-            drift(metrics, rankings, c).sinkTo(KafkaSink.<DriftAlertEvent>builder()
+            Drift drift = drift(metrics, rankings, c);
+            drift.alerts().sinkTo(KafkaSink.<DriftAlertEvent>builder()
                             .setBootstrapServers(c.bootstrapServers())
                             .setRecordSerializer(new DriftAlertWriter(c.alertsTopic(), c.schemaRegistryUrl()))
                             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
                     .name("drift-alerts-sink").uid("sink-drift-alerts");
+            drift.checks().sinkTo(KafkaSink.<TaskMetric>builder()
+                            .setBootstrapServers(c.bootstrapServers())
+                            .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
+                    .name("drift-checks-sink").uid("sink-drift-checks");
         }
     }
 
@@ -123,22 +131,26 @@ public final class ModalityBiasJob {
         return new Outputs(bias.union(gap));
     }
 
+    /** The detectors' outputs: alerts, and one drift_check record per epoch (or window) a detector closed. */
+    public record Drift(DataStream<DriftAlertEvent> alerts, DataStream<TaskMetric> checks) {
+    }
+
     /** The drift detectors: Page-Hinkley per metric series, KS per (model, task) on top-1 scores. */
-    public static DataStream<DriftAlertEvent> drift(DataStream<TaskMetric> metrics, DataStream<BiasInput> rankings,
-            BiasJobConfig c) {
-        DataStream<DriftAlertEvent> series = metrics
+    public static Drift drift(DataStream<TaskMetric> metrics, DataStream<BiasInput> rankings, BiasJobConfig c) {
+        SingleOutputStreamOperator<DriftAlertEvent> series = metrics
                 .filter(SeriesDriftFunction::watched).name("watched-series")
                 .keyBy(SeriesDriftFunction::key, Types.STRING)
                 .process(new SeriesDriftFunction(c.phDelta(), c.phLambda(), c.phMinSamples(), c.clearAfter(),
                                 c.closeIdle().toMillis()),
                         Types.POJO(DriftAlertEvent.class))
                 .name("drift-page-hinkley").uid("drift-page-hinkley");
-        DataStream<DriftAlertEvent> scores = rankings
+        SingleOutputStreamOperator<DriftAlertEvent> scores = rankings
                 .keyBy(ScoreDriftFunction::key, Types.STRING)
                 .process(new ScoreDriftFunction(c.ksAlpha(), c.ksMinStatistic(), c.ksMinSamples(), c.clearAfter()),
                         Types.POJO(DriftAlertEvent.class))
                 .name("drift-ks").uid("drift-ks");
-        return series.union(scores);
+        return new Drift(series.union(scores),
+                series.getSideOutput(SeriesDriftFunction.CHECKS).union(scores.getSideOutput(ScoreDriftFunction.CHECKS)));
     }
 
     /** The Flink settings the config implies: checkpointing, retention, state backend, restarts. */

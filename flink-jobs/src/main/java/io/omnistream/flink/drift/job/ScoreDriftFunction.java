@@ -4,13 +4,16 @@ import io.omnistream.flink.bias.job.BiasInput;
 import io.omnistream.flink.drift.KolmogorovSmirnov;
 import io.omnistream.flink.drift.KsResult;
 import io.omnistream.flink.drift.ScoreHistogram;
+import io.omnistream.flink.quality.TaskMetric;
 import io.omnistream.schemas.quality.QualityVocabulary;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Two-sample Kolmogorov-Smirnov drift test of the top-1 cosine scores of a task's exact-path rankings, per (model id,
@@ -29,6 +32,9 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
     private final double minStatistic;
     private final long minSamples;
     private final int clearAfter;
+    /** Side output: one {@link QualityVocabulary#SCOPE_DRIFT_CHECK} record per epoch tested (or taken as reference). */
+    public static final OutputTag<TaskMetric> CHECKS = new OutputTag<>("drift-score-checks", Types.POJO(TaskMetric.class));
+
     private transient ValueState<ScoreState> state;
 
     public ScoreDriftFunction(double alpha, double minStatistic, long minSamples, int clearAfter) {
@@ -77,7 +83,8 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
             return;
         }
         if (s.openEpoch != null && r.epoch > s.openEpoch) {
-            DriftAlertEvent e = close(s, r, ctx.timerService().currentProcessingTime());
+            long now = ctx.timerService().currentProcessingTime();
+            DriftAlertEvent e = close(s, r, now, check -> ctx.output(CHECKS, check));
             if (e != null) {
                 out.collect(e);
             }
@@ -95,7 +102,7 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
         state.update(s);
     }
 
-    private DriftAlertEvent close(ScoreState s, BiasInput labels, long now) {
+    private DriftAlertEvent close(ScoreState s, BiasInput labels, long now, Consumer<TaskMetric> checks) {
         if (s.open.total < minSamples) {
             return null;
         }
@@ -104,9 +111,11 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
             s.referenceEpoch = s.openEpoch;
             s.referenceStartMs = s.openStartMs;
             s.referenceEndMs = s.openEndMs;
+            checks.accept(check(s, labels, 0.0, now));
             return null;
         }
         KsResult ks = KolmogorovSmirnov.twoSample(s.reference, s.open);
+        checks.accept(check(s, labels, ks.statistic(), now));
         boolean alarm = ks.isDrift(alpha, minStatistic) && ks.direction() != null;
         DriftAlertEvent candidate = new DriftAlertEvent();
         candidate.metric = METRIC;
@@ -128,6 +137,25 @@ public class ScoreDriftFunction extends KeyedProcessFunction<String, BiasInput, 
         candidate.referenceEndMs = s.referenceEndMs;
         return s.track.observe(alarm, candidate, METRIC + "|" + labels.modelId + "|" + labels.taskId, s.openEpoch,
                 clearAfter, now);
+    }
+
+    /** The {@link QualityVocabulary#SCOPE_DRIFT_CHECK} record of the open epoch, tested with statistic D. */
+    private static TaskMetric check(ScoreState s, BiasInput labels, double statistic, long now) {
+        TaskMetric c = new TaskMetric();
+        c.metric = METRIC;
+        c.scope = QualityVocabulary.SCOPE_DRIFT_CHECK;
+        c.detail = QualityVocabulary.SCOPE_TASK;
+        c.taskId = labels.taskId;
+        c.path = QualityVocabulary.PATH_EXACT;
+        c.modelId = labels.modelId;
+        c.modelVersion = s.openVersion;
+        c.epoch = s.openEpoch;
+        c.value = statistic;
+        c.n = s.open.total;
+        c.windowStartMs = s.openStartMs;
+        c.windowEndMs = s.openEndMs;
+        c.emittedAtMs = now;
+        return c;
     }
 
     /** The smallest D with {@code Q_KS(lambda(D)) < alpha} for effective size {@code ne}, by bisection (1e-6). */

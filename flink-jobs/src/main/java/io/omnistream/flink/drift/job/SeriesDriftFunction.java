@@ -7,12 +7,14 @@ import io.omnistream.schemas.quality.QualityVocabulary;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Page-Hinkley drift detection on the metric series of {@code quality.metrics.v1}. A series is (metric, scope, task,
@@ -38,6 +40,9 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
     private final long minSamples;
     private final int clearAfter;
     private final long closeIdleMs;
+    /** Side output: one {@link QualityVocabulary#SCOPE_DRIFT_CHECK} record per closed epoch (or window) of a series. */
+    public static final OutputTag<TaskMetric> CHECKS = new OutputTag<>("drift-series-checks", Types.POJO(TaskMetric.class));
+
     private transient ValueState<SeriesState> state;
 
     /**
@@ -128,7 +133,7 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
         o.endMs = Math.max(o.endMs, m.windowEndMs);
         o.version = m.modelVersion;
         o.updatedAtMs = now;
-        closeQuiet(s, now, out);
+        closeQuiet(s, now, out, check -> ctx.output(CHECKS, check));
         if (s.open.size() > 1 && closeIdleMs > 0) {
             ctx.timerService().registerProcessingTimeTimer(now + closeIdleMs);
         }
@@ -139,13 +144,13 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftAlertEvent> out) throws Exception {
         SeriesState s = state.value();
         if (s != null) {
-            closeQuiet(s, ctx.timerService().currentProcessingTime(), out);
+            closeQuiet(s, ctx.timerService().currentProcessingTime(), out, check -> ctx.output(CHECKS, check));
             state.update(s);
         }
     }
 
     /** Closes, oldest first, every open epoch older than the newest one that has been quiet for closeIdleMs. */
-    private void closeQuiet(SeriesState s, long now, Collector<DriftAlertEvent> out) {
+    private void closeQuiet(SeriesState s, long now, Collector<DriftAlertEvent> out, Consumer<TaskMetric> checks) {
         while (s.open.size() > 1) {
             long oldest = s.open.keySet().stream().min(Long::compare).orElseThrow();
             OpenSample o = s.open.get(oldest);
@@ -154,21 +159,22 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
             }
             s.open.remove(oldest);
             s.lastClosed = oldest;
-            DriftAlertEvent e = close(s, oldest, o, now);
+            DriftAlertEvent e = close(s, oldest, o, now, checks);
             if (e != null) {
                 out.collect(e);
             }
         }
     }
 
-    /** Feeds the open epoch's final value to the detector; the alert record to emit, if any. */
-    private DriftAlertEvent close(SeriesState s, long index, OpenSample o, long now) {
+    /** Feeds the open epoch's final value to the detector, reports the check; the alert record to emit, if any. */
+    private DriftAlertEvent close(SeriesState s, long index, OpenSample o, long now, Consumer<TaskMetric> checks) {
         TaskMetric labels = s.labels;
         if (s.referenceStartMs == null) {
             s.referenceStartMs = o.startMs;
             s.referenceEndMs = o.endMs;
         }
         Detection d = s.detector.update(o.value);
+        checks.accept(check(labels, o, index, d.statistic(), now));
         DriftAlertEvent candidate = new DriftAlertEvent();
         candidate.metric = labels.metric;
         candidate.modelVersion = o.version;
@@ -188,6 +194,20 @@ public class SeriesDriftFunction extends KeyedProcessFunction<String, TaskMetric
         candidate.referenceStartMs = s.referenceStartMs;
         candidate.referenceEndMs = s.referenceEndMs;
         return s.track.observe(d.isAlarm(), candidate, key(labels), index, clearAfter, now);
+    }
+
+    /** The {@link QualityVocabulary#SCOPE_DRIFT_CHECK} record of a closed epoch (or window) of a series. */
+    static TaskMetric check(TaskMetric series, OpenSample o, long index, double statistic, long now) {
+        TaskMetric c = series.copy();
+        c.detail = series.scope;
+        c.scope = QualityVocabulary.SCOPE_DRIFT_CHECK;
+        c.value = statistic;
+        c.modelVersion = o.version;
+        c.epoch = series.epoch != null ? Math.toIntExact(index) : null;
+        c.windowStartMs = o.startMs;
+        c.windowEndMs = o.endMs;
+        c.emittedAtMs = now;
+        return c;
     }
 
     static void putIfSet(DriftAlertEvent e, String label, String value) {

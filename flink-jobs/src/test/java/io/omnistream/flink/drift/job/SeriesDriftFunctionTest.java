@@ -138,4 +138,27 @@ class SeriesDriftFunctionTest {
         assertThat(AlertTrack.alertId("s", 8)).isEqualTo(AlertTrack.alertId("s", 8)).hasSize(16)
                 .isNotEqualTo(AlertTrack.alertId("s", 9)).isNotEqualTo(AlertTrack.alertId("t", 8));
     }
+
+    @Test
+    void everyClosedEpochIsReportedAsACheckWithTheSeriesLabelsAlarmOrNot() throws Exception {
+        var h = harness();
+        for (int epoch = 0; epoch < 3; epoch++) {
+            h.processElement(record("v1", epoch, 0.70), 0);
+        }
+        // epochs 0 and 1 are closed (a later epoch has begun); epoch 2 is still open
+        List<TaskMetric> checks = h.getSideOutput(SeriesDriftFunction.CHECKS).stream()
+                .map(org.apache.flink.streaming.runtime.streamrecord.StreamRecord::getValue).toList();
+        assertThat(checks).extracting(c -> c.epoch).containsExactly(0, 1);
+        TaskMetric first = checks.get(0);
+        assertThat(first.scope).isEqualTo("drift_check");
+        assertThat(first.detail).isEqualTo("modality_bias");
+        assertThat(first.metric).isEqualTo("target_modality_accuracy");
+        assertThat(first.taskId).isEqualTo("scifact-mixed");
+        assertThat(first.targetModality).isEqualTo("DOCUMENT");
+        assertThat(first.modelVersion).isEqualTo("v1");
+        assertThat(first.windowStartMs).isEqualTo(0L);
+        // Page-Hinkley after one sample equal to its mean: both sides 0 - delta accumulated as min/max, statistic 0
+        assertThat(first.value).isEqualTo(0.0);
+        assertThat(h.extractOutputValues()).isEmpty();
+    }
 }
