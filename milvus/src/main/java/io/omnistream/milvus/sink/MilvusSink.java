@@ -34,10 +34,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -83,24 +85,29 @@ public final class MilvusSink implements AutoCloseable {
 
     /** Connects to Milvus (fails fast if unreachable) and creates the Kafka clients; call {@link #start()}. */
     public MilvusSink(MilvusSinkConfig config, PrometheusRegistry registry) {
+        this(config, registry, new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
+                new ByteArraySerializer()));
+    }
+
+    /**
+     * Sink on the given Kafka clients (tests use Kafka's MockConsumer/MockProducer); they are closed with the sink, or
+     * here if Milvus cannot be reached.
+     */
+    MilvusSink(MilvusSinkConfig config, PrometheusRegistry registry, Consumer<byte[], byte[]> consumer,
+               Producer<byte[], byte[]> producer) {
         this.config = config;
         this.topic = config.topic();
         this.metrics = SinkMetrics.in(registry);
         this.deserializer = new ConfluentAvroDeserializer<>(EmbeddingEvent.class, config.schemaRegistryUrl());
-        this.client = config.milvus().open();
+        try {
+            this.client = config.milvus().open();
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         this.collections = new CollectionManager(client, config.index());
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxSize());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-" + topic);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-dlq-" + topic);
         StageListener listener = new StageListener() {
             @Override
             public void retrying(Throwable error, int failedAttempts, Duration delay) {
@@ -114,11 +121,29 @@ public final class MilvusSink implements AutoCloseable {
         };
         this.stage = new KafkaStage(
                 new StageSettings(STAGE, topic, config.dlqTopic(), config.batchMaxSize(), config.batchMaxWait(), config.errors()),
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()),
-                new ConfluentAvroSerializer<>(FailedEvent.class, config.schemaRegistryUrl()),
+                consumer, producer, new ConfluentAvroSerializer<>(FailedEvent.class, config.schemaRegistryUrl()),
                 this::write, listener, Ticker.SYSTEM);
         metrics.track(topic, stage);
+    }
+
+    private static Properties consumerProperties(MilvusSinkConfig config) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxSize());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-" + config.topic());
+        return c;
+    }
+
+    private static Properties producerProperties(MilvusSinkConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-dlq-" + config.topic());
+        return p;
     }
 
     /** Starts consuming on the sink's own thread. */
