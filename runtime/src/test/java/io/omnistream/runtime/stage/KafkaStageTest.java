@@ -394,4 +394,76 @@ class KafkaStageTest {
         stage.runOnce();
         assertThat(consumer.committed(Set.of(TP0)).get(TP0)).isEqualTo(new OffsetAndMetadata(0, "attempt=0"));
     }
+
+    @Test
+    void revokingThePartitionsOfAWaitingBatchDropsItsRecordsAndEndsTheWait() {
+        CountingConsumer consumer = consumerWith(Map.of(), TP0);
+        consumer.updateBeginningOffsets(Map.of(TP1, 0L));
+        consumer.initial.add(record(TP0, 0, 10));
+        KafkaStage stage = stage(consumer, producer(true), 1, Duration.ZERO, StagePolicy.defaults(1 << 20),
+                (batch, out) -> {
+                    throw new UncheckedIOException(new IOException("downstream unavailable"));
+                });
+        stage.open();
+        stage.runOnce();
+        assertThat(stage.paused()).isTrue();
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(TP1))); // TP0 goes to another member
+        stage.runOnce();
+        assertThat(stage.paused()).isFalse();
+        assertThat(consumer.paused()).isEmpty();
+        now.addAndGet(Duration.ofHours(1).toNanos());
+        stage.runOnce();
+        assertThat(processed).containsExactly(List.of(0L)); // never retried here: the new owner re-reads it
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(0);
+    }
+
+    @Test
+    void drainingOnCloseProcessesAndCommitsWhatWasPolled() {
+        CountingConsumer consumer = consumerWith(Map.of(), TP0);
+        consumer.initial.add(record(TP0, 0, 10));
+        consumer.initial.add(record(TP0, 1, 10));
+        MockProducer<byte[], byte[]> producer = producer(true);
+        KafkaStage stage = stage(consumer, producer, 10, Duration.ofHours(1), StagePolicy.defaults(1 << 20), FORWARD);
+        stage.open();
+        stage.runOnce(); // polled, not due yet
+        assertThat(processed).isEmpty();
+        stage.drain();
+        assertThat(processed).containsExactly(List.of(0L, 1L));
+        assertThat(producer.history()).hasSize(2);
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(2);
+    }
+
+    @Test
+    void drainingDuringAnOutageLeavesTheBatchUncommitted() {
+        CountingConsumer consumer = consumerWith(Map.of(), TP0);
+        consumer.initial.add(record(TP0, 0, 10));
+        KafkaStage stage = stage(consumer, producer(true), 1, Duration.ZERO, StagePolicy.defaults(1 << 20),
+                (batch, out) -> {
+                    throw new UncheckedIOException(new IOException("downstream unavailable"));
+                });
+        stage.open();
+        stage.runOnce();
+        stage.drain();
+        assertThat(processed).hasSize(1);
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(0);
+    }
+
+    @Test
+    void aBatchThatFailsPermanentlyAsAWholeIsDeadLetteredRecordByRecordUnderToleranceAll() {
+        CountingConsumer consumer = consumerWith(Map.of(), TP0);
+        consumer.initial.add(record(TP0, 0, 10));
+        consumer.initial.add(record(TP0, 1, 10));
+        MockProducer<byte[], byte[]> producer = producer(true);
+        KafkaStage stage = stage(consumer, producer, 2, Duration.ZERO, StagePolicy.defaults(1 << 20), (batch, out) -> {
+            throw new PermanentFailureException("encode", "rejected");
+        });
+        stage.open();
+        stage.runOnce();
+        stage.runOnce();
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(DLQ, DLQ);
+        assertThat(producer.history()).extracting(r -> decode(r).getStage()).containsExactly("encode", "encode");
+        assertThat(producer.history()).extracting(r -> decode(r).getOriginalOffset()).containsExactly(0L, 1L);
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(2);
+    }
 }
