@@ -9,8 +9,11 @@ import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.stage.StageOptions;
+import io.omnistream.runtime.stage.StagePolicy;
 import io.omnistream.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,12 +56,12 @@ public final class EncoderWorkerConfig {
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
             "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
-    public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS = ConfigOption.integer("encoder.retry.max-attempts", 3, 1, 100,
-            "Attempts for a batch that fails with a transient error before records are isolated one by one, attempts");
-    public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF = ConfigOption.duration("encoder.retry.initial-backoff",
-            Duration.ofMillis(100), Duration.ZERO, "Wait before the first retry; doubles per attempt, duration");
-    public static final ConfigOption<Duration> RETRY_MAX_BACKOFF = ConfigOption.duration("encoder.retry.max-backoff",
-            Duration.ofSeconds(5), Duration.ZERO, "Upper bound of the retry wait, duration");
+    /**
+     * The stage keys every Kafka stage shares, with the worker's prefix: {@code encoder.batch.max-bytes} and
+     * {@code encoder.errors.*}. The byte bound's default (64 MiB) keeps a batch of media events with inline payloads
+     * within the memory one worker can hold.
+     */
+    public static final StageOptions STAGE = StageOptions.withPrefix("encoder", 64L * 1024 * 1024);
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -73,9 +76,7 @@ public final class EncoderWorkerConfig {
     private final ExecutionProvider executionProvider;
     private final int cudaDeviceId;
     private final int intraOpThreads;
-    private final int retryMaxAttempts;
-    private final Duration retryInitialBackoff;
-    private final Duration retryMaxBackoff;
+    private final StagePolicy errors;
     private final Duration maxPollInterval;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
@@ -93,14 +94,8 @@ public final class EncoderWorkerConfig {
         executionProvider = source.get(EXECUTION_PROVIDER);
         cudaDeviceId = source.get(CUDA_DEVICE_ID);
         intraOpThreads = source.get(INTRA_OP_THREADS);
-        retryMaxAttempts = source.get(RETRY_MAX_ATTEMPTS);
-        retryInitialBackoff = source.get(RETRY_INITIAL_BACKOFF);
-        retryMaxBackoff = source.get(RETRY_MAX_BACKOFF);
+        errors = STAGE.read(source);
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
-        if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-            throw new ConfigException("'" + RETRY_MAX_BACKOFF.key() + "' (" + retryMaxBackoff.toMillis()
-                    + " ms) must be >= '" + RETRY_INITIAL_BACKOFF.key() + "' (" + retryInitialBackoff.toMillis() + " ms)");
-        }
         if (inputTopic.equals(dlqTopic) || inputTopic.equals(outputTopic()) || dlqTopic.equals(outputTopic())) {
             throw new ConfigException("input topic '" + inputTopic + "', DLQ topic '" + dlqTopic + "' and output topic '"
                     + outputTopic() + "' must all differ");
@@ -109,9 +104,12 @@ public final class EncoderWorkerConfig {
 
     /** Every option, in documentation order (the README's configuration table is checked against this list). */
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC,
-                BATCH_MAX_SIZE, MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
-                INTRA_OP_THREADS, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF);
+        List<ConfigOption<?>> options = new ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
+                KafkaOptions.SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
+                MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
+                INTRA_OP_THREADS));
+        options.addAll(STAGE.options());
+        return List.copyOf(options);
     }
 
     /** Loads the configured model registry. */
@@ -154,8 +152,7 @@ public final class EncoderWorkerConfig {
     public ExecutionProvider executionProvider() { return executionProvider; }
     public int cudaDeviceId() { return cudaDeviceId; }
     public int intraOpThreads() { return intraOpThreads; }
-    public int retryMaxAttempts() { return retryMaxAttempts; }
-    public Duration retryInitialBackoff() { return retryInitialBackoff; }
-    public Duration retryMaxBackoff() { return retryMaxBackoff; }
+    /** Error handling and batch byte bound of the worker's stage ({@link #STAGE}). */
+    public StagePolicy errors() { return errors; }
     public Duration maxPollInterval() { return maxPollInterval; }
 }

@@ -19,8 +19,10 @@ public enum DlqReason {
     KEYLESS_TOMBSTONE,
     /** The encoder rejected the record itself (permanent failure). */
     ENCODE_REJECTED,
-    /** Transient failures persisted beyond the retry budget. */
-    RETRIES_EXHAUSTED;
+    /** Transient failures persisted beyond encoder.errors.retry.timeout. */
+    RETRIES_EXHAUSTED,
+    /** The record's batch was attempted encoder.errors.max.attempts times without completing (the process died). */
+    POISON_PILL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,5 @@
 package io.omnistream.encoder.worker;
 
-import io.omnistream.encoder.batch.MicroBatcher;
 import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.cascade.MediaTower;
 import io.omnistream.encoder.cascade.MediaTranscriber;
@@ -8,10 +7,15 @@ import io.omnistream.encoder.cascade.StageTimes;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
-import io.omnistream.runtime.error.DeadLetters;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
 import io.omnistream.runtime.error.PermanentFailureException;
+import io.omnistream.runtime.stage.KafkaStage;
+import io.omnistream.runtime.stage.PolledRecord;
+import io.omnistream.runtime.stage.StageListener;
+import io.omnistream.runtime.stage.StageOutput;
+import io.omnistream.runtime.stage.StageSettings;
+import io.omnistream.runtime.stage.Ticker;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.avro.EmbeddingEvent;
 import io.omnistream.schemas.avro.FailedEvent;
@@ -20,42 +24,31 @@ import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the encoder consumer group: reads MediaEvents, embeds TEXT events in micro-batches with a shared
- * {@link TextEncoder}, and writes EmbeddingEvents to {@code embeddings.<model>.v1} (key = content id).
+ * One member of the encoder consumer group: reads MediaEvents, embeds them in micro-batches with a shared
+ * {@link TextEncoder} (and the model's cascades or native towers for other modalities), and writes EmbeddingEvents to
+ * {@code embeddings.<model>.v1} (key = content id). The loop (poll, batches bounded by {@code encoder.batch.max-size},
+ * {@code encoder.batch.max-bytes} and {@code encoder.batch.max-wait}, retries, dead letters, commits) is the runtime's
+ * {@link KafkaStage}; this class supplies decoding, embedding and the output records.
  *
  * <p><b>Delivery: at least once.</b> Offsets are committed only after every record produced for a batch (embeddings,
  * tombstones, dead letters) has been acknowledged by the broker (idempotent producer, {@code acks=all}). A crash
@@ -66,22 +59,22 @@ import org.slf4j.LoggerFactory;
  * ends as a delete on the output topic.
  *
  * <p><b>Failures.</b> Per record, before inference: an undecodable value is dead-lettered (stage {@code deserialize}),
- * a modality the model cannot embed (stage {@code encode}) and a TEXT event without text (stage {@code preprocess})
- * too; a tombstone is forwarded as a tombstone (that is how deletes reach Milvus). A batch whose inference fails is
- * classified by {@link FailureClassifier}: transient failures are retried with exponential backoff up to
- * {@code encoder.retry.max-attempts}; after that, or at once for a permanent failure, each record is encoded alone so
- * only the bad ones are dead-lettered. If the broker does not acknowledge a produced record (after the producer's own
- * retries, {@code delivery.timeout.ms}), the worker stops without committing ({@link #failure()}): its batch is
- * re-read by whichever member takes the partitions over.
+ * a modality the model cannot embed (stage {@code encode}), a TEXT event without text and media that cannot be decoded
+ * or recognised (stage {@code preprocess}) too; a tombstone is forwarded as a tombstone (that is how deletes reach
+ * Milvus). A transient failure (classified by {@link FailureClassifier}: a crashed or timed-out recogniser, an
+ * unavailable device) fails the attempt: the stage pauses its partitions and embeds the same batch again with backoff
+ * for as long as {@code encoder.errors.retry.timeout} allows (default: no limit). A batch whose inference fails
+ * permanently is embedded record by record so that only the bad ones are dead-lettered. A record whose batch killed
+ * the process {@code encoder.errors.max.attempts} times is dead-lettered as a poison pill (stage {@code poison}). If
+ * the broker does not acknowledge a produced record, the worker stops without committing ({@link #failure()}).
  *
  * <p><b>Lifecycle.</b> {@link #start()} runs the loop on its own thread; {@link #close()} stops polling, finishes and
- * commits the batch in flight (and what was already polled), then closes consumer and producer. No static state:
- * several workers may run in one JVM (share one {@link WorkerMetrics} per registry).
+ * commits what was already polled, then closes consumer and producer. No static state: several workers may run in
+ * one JVM (share one {@link WorkerMetrics} per registry).
  */
 public final class EncoderWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EncoderWorker.class);
-    /** Poll timeout while nothing is pending; bounds how long close() waits for the loop to notice. */
-    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final String STAGE = "encode";
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
     /** Largest record this worker produces (dead letters with their original payload): 64 MiB. */
     static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
@@ -92,17 +85,10 @@ public final class EncoderWorker implements AutoCloseable {
     private final WorkerMetrics metrics;
     private final String model;
     private final String outputTopic;
-    private final Backoff backoff;
     private final ConfluentAvroDeserializer<MediaEvent> deserializer;
     private final ConfluentAvroSerializer<EmbeddingEvent> embeddingSerializer;
-    private final ConfluentAvroSerializer<FailedEvent> failedSerializer;
-    private final MicroBatcher<Pending> batcher;
-
-    private volatile boolean closing;
-    private volatile Thread thread;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Throwable failure;
-    private KafkaProducer<String, byte[]> producer;
+    private final KafkaStage stage;
+    private boolean started;
 
     /** Worker with metrics in {@link PrometheusRegistry#defaultRegistry}. */
     public EncoderWorker(EncoderWorkerConfig config, TextEncoder encoder) {
@@ -140,32 +126,51 @@ public final class EncoderWorker implements AutoCloseable {
         this.metrics = metrics;
         this.model = encoder.modelId();
         this.outputTopic = config.outputTopic();
-        this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         this.deserializer = new ConfluentAvroDeserializer<>(MediaEvent.class, config.schemaRegistryUrl());
         this.embeddingSerializer = new ConfluentAvroSerializer<>(EmbeddingEvent.class, config.schemaRegistryUrl());
-        this.failedSerializer = new ConfluentAvroSerializer<>(FailedEvent.class, config.schemaRegistryUrl());
-        this.batcher = new MicroBatcher<>(config.batchMaxSize(), config.batchMaxWait());
+        StageListener listener = new StageListener() {
+            @Override
+            public void retrying(Throwable error, int failedAttempts, Duration delay) {
+                metrics.retries.labelValues(model).inc();
+            }
+
+            @Override
+            public void deadLettered(FailedEvent event) {
+                DlqReason reason = KafkaStage.POISON_STAGE.equals(event.getStage()) ? DlqReason.POISON_PILL
+                        : event.getReason().startsWith("retries exhausted") ? DlqReason.RETRIES_EXHAUSTED
+                        : DlqReason.ENCODE_REJECTED;
+                metrics.dlq.labelValues(model, event.getStage(), reason.label()).inc();
+                metrics.events.labelValues(model, OutcomeKind.DEAD_LETTER.outcome).inc();
+            }
+        };
+        this.stage = new KafkaStage(new StageSettings(STAGE, config.inputTopic(), config.dlqTopic(),
+                config.batchMaxSize(), config.batchMaxWait(), config.errors()),
+                new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer()),
+                new ConfluentAvroSerializer<>(FailedEvent.class, config.schemaRegistryUrl()), this::process, listener,
+                Ticker.SYSTEM);
+        metrics.track(model, stage);
     }
 
     /** Starts the consume loop on a new thread named {@code encoder-worker-<model>}. Call at most once. */
     public synchronized void start() {
-        if (thread != null) {
+        if (started) {
             throw new IllegalStateException("worker already started");
         }
-        Thread t = new Thread(this::run, "encoder-worker-" + model);
-        thread = t;
-        t.start();
+        started = true;
+        LOG.info("encoder worker starting: model {} version {}, {} -> {}, group {}", model, chain.modelVersion(),
+                config.inputTopic(), outputTopic, config.groupId());
+        stage.start("encoder-worker-" + model);
     }
 
     /** True while the loop thread is alive. */
     public boolean isRunning() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return stage.isRunning();
     }
 
     /** Why the loop stopped on its own, if it did (e.g. the broker refused produced records). */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return stage.failure();
     }
 
     public String outputTopic() {
@@ -178,59 +183,7 @@ public final class EncoderWorker implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(JOIN_TIMEOUT.toMillis());
-                if (t.isAlive()) {
-                    LOG.warn("encoder worker for '{}' did not stop within {} s", model, JOIN_TIMEOUT.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties());
-             KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerProperties())) {
-            producer = p;
-            consumer = c;
-            c.subscribe(List.of(config.inputTopic()), new Rebalance());
-            LOG.info("encoder worker started: model {} version {}, {} -> {}, group {}", model, chain.modelVersion(),
-                    config.inputTopic(), outputTopic, config.groupId());
-            while (!closing) {
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = c.poll(pollTimeout());
-                } catch (WakeupException e) {
-                    continue; // close() woke us; the loop condition ends it
-                }
-                long polledAt = System.nanoTime();
-                for (ConsumerRecord<String, byte[]> r : records) {
-                    batcher.add(new Pending(r, polledAt)).ifPresent(this::processAndCommit);
-                }
-                batcher.pollDue().ifPresent(this::processAndCommit);
-            }
-            processAndCommit(batcher.drain());
-            LOG.info("encoder worker for '{}' stopped", model);
-        } catch (Throwable t) {
-            failure = t;
-            LOG.error("encoder worker for '{}' stopped on an error; uncommitted records will be re-read: {}", model, t.toString(), t);
-        } finally {
-            consumer = null;
-            producer = null;
-        }
-    }
-
-    private Duration pollTimeout() {
-        long nanos = batcher.nanosUntilDue();
-        return nanos >= IDLE_POLL.toNanos() ? IDLE_POLL : Duration.ofNanos(nanos);
+        stage.close(JOIN_TIMEOUT);
     }
 
     Properties consumerProperties() {
@@ -247,9 +200,8 @@ public final class EncoderWorker implements AutoCloseable {
         // A new group starts at the beginning: every event ever published gets an embedding.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-encoder-" + model);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        // Values are decoded inside the loop so an undecodable record is dead-lettered instead of failing poll().
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // Keys and values stay bytes (the stage's byte bound counts them); values are decoded in process() so an
+        // undecodable record is dead-lettered instead of failing poll().
         return p;
     }
 
@@ -263,19 +215,14 @@ public final class EncoderWorker implements AutoCloseable {
         // many MiB (ingest.max-payload-bytes): Kafka's 1 MiB default would make such a DLQ write fail.
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "omnistream-encoder-" + model + "-producer");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 
-    /** Processes a batch end to end and commits its offsets once every output is acknowledged. */
-    private void processAndCommit(List<Pending> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
+    /** One attempt at a batch: every record leaves as an embedding, a tombstone or a dead letter (in input order). */
+    private void process(List<PolledRecord> batch, StageOutput out) {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         List<Outcome> toEncode = new ArrayList<>();
-        for (Pending p : batch) {
+        for (PolledRecord p : batch) {
             Outcome o = prepare(p);
             outcomes.add(o);
             if (o.kind == OutcomeKind.ENCODE) {
@@ -283,32 +230,17 @@ public final class EncoderWorker implements AutoCloseable {
             }
         }
         encode(toEncode);
-
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         for (Outcome o : outcomes) {
-            acks.add(send(o));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            try {
-                ack.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("broker did not acknowledge an output record; batch not committed: "
-                        + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while awaiting acknowledgements; batch not committed", e);
-            }
+            send(o, out);
         }
         for (Outcome o : outcomes) {
             metrics.events.labelValues(model, o.kind.outcome).inc();
         }
-        commit(batch);
     }
 
     /** Decodes and checks one record; the outcome says whether it will be embedded, forwarded or dead-lettered. */
-    private Outcome prepare(Pending p) {
-        ConsumerRecord<String, byte[]> r = p.record();
+    private Outcome prepare(PolledRecord p) {
+        ConsumerRecord<byte[], byte[]> r = p.record();
         if (r.value() == null) {
             if (r.key() == null) {
                 return Outcome.deadLetter(p, new PermanentFailureException("deserialize",
@@ -358,41 +290,26 @@ public final class EncoderWorker implements AutoCloseable {
      * Runs the media step of a non-text event ({@code step}: a cascade's recognition setting {@code o.text}, or a
      * native tower's preprocessing setting {@code o.towerItems}); returns null, or the dead-lettered outcome.
      * Permanent failures (corrupt or unsupported media) are dead-lettered at once with their stage and reason; other
-     * failures (a recogniser or ffmpeg that crashed or timed out) are retried with the worker's backoff, then
-     * dead-lettered with "retries exhausted".
+     * failures (a recogniser or ffmpeg that crashed or timed out) fail the attempt, and the stage retries the batch.
      */
     private Outcome preprocess(Outcome o, Runnable step) {
         long t0 = System.nanoTime();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= config.retryMaxAttempts(); attempt++) {
-            try {
-                step.run();
-                metrics.preprocessSeconds.labelValues(model, o.event.getModality().name())
-                        .observe((System.nanoTime() - t0) / 1e9);
-                return null;
-            } catch (RuntimeException e) {
-                last = e;
-                if (FailureClassifier.classify(e) == FailureKind.PERMANENT) {
-                    return o.failed(e, DlqReason.PREPROCESS_FAILED, attempt);
-                }
-                if (attempt < config.retryMaxAttempts()) {
-                    LOG.warn("model '{}': preprocessing {} {} failed (attempt {}/{}): {}", model,
-                            o.event.getModality(), o.event.getContentId(), attempt, config.retryMaxAttempts(), e.toString());
-                    metrics.retries.labelValues(model).inc();
-                    if (!sleep(backoff.delayBefore(attempt))) {
-                        break;
-                    }
-                }
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (FailureClassifier.classify(e) == FailureKind.PERMANENT) {
+                return o.failed(e, DlqReason.PREPROCESS_FAILED, 1);
             }
+            throw e;
         }
-        return o.failed(new PermanentFailureException("preprocess", "retries exhausted after "
-                + config.retryMaxAttempts() + " attempts: " + FailureClassifier.reasonOf(last), last),
-                DlqReason.RETRIES_EXHAUSTED, config.retryMaxAttempts());
+        metrics.preprocessSeconds.labelValues(model, o.event.getModality().name()).observe((System.nanoTime() - t0) / 1e9);
+        return null;
     }
 
     /**
-     * Embeds the batch with retries; if that fails, embeds each record alone so one bad record cannot block the
-     * others. Every outcome leaves with a vector or a dead-letter reason.
+     * Embeds the batch in one call. A transient failure propagates (the stage retries the batch); a permanent one
+     * makes each record be embedded alone, so one bad record cannot block the others. Every outcome leaves with a
+     * vector or a dead-letter reason.
      */
     private void encode(List<Outcome> items) {
         if (items.isEmpty()) {
@@ -402,51 +319,31 @@ public final class EncoderWorker implements AutoCloseable {
         for (Outcome o : items) {
             metrics.queueSeconds.labelValues(model).observe((start - o.pending.polledAtNanos()) / 1e9);
         }
-        RuntimeException last = null;
-        int attempts = 0;
-        for (int attempt = 1; attempt <= config.retryMaxAttempts(); attempt++) {
-            attempts = attempt;
-            try {
-                float[][] vectors = timedEncode(items);
-                for (int i = 0; i < items.size(); i++) {
-                    items.get(i).vector = vectors[i];
-                }
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-                if (FailureClassifier.classify(e) == FailureKind.PERMANENT || attempt == config.retryMaxAttempts()) {
-                    break;
-                }
-                Duration delay = backoff.delayBefore(attempt);
-                LOG.warn("model '{}': batch of {} failed (attempt {}/{}), retrying in {} ms: {}", model, items.size(),
-                        attempt, config.retryMaxAttempts(), delay.toMillis(), e.toString());
-                metrics.retries.labelValues(model).inc();
-                if (!sleep(delay)) {
-                    break;
-                }
+        try {
+            float[][] vectors = timedEncode(items);
+            for (int i = 0; i < items.size(); i++) {
+                items.get(i).vector = vectors[i];
             }
-        }
-        if (items.size() == 1) {
-            fail(items.get(0), last, attempts);
             return;
+        } catch (RuntimeException e) {
+            if (FailureClassifier.classify(e) == FailureKind.TRANSIENT) {
+                throw e;
+            }
+            if (items.size() == 1) {
+                items.get(0).failed(e, DlqReason.ENCODE_REJECTED, 1);
+                return;
+            }
+            LOG.warn("model '{}': batch of {} rejected ({}); encoding records one by one", model, items.size(), e.toString());
         }
-        LOG.warn("model '{}': batch of {} failed after {} attempt(s) ({}); encoding records one by one", model,
-                items.size(), attempts, last.toString());
         for (Outcome o : items) {
             try {
                 o.vector = timedEncode(List.of(o))[0];
             } catch (RuntimeException e) {
-                fail(o, e, attempts + 1);
+                if (FailureClassifier.classify(e) == FailureKind.TRANSIENT) {
+                    throw e;
+                }
+                o.failed(e, DlqReason.ENCODE_REJECTED, 1);
             }
-        }
-    }
-
-    private void fail(Outcome o, RuntimeException e, int attempts) {
-        if (FailureClassifier.classify(e) == FailureKind.PERMANENT) {
-            o.failed(e, DlqReason.ENCODE_REJECTED, attempts);
-        } else {
-            o.failed(new PermanentFailureException("encode", "retries exhausted after " + attempts + " attempts: "
-                    + FailureClassifier.reasonOf(e), e), DlqReason.RETRIES_EXHAUSTED, attempts);
         }
     }
 
@@ -488,29 +385,19 @@ public final class EncoderWorker implements AutoCloseable {
         return vectors;
     }
 
-    /** @return false if interrupted (the retry loop then gives up early) */
-    private static boolean sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private Future<RecordMetadata> send(Outcome o) {
-        ConsumerRecord<String, byte[]> r = o.pending.record();
+    private void send(Outcome o, StageOutput out) {
+        ConsumerRecord<byte[], byte[]> r = o.pending.record();
         switch (o.kind) {
             case TOMBSTONE:
-                return producer.send(new ProducerRecord<>(outputTopic, r.key(), null));
+                out.send(new ProducerRecord<>(outputTopic, r.key(), null));
+                return;
             case ENCODE: {
                 MediaEvent e = o.event;
                 List<Float> vector = new ArrayList<>(o.vector.length);
                 for (float f : o.vector) {
                     vector.add(f);
                 }
-                EmbeddingEvent out = EmbeddingEvent.newBuilder()
+                EmbeddingEvent embedding = EmbeddingEvent.newBuilder()
                         .setContentId(e.getContentId())
                         .setTenant(e.getTenant())
                         .setModelId(model)
@@ -523,78 +410,23 @@ public final class EncoderWorker implements AutoCloseable {
                         .setInstruction(o.instruction == null || o.instruction.isEmpty() ? null : o.instruction)
                         .setBenchmark(e.getBenchmark())
                         .build();
-                return producer.send(new ProducerRecord<>(outputTopic, e.getContentId(),
-                        embeddingSerializer.serialize(outputTopic, out)));
+                out.send(new ProducerRecord<>(outputTopic, e.getContentId().getBytes(StandardCharsets.UTF_8),
+                        embeddingSerializer.serialize(outputTopic, embedding)));
+                return;
             }
             default: {
-                FailedEvent failed = DeadLetters.failedEvent(o.event != null ? o.event.getContentId() : r.key(),
-                        FailureClassifier.stageOf(o.error, "encode"), o.error, o.attempts, r.topic(), r.partition(),
-                        r.offset(), r.value());
+                String key = o.event != null ? o.event.getContentId() : keyOf(r);
+                FailedEvent failed = out.deadLetter(r, key, o.error, o.attempts);
                 metrics.dlq.labelValues(model, failed.getStage(), o.reason.label()).inc();
-                LOG.info("dead-lettered {}-{}@{} (key {}): stage {}, {}", r.topic(), r.partition(), r.offset(), r.key(),
+                LOG.info("dead-lettered {}-{}@{} (key {}): stage {}, {}", r.topic(), r.partition(), r.offset(), key,
                         failed.getStage(), failed.getReason());
-                String key = o.event != null ? o.event.getContentId() : r.key();
-                return producer.send(new ProducerRecord<>(config.dlqTopic(), key,
-                        failedSerializer.serialize(config.dlqTopic(), failed)));
             }
         }
     }
 
-    /** Commits, per partition, the offset after the last record of the batch (all earlier ones are done). */
-    private void commit(List<Pending> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Pending p : batch) {
-            ConsumerRecord<String, byte[]> r = p.record();
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-        }
-        try {
-            commitSync(offsets);
-        } catch (CommitFailedException e) {
-            // The group rebalanced and these partitions belong to another member now; it re-reads from the last
-            // committed offset, so the batch's outputs are duplicated, not lost.
-            LOG.warn("model '{}': offset commit rejected after a rebalance; {} records will be re-embedded by the new owner",
-                    model, batch.size());
-        }
+    private static String keyOf(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
-
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            consumer.commitSync(offsets);
-        } catch (WakeupException e) {
-            // close() raced with the commit; wakeup is one-shot, so the second attempt runs to completion.
-            consumer.commitSync(offsets);
-        }
-    }
-
-    /** Keeps the commit-after-ack promise across rebalances. Runs on the loop thread, inside poll(). */
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Finish and commit what we polled before the partitions move, so the next owner starts after it.
-            processAndCommit(batcher.drain());
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.info("model '{}': assigned {}", model, partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // Lost partitions cannot be committed; drop their pending records (the new owner re-reads them) and
-            // keep the others, whose positions are already past them.
-            Set<TopicPartition> lost = new HashSet<>(partitions);
-            for (Pending p : batcher.drain()) {
-                if (!lost.contains(new TopicPartition(p.record().topic(), p.record().partition()))) {
-                    batcher.add(p).ifPresent(EncoderWorker.this::processAndCommit);
-                }
-            }
-        }
-    }
-
-    /** A polled record and when it was polled (System.nanoTime). */
-    record Pending(ConsumerRecord<String, byte[]> record, long polledAtNanos) {}
 
     enum OutcomeKind {
         ENCODE("embedded"), TOMBSTONE("tombstone"), DEAD_LETTER("dead_lettered");
@@ -608,7 +440,7 @@ public final class EncoderWorker implements AutoCloseable {
 
     /** What happens to one record of a batch; filled in as the batch is processed (loop thread only). */
     private static final class Outcome {
-        final Pending pending;
+        final PolledRecord pending;
         final MediaEvent event;
         OutcomeKind kind;
         String instruction;
@@ -621,13 +453,13 @@ public final class EncoderWorker implements AutoCloseable {
         DlqReason reason;
         int attempts;
 
-        Outcome(Pending pending, OutcomeKind kind, MediaEvent event) {
+        Outcome(PolledRecord pending, OutcomeKind kind, MediaEvent event) {
             this.pending = pending;
             this.kind = kind;
             this.event = event;
         }
 
-        static Outcome deadLetter(Pending p, Throwable error, DlqReason reason, int attempts) {
+        static Outcome deadLetter(PolledRecord p, Throwable error, DlqReason reason, int attempts) {
             return new Outcome(p, OutcomeKind.DEAD_LETTER, null).failed(error, reason, attempts);
         }
 

@@ -1,9 +1,13 @@
 package io.omnistream.encoder.worker;
 
+import io.omnistream.runtime.stage.KafkaStage;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prometheus metrics of encoder workers. One instance per {@link PrometheusRegistry}; share it between workers of one
@@ -18,6 +22,10 @@ import io.prometheus.metrics.model.snapshots.Unit;
  *       the previous batch's processing)</li>
  *   <li>{@code omnistream_encoder_dlq_total{model, stage, reason_class}}: dead-lettered events</li>
  *   <li>{@code omnistream_encoder_batch_retries_total{model}}: batch retries after transient failures</li>
+ *   <li>{@code omnistream_encoder_paused{model}}: 1 while the worker waits out a transient failure with its
+ *       partitions paused, else 0</li>
+ *   <li>{@code omnistream_encoder_outage_seconds{model}}: how long the batch now being retried has been failing,
+ *       seconds (0 when not paused)</li>
  *   <li>{@code omnistream_encoder_preprocess_seconds{model,modality}}: decoding + recognition (cascade) time of one
  *       non-text event, before its text is embedded</li>
  * </ul>
@@ -30,6 +38,7 @@ public final class WorkerMetrics {
     final Counter dlq;
     final Counter retries;
     final Histogram preprocessSeconds;
+    private final Map<String, KafkaStage> stages = new ConcurrentHashMap<>();
 
     public WorkerMetrics(PrometheusRegistry registry) {
         events = Counter.builder().name("omnistream_encoder_events_total")
@@ -57,5 +66,20 @@ public final class WorkerMetrics {
                 .help("Wall time to decode and transcribe (OCR / speech recognition) one non-text event")
                 .classicOnly().classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .labelNames("model", "modality").register(registry);
+        GaugeWithCallback.builder().name("omnistream_encoder_paused")
+                .help("1 while the worker waits out a transient failure with its partitions paused, else 0")
+                .labelNames("model")
+                .callback(cb -> stages.forEach((model, stage) -> cb.call(stage.paused() ? 1 : 0, model)))
+                .register(registry);
+        GaugeWithCallback.builder().name("omnistream_encoder_outage_seconds")
+                .help("Seconds the batch the worker is retrying has been failing transiently; 0 when not paused")
+                .labelNames("model")
+                .callback(cb -> stages.forEach((model, stage) -> cb.call(stage.outageSeconds(), model)))
+                .register(registry);
+    }
+
+    /** Exports {@code stage}'s pause state under {@code model} (the latest worker of a model wins). */
+    void track(String model, KafkaStage stage) {
+        stages.put(model, stage);
     }
 }

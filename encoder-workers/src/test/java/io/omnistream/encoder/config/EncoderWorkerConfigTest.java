@@ -62,8 +62,6 @@ class EncoderWorkerConfigTest {
 
     @Test
     void crossFieldRulesAreChecked() {
-        assertThatThrownBy(() -> config(Map.of("encoder.retry.initial-backoff", "10s", "encoder.retry.max-backoff", "1s")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.retry.max-backoff");
         assertThatThrownBy(() -> config(Map.of("encoder.dlq.topic", "media.events.v1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("must all differ");
         assertThatThrownBy(() -> config(Map.of("schema.registry.url", "localhost:8081")))
@@ -91,12 +89,14 @@ class EncoderWorkerConfigTest {
                 .contains("kafka.bootstrap.servers", "schema.registry.url", "encoder.model", "encoder.models.file",
                         "encoder.group.id", "encoder.input.topic", "encoder.dlq.topic", "encoder.batch.max-size",
                         "encoder.batch.max-wait", "encoder.execution-provider", "encoder.intra-op-threads",
-                        "encoder.retry.max-attempts", "encoder.retry.initial-backoff", "encoder.retry.max-backoff");
+                        "encoder.batch.max-bytes", "encoder.errors.tolerance", "encoder.errors.retry.timeout",
+                        "encoder.errors.retry.delay.max", "encoder.errors.max.attempts");
         assertThat(options).allSatisfy(o -> assertThat(o.description()).isNotBlank());
         // Every public ConfigOption constant must be in options(), or the README table would miss it.
         long constants = java.util.Arrays.stream(EncoderWorkerConfig.class.getFields())
                 .filter(f -> f.getType() == ConfigOption.class).count();
-        // ... plus the shared Kafka keys, defined once in KafkaOptions
-        assertThat(options).hasSize((int) constants + io.omnistream.runtime.kafka.KafkaOptions.options().size());
+        // ... plus the shared Kafka keys, defined once in KafkaOptions, and the shared stage keys (StageOptions)
+        assertThat(options).hasSize((int) constants + io.omnistream.runtime.kafka.KafkaOptions.options().size()
+                + EncoderWorkerConfig.STAGE.options().size());
     }
 }

@@ -5,8 +5,11 @@ import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.stage.StageOptions;
+import io.omnistream.runtime.stage.StagePolicy;
 import io.omnistream.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,9 +25,7 @@ public record MilvusSinkConfig(
         String dlqTopic,
         int batchMaxSize,
         Duration batchMaxWait,
-        int retryMaxAttempts,
-        Duration retryInitialBackoff,
-        Duration retryMaxBackoff,
+        StagePolicy errors,
         IndexSettings index,
         int searchEf) {
 
@@ -46,12 +47,12 @@ public record MilvusSinkConfig(
     public static final ConfigOption<Duration> SINK_BATCH_MAX_WAIT = ConfigOption.duration("sink.batch.max-wait",
             Duration.ofMillis(200), Duration.ofMillis(1),
             "Maximum time the first record of a batch waits before the batch is written, even if not full.");
-    public static final ConfigOption<Integer> SINK_RETRY_MAX_ATTEMPTS = ConfigOption.integer("sink.retry.max-attempts", 8, 1, 1000,
-            "Attempts per Milvus write on transient errors (1 = no retry); after that the records are dead-lettered with reason 'retries exhausted'.");
-    public static final ConfigOption<Duration> SINK_RETRY_INITIAL_BACKOFF = ConfigOption.duration("sink.retry.initial-backoff",
-            Duration.ofMillis(100), Duration.ofMillis(1), "Wait before the first retry; doubles on each further retry.");
-    public static final ConfigOption<Duration> SINK_RETRY_MAX_BACKOFF = ConfigOption.duration("sink.retry.max-backoff",
-            Duration.ofSeconds(10), Duration.ofMillis(1), "Upper bound of the wait between retries (>= sink.retry.initial-backoff).");
+    /**
+     * The stage keys every Kafka stage shares, with the sink's prefix: {@code sink.batch.max-bytes} and
+     * {@code sink.errors.*}. Milvus unavailable or timing out is transient: the sink pauses and waits (no limit by
+     * default) instead of dead-lettering.
+     */
+    public static final StageOptions STAGE = StageOptions.withPrefix("sink", 16L * 1024 * 1024);
     public static final ConfigOption<IndexSettings.IndexType> MILVUS_INDEX_TYPE = ConfigOption.enumValue("milvus.index.type",
             IndexSettings.IndexType.class, IndexSettings.IndexType.HNSW,
             "Vector index of new collections (metric COSINE). HNSW is supported by Milvus Lite 3.2.2 (FAISS) and Milvus.");
@@ -63,10 +64,12 @@ public record MilvusSinkConfig(
             "HNSW search-time candidate list size; raised to k when k is larger. Higher = better recall, slower.");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT,
-                SINK_TOPIC, SINK_GROUP_ID, SINK_DLQ_TOPIC, SINK_BATCH_MAX_SIZE, SINK_BATCH_MAX_WAIT,
-                SINK_RETRY_MAX_ATTEMPTS, SINK_RETRY_INITIAL_BACKOFF, SINK_RETRY_MAX_BACKOFF, MILVUS_INDEX_TYPE,
-                MILVUS_HNSW_M, MILVUS_HNSW_EF_CONSTRUCTION, MILVUS_SEARCH_EF);
+        List<ConfigOption<?>> options = new ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
+                KafkaOptions.SCHEMA_REGISTRY_URL, MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT, SINK_TOPIC,
+                SINK_GROUP_ID, SINK_DLQ_TOPIC, SINK_BATCH_MAX_SIZE, SINK_BATCH_MAX_WAIT));
+        options.addAll(STAGE.options());
+        options.addAll(List.of(MILVUS_INDEX_TYPE, MILVUS_HNSW_M, MILVUS_HNSW_EF_CONSTRUCTION, MILVUS_SEARCH_EF));
+        return List.copyOf(options);
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value, rule and layer */
@@ -75,12 +78,6 @@ public record MilvusSinkConfig(
         if (!(uri.startsWith("http://") || uri.startsWith("https://") || uri.startsWith("tcp://"))) {
             throw new ConfigException("invalid value '" + uri + "' for '" + MILVUS_URI.key()
                     + "': expected http(s)://host:port");
-        }
-        Duration initial = source.get(SINK_RETRY_INITIAL_BACKOFF);
-        Duration max = source.get(SINK_RETRY_MAX_BACKOFF);
-        if (max.compareTo(initial) < 0) {
-            throw new ConfigException("'" + SINK_RETRY_MAX_BACKOFF.key() + "' (" + max.toMillis() + " ms) must be >= '"
-                    + SINK_RETRY_INITIAL_BACKOFF.key() + "' (" + initial.toMillis() + " ms)");
         }
         return new MilvusSinkConfig(
                 source.get(KafkaOptions.BOOTSTRAP_SERVERS),
@@ -91,9 +88,7 @@ public record MilvusSinkConfig(
                 source.get(SINK_DLQ_TOPIC),
                 source.get(SINK_BATCH_MAX_SIZE),
                 source.get(SINK_BATCH_MAX_WAIT),
-                source.get(SINK_RETRY_MAX_ATTEMPTS),
-                initial,
-                max,
+                STAGE.read(source),
                 new IndexSettings(source.get(MILVUS_INDEX_TYPE), source.get(MILVUS_HNSW_M),
                         source.get(MILVUS_HNSW_EF_CONSTRUCTION)),
                 source.get(MILVUS_SEARCH_EF));

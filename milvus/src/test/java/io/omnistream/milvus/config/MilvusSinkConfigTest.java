@@ -7,6 +7,7 @@ import io.omnistream.milvus.collection.IndexSettings;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.stage.ErrorTolerance;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,11 +41,11 @@ class MilvusSinkConfigTest {
     @Test
     void overridesAreParsed() {
         MilvusSinkConfig c = with(Map.of("sink.batch.max-wait", "1s", "milvus.index.type", "ivf-flat",
-                "milvus.token", "root:Milvus", "sink.retry.max-attempts", "3"));
+                "milvus.token", "root:Milvus", "sink.errors.tolerance", "none"));
         assertThat(c.batchMaxWait()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.index().type()).isEqualTo(IndexSettings.IndexType.IVF_FLAT);
         assertThat(c.milvus().token()).isEqualTo("root:Milvus");
-        assertThat(c.retryMaxAttempts()).isEqualTo(3);
+        assertThat(c.errors().tolerance()).isEqualTo(ErrorTolerance.NONE);
     }
 
     @Test
@@ -64,9 +65,11 @@ class MilvusSinkConfigTest {
     }
 
     @Test
-    void maxBackoffMustNotBeBelowInitialBackoff() {
-        assertThatThrownBy(() -> with(Map.of("sink.retry.initial-backoff", "5s", "sink.retry.max-backoff", "1s")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("sink.retry.max-backoff");
+    void milvusOutagesWaitWithoutLimitByDefault() {
+        MilvusSinkConfig c = with(Map.of());
+        assertThat(c.errors().tolerance()).isEqualTo(ErrorTolerance.ALL);
+        assertThat(c.errors().retriesForever()).isTrue();
+        assertThat(c.errors().batchMaxBytes()).isEqualTo(16L * 1024 * 1024);
     }
 
     @Test
@@ -75,8 +78,8 @@ class MilvusSinkConfigTest {
         assertThat(MilvusSinkConfig.options()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
         assertThat(MilvusSinkConfig.options()).extracting(ConfigOption::key).contains("kafka.bootstrap.servers",
                 "schema.registry.url", "milvus.uri", "milvus.token", "sink.topic", "sink.group.id", "sink.dlq.topic",
-                "sink.batch.max-size", "sink.batch.max-wait", "sink.retry.max-attempts", "sink.retry.initial-backoff",
-                "sink.retry.max-backoff", "milvus.index.type", "milvus.hnsw.m", "milvus.hnsw.ef-construction",
+                "sink.batch.max-size", "sink.batch.max-wait", "sink.batch.max-bytes", "sink.errors.tolerance",
+                "sink.errors.retry.timeout", "sink.errors.retry.delay.max", "sink.errors.max.attempts", "milvus.index.type", "milvus.hnsw.m", "milvus.hnsw.ef-construction",
                 "milvus.search.ef");
     }
 }

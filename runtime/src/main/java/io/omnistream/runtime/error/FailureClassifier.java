@@ -18,8 +18,10 @@ import org.apache.kafka.common.errors.SerializationException;
  *   <li>Kafka {@link RetriableException}, {@link IOException}, {@link TimeoutException}, gRPC
  *       {@code StatusRuntimeException} (plain or relocated) with a status in {@link #TRANSIENT_GRPC_STATUSES}, and Milvus client errors
  *       whose message names one of those statuses or a rate limit: TRANSIENT;</li>
- *   <li>anything else: TRANSIENT, because an unknown error is more often an outage than bad data; callers bound the
- *       number of attempts and dead-letter with reason "retries exhausted" after that, so nothing loops forever.</li>
+ *   <li>anything else: TRANSIENT, because an unknown error is more often an outage than bad data. A Kafka stage
+ *       ({@code io.omnistream.runtime.stage.KafkaStage}) waits out transient failures with its partitions paused, for
+ *       as long as {@code errors.retry.timeout} allows (default: no limit); set a finite timeout to dead-letter
+ *       ({@code errors.tolerance=all}) or stop ({@code none}) instead of waiting for an error that never clears.</li>
  * </ol>
  * Class names are matched by name for gRPC and Milvus so this module does not depend on their clients.
  */

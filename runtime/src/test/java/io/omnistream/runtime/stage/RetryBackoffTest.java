@@ -1,4 +1,4 @@
-package io.omnistream.encoder.worker;
+package io.omnistream.runtime.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class RetryBackoffTest {
     @Test
     void doublesFromInitialAndCapsAtMax() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
+        RetryBackoff b = new RetryBackoff(Duration.ofMillis(100), Duration.ofMillis(1000));
         assertThat(b.delayBefore(1)).isEqualTo(Duration.ofMillis(100));
         assertThat(b.delayBefore(2)).isEqualTo(Duration.ofMillis(200));
         assertThat(b.delayBefore(4)).isEqualTo(Duration.ofMillis(800));
@@ -19,12 +19,12 @@ class BackoffTest {
 
     @Test
     void zeroInitialMeansNoWait() {
-        assertThat(new Backoff(Duration.ZERO, Duration.ofSeconds(1)).delayBefore(10)).isEqualTo(Duration.ZERO);
+        assertThat(new RetryBackoff(Duration.ZERO, Duration.ofSeconds(1)).delayBefore(10)).isEqualTo(Duration.ZERO);
     }
 
     @Test
     void rejectsMaxBelowInitial() {
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new RetryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,14 +1,14 @@
-package io.omnistream.encoder.worker;
+package io.omnistream.runtime.stage;
 
 import java.time.Duration;
 
 /**
- * Exponential backoff for transient batch failures: the wait before retry {@code n} (1-based) is
- * {@code initial × 2^(n-1)}, capped at {@code max}. No jitter: one worker retries one batch at a time, so there is no
+ * Exponential backoff for transient failures: the wait before retry {@code n} (1-based) is
+ * {@code initial × 2^(n-1)}, capped at {@code max}. No jitter: one stage retries one batch at a time, so there is no
  * herd to spread out.
  */
-public record Backoff(Duration initial, Duration max) {
-    public Backoff {
+public record RetryBackoff(Duration initial, Duration max) {
+    public RetryBackoff {
         if (initial.isNegative() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("need 0 <= initial <= max, got " + initial + ", " + max);
         }

@@ -1,0 +1,67 @@
+package io.omnistream.runtime.stage;
+
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The keys every Kafka stage shares (error handling after Kafka Connect's {@code errors.*}, and the batch byte
+ * bound), defined once here and instantiated per service with the service's key prefix, so that
+ * {@code encoder.errors.tolerance} and {@code sink.errors.tolerance} cannot drift apart in meaning, default or
+ * validation. Each service's config class lists {@link #options()} next to its own keys.
+ */
+public final class StageOptions {
+    private static final Duration UNLIMITED = Duration.ofMillis(-1);
+
+    public final ConfigOption<ErrorTolerance> tolerance;
+    public final ConfigOption<Duration> retryTimeout;
+    public final ConfigOption<Duration> retryDelayMax;
+    public final ConfigOption<Integer> maxAttempts;
+    public final ConfigOption<Long> batchMaxBytes;
+
+    private StageOptions(String prefix, long defaultBatchMaxBytes) {
+        tolerance = ConfigOption.enumValue(prefix + ".errors.tolerance", ErrorTolerance.class, ErrorTolerance.ALL,
+                "What happens to a record that can never be processed (bad input, permanent failure): ALL (default, "
+                        + "today's behaviour) dead-letters it with stage and reason and carries on; NONE stops the "
+                        + "stage without committing its batch (fail fast)");
+        String retryTimeoutKey = prefix + ".errors.retry.timeout";
+        String retryTimeoutDescription = "How long a batch may keep failing transiently (downstream unavailable, "
+                + "timeouts) while the stage waits with its partitions paused; after that errors.tolerance decides "
+                + "(ALL: dead-letter the batch with reason 'retries exhausted', NONE: stop). -1 = wait without limit, "
+                + "duration";
+        ConfigOption<Duration> finite = ConfigOption.duration(retryTimeoutKey, Duration.ZERO, Duration.ZERO,
+                retryTimeoutDescription);
+        retryTimeout = new ConfigOption<>(retryTimeoutKey, UNLIMITED, retryTimeoutDescription,
+                s -> s.trim().equals("-1") ? UNLIMITED : finite.parser().apply(s),
+                d -> d.equals(UNLIMITED) || !d.isNegative(), "-1 (unlimited) or a duration >= 0 (e.g. 0, 30s, 10m)");
+        retryDelayMax = ConfigOption.duration(prefix + ".errors.retry.delay.max", Duration.ofSeconds(30), Duration.ZERO,
+                "Cap of the wait between retries of a transiently failing batch; the wait starts at "
+                        + StagePolicy.INITIAL_RETRY_DELAY.toMillis() + " ms and doubles, duration");
+        maxAttempts = ConfigOption.integer(prefix + ".errors.max.attempts", 3, 1, 1000,
+                "Processing attempts of a batch, counted across process restarts in the committed offset's metadata, "
+                        + "after which its first record is dead-lettered as a poison pill (stage 'poison') and "
+                        + "skipped, attempts");
+        batchMaxBytes = ConfigOption.longValue(prefix + ".batch.max-bytes", defaultBatchMaxBytes, 1, Integer.MAX_VALUE,
+                "Most serialized key+value bytes per batch; a single larger record forms a batch of its own, bytes");
+    }
+
+    /**
+     * @param prefix               the service's key prefix, e.g. {@code encoder} or {@code sink}
+     * @param defaultBatchMaxBytes the service's default batch byte bound
+     */
+    public static StageOptions withPrefix(String prefix, long defaultBatchMaxBytes) {
+        return new StageOptions(prefix, defaultBatchMaxBytes);
+    }
+
+    /** The keys, in the order the configuration reference lists them. */
+    public List<ConfigOption<?>> options() {
+        return List.of(batchMaxBytes, tolerance, retryTimeout, retryDelayMax, maxAttempts);
+    }
+
+    /** Reads and validates every key. */
+    public StagePolicy read(ConfigSource source) {
+        return new StagePolicy(source.get(tolerance), source.get(retryTimeout), source.get(retryDelayMax),
+                source.get(maxAttempts), source.get(batchMaxBytes));
+    }
+}
