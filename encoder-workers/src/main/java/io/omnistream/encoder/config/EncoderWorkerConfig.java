@@ -61,7 +61,13 @@ public final class EncoderWorkerConfig {
      * {@code encoder.errors.*}. The byte bound's default (64 MiB) keeps a batch of media events with inline payloads
      * within the memory one worker can hold.
      */
-    public static final StageOptions STAGE = StageOptions.withPrefix("encoder", 64L * 1024 * 1024);
+    /**
+     * The stage keys. The retry timeout is bounded (10 minutes), unlike the sink's: the worker has no downstream to
+     * wait for but Kafka (whose refusals stop the stage), so a failure that persists is its own (a recogniser, the
+     * model) and must not stall every record behind it for ever; after 10 minutes the batch is dead-lettered.
+     */
+    public static final StageOptions STAGE = StageOptions.withPrefix("encoder", 64L * 1024 * 1024,
+            Duration.ofMinutes(10));
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;

@@ -33,6 +33,9 @@ class EncoderWorkerConfigTest {
         assertThat(c.executionProvider()).isEqualTo(ExecutionProvider.AUTO);
         assertThat(c.schemaRegistryUrl()).isEqualTo("mock://omnistream");
         assertThat(c.modelSpec().id()).isEqualTo("bge-small-en-v1.5");
+        // bounded, unlike the sink's: a failure that persists is the worker's own, not an outage to wait out
+        assertThat(c.errors().retriesForever()).isFalse();
+        assertThat(c.errors().retryTimeout()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -69,6 +69,9 @@ public final class ConfigDocCommand implements Callable<Integer> {
             return "required";
         }
         if (value instanceof Duration d) {
+            if (d.isNegative()) {
+                return "-1 (unlimited)";
+            }
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
         }
         String text = value.toString();

@@ -52,7 +52,8 @@ public record MilvusSinkConfig(
      * {@code sink.errors.*}. Milvus unavailable or timing out is transient: the sink pauses and waits (no limit by
      * default) instead of dead-lettering.
      */
-    public static final StageOptions STAGE = StageOptions.withPrefix("sink", 16L * 1024 * 1024);
+    public static final StageOptions STAGE = StageOptions.withPrefix("sink", 16L * 1024 * 1024,
+            StageOptions.UNLIMITED);
     public static final ConfigOption<IndexSettings.IndexType> MILVUS_INDEX_TYPE = ConfigOption.enumValue("milvus.index.type",
             IndexSettings.IndexType.class, IndexSettings.IndexType.HNSW,
             "Vector index of new collections (metric COSINE). HNSW is supported by Milvus Lite 3.2.2 (FAISS) and Milvus.");

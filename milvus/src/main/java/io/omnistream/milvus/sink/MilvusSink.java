@@ -132,6 +132,8 @@ public final class MilvusSink implements AutoCloseable {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // transactional writers (dlq redrive) commit or abort; an aborted record must never reach Milvus
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxSize());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-" + config.topic());
         return c;

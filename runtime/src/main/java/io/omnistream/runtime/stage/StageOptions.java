@@ -12,7 +12,8 @@ import java.util.List;
  * validation. Each service's config class lists {@link #options()} next to its own keys.
  */
 public final class StageOptions {
-    private static final Duration UNLIMITED = Duration.ofMillis(-1);
+    /** {@code errors.retry.timeout} without limit (written {@code -1}): wait out any outage. */
+    public static final Duration UNLIMITED = Duration.ofMillis(-1);
 
     public final ConfigOption<ErrorTolerance> tolerance;
     public final ConfigOption<Duration> retryTimeout;
@@ -20,7 +21,7 @@ public final class StageOptions {
     public final ConfigOption<Integer> maxAttempts;
     public final ConfigOption<Long> batchMaxBytes;
 
-    private StageOptions(String prefix, long defaultBatchMaxBytes) {
+    private StageOptions(String prefix, long defaultBatchMaxBytes, Duration defaultRetryTimeout) {
         tolerance = ConfigOption.enumValue(prefix + ".errors.tolerance", ErrorTolerance.class, ErrorTolerance.ALL,
                 "What happens to a record that can never be processed (bad input, permanent failure): ALL (default, "
                         + "today's behaviour) dead-letters it with stage and reason and carries on; NONE stops the "
@@ -32,7 +33,7 @@ public final class StageOptions {
                 + "duration";
         ConfigOption<Duration> finite = ConfigOption.duration(retryTimeoutKey, Duration.ZERO, Duration.ZERO,
                 retryTimeoutDescription);
-        retryTimeout = new ConfigOption<>(retryTimeoutKey, UNLIMITED, retryTimeoutDescription,
+        retryTimeout = new ConfigOption<>(retryTimeoutKey, defaultRetryTimeout, retryTimeoutDescription,
                 s -> s.trim().equals("-1") ? UNLIMITED : finite.parser().apply(s),
                 d -> d.equals(UNLIMITED) || !d.isNegative(), "-1 (unlimited) or a duration >= 0 (e.g. 0, 30s, 10m)");
         retryDelayMax = ConfigOption.duration(prefix + ".errors.retry.delay.max", Duration.ofSeconds(30), Duration.ZERO,
@@ -49,9 +50,12 @@ public final class StageOptions {
     /**
      * @param prefix               the service's key prefix, e.g. {@code encoder} or {@code sink}
      * @param defaultBatchMaxBytes the service's default batch byte bound
+     * @param defaultRetryTimeout  the service's default {@code errors.retry.timeout}: {@link #UNLIMITED} for a stage
+     *                             whose transient failures are outages of a downstream it must wait for (a sink), a
+     *                             bound for one whose failures are mostly its own
      */
-    public static StageOptions withPrefix(String prefix, long defaultBatchMaxBytes) {
-        return new StageOptions(prefix, defaultBatchMaxBytes);
+    public static StageOptions withPrefix(String prefix, long defaultBatchMaxBytes, Duration defaultRetryTimeout) {
+        return new StageOptions(prefix, defaultBatchMaxBytes, defaultRetryTimeout);
     }
 
     /** The keys, in the order the configuration reference lists them. */

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StageOptionsTest {
-    private static final StageOptions SINK = StageOptions.withPrefix("sink", 1024);
+    private static final StageOptions SINK = StageOptions.withPrefix("sink", 1024, StageOptions.UNLIMITED);
 
     @Test
     void keysCarryTheServicePrefix() {
