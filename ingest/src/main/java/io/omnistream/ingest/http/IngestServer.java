@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * <p>The server does not own the publisher: {@link #close()} flushes it, its creator closes it.
  */
 public final class IngestServer implements AutoCloseable {
+    /**
+     * How much of a refused over-long body is read and dropped, in multiples of {@code ingest.max-request-bytes}, so
+     * that a client sending a body a few times over the limit still receives the 413 (see rejectUnreadBody).
+     */
+    static final long LINGER_FACTOR = 4;
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
     private static final String MEDIA = "/v1/media";
     private static final String BATCH = "/v1/media:batch";
@@ -372,10 +377,11 @@ public final class IngestServer implements AutoCloseable {
      * it (otherwise a pooling client reuses it and its next request is reset).
      */
     private void rejectUnreadBody(HttpExchange exchange, BoundedBody.TooLargeException e) throws IOException {
-        // Lingering close: discard (never buffer) up to another max-request-bytes of the body first. Closing a socket
-        // with unread input makes TCP send a reset, and the client would lose the 413 and see "connection reset".
-        // A body larger than that still gets the reset: the server's bandwidth is bounded too.
-        BoundedBody.discard(exchange.getRequestBody(), config.maxRequestBytes());
+        // Lingering close: discard (never buffer) up to LINGER_FACTOR x max-request-bytes of the body first. Closing a
+        // socket with unread input makes TCP send a reset, and the client would lose the 413 and see "connection
+        // reset" (whether the kernel's buffers happen to absorb the rest decides, so it is a race). A body larger
+        // than that still gets the reset: the server's bandwidth is bounded too.
+        BoundedBody.discard(exchange.getRequestBody(), LINGER_FACTOR * config.maxRequestBytes());
         exchange.getResponseHeaders().set("Connection", "close");
         reject(exchange, new Rejection(RejectionReason.PAYLOAD_TOO_LARGE, e.getMessage()));
     }
