@@ -24,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -186,24 +185,8 @@ class ClusterIT {
         String v1 = cluster.modelVersion();
         // version 2 of the same model id: the default entry plus a TEXT offset (queries and abstracts are TEXT, so every
         // cosine rises towards 1: the top-1 score distribution moves far beyond the KS test's critical D)
-        Path models = cluster.runDir().resolve("models-v2.yaml");
-        Files.writeString(models, """
-                models:
-                  - id: %s
-                    version: bge-small-en-v1.5-fp32-cls-512
-                    default: true
-                    onnx: classpath:bge-small-en-v1.5.onnx
-                    tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
-                    pooling: CLS
-                    dimension: 384
-                    maxTokens: 512
-                    instructions: PREFIX
-                    queryInstruction: "Represent this sentence for searching relevant passages: "
-                    documentInstruction: ""
-                    modalities: [TEXT]
-                    postprocess:
-                      - offset: {modality: TEXT, value: 0.2}
-                """.formatted(cluster.modelId()));
+        Path models = ModelRegistryFile.write(cluster.runDir().resolve("models-v2.yaml"), cluster.modelId(), "bge-small-en-v1.5-fp32-cls-512", "[TEXT]",
+                "    postprocess:\n      - offset: {modality: TEXT, value: 0.2}\n");
         for (ChildJvm w : cluster.encoderWorkers()) {
             if (w.isAlive()) {
                 assertThat(w.stop()).as("%s exit status on SIGTERM", w.component()).isZero();

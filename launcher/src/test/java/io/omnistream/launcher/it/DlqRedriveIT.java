@@ -48,9 +48,10 @@ class DlqRedriveIT {
         Assumptions.assumeTrue(MediaTools.onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
         Assumptions.assumeTrue(Files.exists(TestPdfs.DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         Path dir = Files.createTempDirectory("omnistream-dlq-it");
-        Path textOnly = registry(dir.resolve("models-v1.yaml"), "[TEXT]", "");
-        Path withDocuments = registry(dir.resolve("models-v2.yaml"), "[TEXT, DOCUMENT]",
-                "    cascades:\n      DOCUMENT: {recognizer: tesseract, lang: eng, psm: \"3\", dpi: \"150\", maxPages: \"1\"}\n");
+        String version = "bge-small-en-v1.5-fp32-cls-512-dlq-it";
+        Path textOnly = ModelRegistryFile.write(dir.resolve("models-v1.yaml"), MODEL, version, "[TEXT]", "");
+        Path withDocuments = ModelRegistryFile.write(dir.resolve("models-v2.yaml"), MODEL, version, "[TEXT, DOCUMENT]",
+                ModelRegistryFile.DOCUMENT_BY_TESSERACT);
         Document abstractText;
         try (Stream<Document> docs = new SciFactCorpus(SharedStack.sharedData().resolve("scifact/scifact.zip")).documents()) {
             abstractText = docs.findFirst().orElseThrow();
@@ -120,25 +121,5 @@ class DlqRedriveIT {
 
     private static String[] concat(String[] a, String[] b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
-    }
-
-    /** A registry with one entry {@link #MODEL}: BGE-small with the given modalities and extra lines. */
-    private static Path registry(Path file, String modalities, String extra) throws Exception {
-        Files.writeString(file, """
-                models:
-                  - id: %s
-                    version: bge-small-en-v1.5-fp32-cls-512-dlq-it
-                    default: true
-                    onnx: classpath:bge-small-en-v1.5.onnx
-                    tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
-                    pooling: CLS
-                    dimension: 384
-                    maxTokens: 512
-                    instructions: PREFIX
-                    queryInstruction: "Represent this sentence for searching relevant passages: "
-                    documentInstruction: ""
-                    modalities: %s
-                """.formatted(MODEL, modalities) + extra);
-        return file;
     }
 }

@@ -229,24 +229,8 @@ class ModalityDriftIT {
 
     /** A registry with the text+document cascade entry under {@link #MODEL}, plus {@code extra} entry lines. */
     private static Path registry(Path file, String extra) throws Exception {
-        Files.writeString(file, """
-                models:
-                  - id: %s
-                    version: bge-small-en-v1.5-fp32-cls-512-bias-it
-                    default: true
-                    onnx: classpath:bge-small-en-v1.5.onnx
-                    tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
-                    pooling: CLS
-                    dimension: 384
-                    maxTokens: 512
-                    instructions: PREFIX
-                    queryInstruction: "Represent this sentence for searching relevant passages: "
-                    documentInstruction: ""
-                    modalities: [TEXT, DOCUMENT]
-                    cascades:
-                      DOCUMENT: {recognizer: tesseract, lang: eng, psm: "3", dpi: "150", maxPages: "1"}
-                """.formatted(MODEL) + extra);
-        return file;
+        return ModelRegistryFile.write(file, MODEL, "bge-small-en-v1.5-fp32-cls-512-bias-it", "[TEXT, DOCUMENT]",
+                ModelRegistryFile.DOCUMENT_BY_TESSERACT + extra);
     }
 
     /** The mixed task: the first ABSTRACTS cited SciFact abstracts as text and as a PDF page, claims as queries. */
