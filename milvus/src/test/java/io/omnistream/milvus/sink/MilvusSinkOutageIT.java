@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Milvus outage against a real Milvus Lite server: the sink pauses and waits, nothing reaches the dead-letter topic,
+ * A Milvus outage (longer than the old retry budget) against a real Milvus Lite server: the sink pauses and waits,
+ * nothing reaches the dead-letter topic,
  * and after the server comes back (same data directory, same port) every row lands and every offset is committed.
  * Kafka is Kafka's own MockConsumer/MockProducer: the outage is Milvus's, not the broker's.
  */
@@ -47,6 +48,8 @@ class MilvusSinkOutageIT {
     private static final String REGISTRY = "mock://milvus-sink-outage-it";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final int DIM = 8;
+    /** How long the sink kept retrying before it dead-lettered a batch, before the stage runtime (8 attempts). */
+    private static final int OLD_RETRY_BUDGET_SECONDS = 13;
 
     @TempDir
     Path dir;
@@ -103,6 +106,11 @@ class MilvusSinkOutageIT {
             assertThat(committed(consumer)).isEqualTo(5);
             assertThat(dlq.history()).isEmpty();
             assertThat(sink.isRunning()).isTrue();
+            // longer than the old retry budget (8 attempts, ~13 s), after which the old sink dead-lettered the batch
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> outageSeconds(registry) >= OLD_RETRY_BUDGET_SECONDS + 2);
+            assertThat(dlq.history()).isEmpty();
+            assertThat(committed(consumer)).isEqualTo(5);
 
             milvus = server(port).start();
             await().atMost(Duration.ofSeconds(120)).until(() -> committed(consumer) == 10);
@@ -137,6 +145,13 @@ class MilvusSinkOutageIT {
     private static long committed(MockConsumer<byte[], byte[]> consumer) {
         OffsetAndMetadata o = consumer.committed(Set.of(TP)).get(TP);
         return o == null ? -1 : o.offset();
+    }
+
+    /** The sink's omnistream_sink_outage_seconds for the topic. */
+    private static double outageSeconds(PrometheusRegistry registry) throws IOException {
+        String prefix = "omnistream_sink_outage_seconds{topic=\"" + TOPIC + "\"} ";
+        return scrape(registry).lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
     }
 
     private static String scrape(PrometheusRegistry registry) throws IOException {
