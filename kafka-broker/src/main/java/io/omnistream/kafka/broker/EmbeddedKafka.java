@@ -29,6 +29,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Largest record the embedded broker accepts: 32 MiB. */
     public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+    /** File in the data directory recording the listener ports, so that a restart keeps the broker's address. */
+    static final String LISTENERS_FILE = "omnistream-listeners.properties";
 
     private final Path logDir;
     private final boolean deleteOnClose;
@@ -56,8 +58,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param deleteOnClose whether {@link #close()} removes it
      */
     public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        int[] ports = listenerPorts(logDir);
+        int brokerPort = ports[0];
+        int controllerPort = ports[1];
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
@@ -82,17 +85,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        // a directory that already holds a broker keeps its cluster id (formatting it again would need the same id)
+        boolean formatted = Files.isRegularFile(logDir.resolve("meta.properties"));
         try {
-            Formatter formatter = new Formatter()
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setIgnoreFormatted(true);
-            formatter.run();
+            if (formatted) {
+                LOG.info("Kafka storage in {} is formatted already; starting on its data", logDir);
+            } else {
+                format(logDir);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
         }
@@ -100,6 +100,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
         LOG.info("Kafka (KRaft) started on 127.0.0.1:{} with data in {}", brokerPort, logDir);
         return new EmbeddedKafka(logDir, deleteOnClose, brokerPort, server);
+    }
+
+    /** Formats {@code logDir} as the storage of a new single-node KRaft cluster (node 1, a fresh cluster id). */
+    private static void format(Path logDir) throws Exception {
+        new Formatter()
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.latestProduction())
+                .setIgnoreFormatted(true)
+                .run();
     }
 
     /** The broker's data directory (deleted on close when it was a temporary one). */
@@ -119,6 +133,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteRecursively(logDir);
         }
         LOG.info("Kafka stopped");
+    }
+
+    /**
+     * The broker and controller ports for {@code logDir}: those it had before when the directory already holds a broker
+     * (a restart comes back on the same address, as a real broker does, so clients reconnect), else two free ports,
+     * recorded in {@value #LISTENERS_FILE}.
+     */
+    static int[] listenerPorts(Path logDir) {
+        Path file = logDir.resolve(LISTENERS_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                Properties p = new Properties();
+                try (var in = Files.newBufferedReader(file)) {
+                    p.load(in);
+                }
+                return new int[] {Integer.parseInt(p.getProperty("broker")), Integer.parseInt(p.getProperty("controller"))};
+            }
+            int[] ports = {freePort(), freePort()};
+            Files.createDirectories(logDir);
+            Files.writeString(file, "broker=" + ports[0] + "\ncontroller=" + ports[1] + "\n");
+            return ports;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read or write the listener ports in " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static int freePort() {

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  * java -cp ... io.omnistream.kafka.broker.KafkaBrokerMain [DATA_DIR]
  * </pre>
  *
- * <p>Without {@code DATA_DIR} the data lives in a temporary directory deleted on a clean stop. Once the broker
+ * <p>Without {@code DATA_DIR} the data lives in a temporary directory deleted on a clean stop. A broker started again
+ * on a {@code DATA_DIR} that held one before keeps its data and its address (same ports). Once the broker
  * accepts connections it prints exactly one line {@value #READY_PREFIX}{@code 127.0.0.1:<port>} on stdout, which the
  * parent waits for. SIGTERM (or the parent-watchdog agent's {@code System.exit}) shuts the broker down through a
  * shutdown hook: logs are flushed and the temporary directory removed.

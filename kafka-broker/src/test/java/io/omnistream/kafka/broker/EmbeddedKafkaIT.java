@@ -60,12 +60,21 @@ class EmbeddedKafkaIT {
     }
 
     @Test
-    void givenDirectoryIsKept() throws Exception {
+    void givenDirectoryIsKeptAndARestartOnItComesBackOnTheSameAddressWithTheData() throws Exception {
         Path dir = Files.createTempDirectory("embedded-kafka-it");
+        String address;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, false)) {
-            assertThat(kafka.bootstrapServers()).isNotBlank();
+            address = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
+                admin.createTopics(List.of(new NewTopic("kept.topic", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
         }
         assertThat(Files.list(dir).toList()).as("the caller's data").isNotEmpty();
+        try (EmbeddedKafka again = EmbeddedKafka.start(dir, false);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
+            assertThat(again.bootstrapServers()).isEqualTo(address);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept.topic");
+        }
         EmbeddedKafka.deleteRecursively(dir);
         assertThat(Files.exists(dir)).isFalse();
     }

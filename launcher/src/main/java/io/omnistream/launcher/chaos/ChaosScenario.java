@@ -70,6 +70,18 @@ public enum ChaosScenario {
             out.println("[chaos] SIGCONT Milvus");
         }
     },
+    BROKER_RESTART("broker-restart", "kill -9 the Kafka broker mid-stream; start it again on its data after 10 s") {
+        @Override
+        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+            pause(random, 5, 15);
+            ChildJvm broker = cluster.child("kafka-broker");
+            out.printf("[chaos] kill -9 kafka-broker (pid %d); down for 10 s%n", broker.pid());
+            broker.kill();
+            Thread.sleep(BROKER_DOWN.toMillis());
+            cluster.restartBroker(STARTUP, out);
+            out.println("[chaos] Kafka broker is back");
+        }
+    },
     FLINK_TASKMANAGER_KILL("flink-taskmanager-kill",
             "kill -9 the Flink TaskManager while the benchmark is scored; a new one is started at once") {
         @Override
@@ -85,6 +97,8 @@ public enum ChaosScenario {
 
     /** How long a restarted process may take to be ready again. */
     static final Duration STARTUP = Duration.ofMinutes(3);
+    /** How long the broker stays down. */
+    static final Duration BROKER_DOWN = Duration.ofSeconds(10);
     /** How long an outage or a hang lasts. */
     static final Duration OUTAGE = Duration.ofSeconds(60);
 

@@ -71,6 +71,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     private final Deque<Part> parts = new ArrayDeque<>();
     private final List<ChildJvm> workers = new ArrayList<>();
     private final Map<String, ChildJvm> children = new LinkedHashMap<>();
+    private ChildJvm.Builder brokerBuilder;
+    private int brokerRestarts;
     private ApicurioRegistry registry;
     private MilvusLiteServer milvus;
     private FlinkSessionCluster flink;
@@ -126,9 +128,10 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         out.println("run directory (one log per process): " + runDir);
 
         out.println("starting Kafka broker, Flink JobManager and TaskManager (own JVMs)...");
-        ChildJvm kafka = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
+        brokerBuilder = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
                 .jvmFlags("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=omnistream-service-log4j2.xml")
-                .args(runDir.resolve("kafka-data").toString()).start();
+                .args(runDir.resolve("kafka-data").toString());
+        ChildJvm kafka = brokerBuilder.start();
         track(kafka, "(bootstrap address pending)");
         flink = new FlinkSessionCluster(runDir.resolve("flink"), settings.flinkSlots(), settings.flinkJobManagerMb(),
                 settings.flinkTaskManagerMb()).start();
@@ -287,6 +290,28 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     /** Waits until service {@code component} answers {@code /readyz} with 200. */
     public void awaitReady(String component, Duration timeout, PrintStream out) {
         children.get(component).awaitHttpOk("http://127.0.0.1:" + metricsPorts.get(component) + "/readyz", timeout, out);
+    }
+
+    /**
+     * Starts the Kafka broker again on its data directory (killing it with -9 first if it still lives); it comes back
+     * on the same address ({@code EmbeddedKafka} keeps its ports with its data). Returns once it prints its readiness
+     * line again (each restart logs to a fresh file, so the old line cannot be mistaken for it).
+     */
+    public synchronized ChildJvm restartBroker(Duration timeout, PrintStream out) throws InterruptedException {
+        ChildJvm old = children.get("kafka-broker");
+        if (old.isAlive()) {
+            old.kill();
+        }
+        brokerRestarts++;
+        ChildJvm fresh = brokerBuilder.log(runDir.resolve("kafka-broker/kafka-broker.restart-" + brokerRestarts + ".log"))
+                .start();
+        children.put("kafka-broker", fresh);
+        replacePart("kafka-broker", fresh.pid(), fresh::stop);
+        String address = fresh.awaitLogLine(KafkaBrokerMain.READY_PREFIX, timeout, out);
+        if (!address.equals(bootstrapServers)) {
+            throw new IllegalStateException("the broker came back on " + address + ", not on " + bootstrapServers);
+        }
+        return fresh;
     }
 
     /** A new TaskManager in place of a dead one ({@link FlinkSessionCluster#restartTaskManager}). */
