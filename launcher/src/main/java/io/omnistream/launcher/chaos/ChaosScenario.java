@@ -82,6 +82,15 @@ public enum ChaosScenario {
             out.println("[chaos] Kafka broker is back");
         }
     },
+    REGISTRY_RESTART("registry-restart", "restart the schema registry mid-stream (stop, start on the same port and storage)") {
+        @Override
+        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+            pause(random, 5, 15);
+            out.println("[chaos] restarting the schema registry");
+            cluster.restartRegistry();
+            out.println("[chaos] schema registry is back");
+        }
+    },
     FLINK_TASKMANAGER_KILL("flink-taskmanager-kill",
             "kill -9 the Flink TaskManager while the benchmark is scored; a new one is started at once") {
         @Override

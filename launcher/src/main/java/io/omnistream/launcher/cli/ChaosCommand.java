@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "",
             "Scenarios: kill-worker (kill -9 an encoder worker 10 times), kill-sink (kill -9 the Milvus sink 5 times), "
                     + "milvus-outage-60s, milvus-hang (SIGSTOP 60 s), broker-restart (kill -9, back after 10 s), "
-                    + "flink-taskmanager-kill. Not yet: registry-restart.",
+                    + "registry-restart (stop, start on the same storage), flink-taskmanager-kill.",
             "",
             "Report (--report): {scenario: {produced, rows_in_milvus, distinct_ids, lost, duplicated, dlq, dlq_reasons, "
                     + "metrics_double_counted, recovery_seconds, seconds}}. Exit code 1 when any scenario lost, doubled, "

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * is gone, which also covers {@code kill -9}; {@link #close()} sends SIGTERM (Quarkus's graceful stop) and kills after
  * {@link Builder#stopGrace}.
  *
- * <p>Caveat: storage is in memory (H2 in the child): schemas and ids are lost when it stops. Start-up takes about
- * 10-20 s of one core (Quarkus on the JVM).
+ * <p>Storage: the registry's SQL storage on H2 inside the child, in memory by default (schemas and ids are lost when it
+ * stops), or in files with {@link Builder#storageDir} (the build's {@code REGISTRY_DATASOURCE_URL}), which a
+ * registry started again on the same directory reads back: same subjects, same ids, as a restart of a production
+ * registry must keep them. Start-up takes about 10-20 s of one core (Quarkus on the JVM).
  */
 public final class ApicurioRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
@@ -116,6 +118,10 @@ public final class ApicurioRegistry implements AutoCloseable {
             // this JVM's options (heap, agents) are not the registry's; its own flags are the command line above
             pb.environment().keySet().removeIf(k -> k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
                     || k.equals("JDK_JAVA_OPTIONS"));
+            if (settings.storageDir != null) {
+                Files.createDirectories(settings.storageDir);
+                pb.environment().put("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + settings.storageDir.resolve("registry"));
+            }
             LOG.info("starting Apicurio Registry on 127.0.0.1:{} ({}, log {})", port, runner, log);
             child = ChildProcess.start("Apicurio Registry", pb, log, settings.stopGrace);
             URI probe = URI.create(confluentUrl() + "/subjects");
@@ -211,6 +217,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         private int maxHeapMb = 512;
         private Duration startupTimeout = Duration.ofSeconds(90);
         private Duration stopGrace = Duration.ofSeconds(10);
+        private Path storageDir;
 
         private Builder(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath();
@@ -228,6 +235,15 @@ public final class ApicurioRegistry implements AutoCloseable {
                 throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Keep schemas and ids in H2 files in {@code dir} instead of memory, so that a registry started again on the
+         * same directory (stopped gracefully before) has them all; default: in memory.
+         */
+        public Builder storageDir(Path dir) {
+            this.storageDir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
             return this;
         }
 

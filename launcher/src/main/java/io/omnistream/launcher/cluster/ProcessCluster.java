@@ -139,8 +139,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         track(flink.taskManager(), settings.flinkSlots() + " slots");
 
         out.println("starting Apicurio Registry...");
-        registry = ApicurioRegistry.builder(runDir.resolve("apicurio")).home(apicurioHome())
-                .logFile(runDir.resolve("apicurio/apicurio-registry.log")).startupTimeout(timeout).build().start();
+        registry = registryBuilder(0).build().start();
         parts.push(new Part("apicurio-registry", registry.processHandle().map(ProcessHandle::pid).orElse(-1L),
                 registry.confluentUrl(), registry));
 
@@ -312,6 +311,25 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
             throw new IllegalStateException("the broker came back on " + address + ", not on " + bootstrapServers);
         }
         return fresh;
+    }
+
+    /** The registry's settings: schemas kept in files, so that a restart keeps every subject and id. */
+    private ApicurioRegistry.Builder registryBuilder(int port) {
+        return ApicurioRegistry.builder(runDir.resolve("apicurio")).home(apicurioHome()).port(port)
+                .storageDir(runDir.resolve("apicurio/storage")).logFile(runDir.resolve("apicurio/apicurio-registry.log"))
+                .startupTimeout(settings.startupTimeout());
+    }
+
+    /**
+     * Restarts the schema registry (graceful stop, start on the same port and storage): it comes back with every
+     * subject, id and compatibility rule. Returns once it answers again.
+     */
+    public synchronized void restartRegistry() {
+        int port = registry.port();
+        registry.close();
+        registry = registryBuilder(port).build().start();
+        ApicurioRegistry started = registry;
+        replacePart("apicurio-registry", started.processHandle().map(ProcessHandle::pid).orElse(-1L), started);
     }
 
     /** A new TaskManager in place of a dead one ({@link FlinkSessionCluster#restartTaskManager}). */
