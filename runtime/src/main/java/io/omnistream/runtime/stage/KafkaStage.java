@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * its own, pausing and commits. Kafka Connect's sink-task semantics are the model.
  *
  * <p><b>Delivery guarantee: at least once.</b> An offset is committed only after every record of its batch was
- * processed and every output of the batch (results, tombstones, dead letters) was acknowledged by the broker; a
- * producer error stops the stage without committing ({@link #failure()}). A crash between acknowledgement and commit
+ * processed and every output of the batch (results, tombstones, dead letters) was acknowledged by the broker. A
+ * retriable producer error (the broker unreachable for longer than {@code delivery.timeout.ms}) is a transient failure
+ * of the batch: it is waited out and the batch processed and sent again; any other producer error stops the stage
+ * without committing ({@link #failure()}). A commit the coordinator cannot take yet is retried until it is taken. A crash between acknowledgement and commit
  * processes the batch again, so outputs must be idempotent downstream (compacted topics, upserts by id).
  *
  * <p><b>Transient failures wait, permanent ones dead-letter.</b> When {@code process} throws a transient failure
@@ -370,6 +373,12 @@ public final class KafkaStage {
     private void completeInFlight() {
         InFlight done = inFlight;
         inFlight = null;
+        if (done.error instanceof RetriableException retriable) {
+            // Kafka itself is the outage (e.g. delivery.timeout.ms passed while the broker was down): wait it out like
+            // any downstream, then process and send the batch again (outputs are idempotent by key downstream)
+            onTransientFailure(done.batch, retriable);
+            return;
+        }
         if (done.error != null) {
             throw stop(new StageFailedException("broker did not acknowledge an output record; batch not committed: "
                     + done.error, done.error));
@@ -460,13 +469,27 @@ public final class KafkaStage {
             return offsets.isEmpty();
         }
         try {
-            try {
-                consumer.commitSync(owned);
-            } catch (WakeupException e) {
-                // close() raced with the commit; wakeup is one-shot, so the second attempt runs to completion
-                consumer.commitSync(owned);
+            while (true) {
+                try {
+                    try {
+                        consumer.commitSync(owned);
+                    } catch (WakeupException e) {
+                        // close() raced with the commit; wakeup is one-shot, so the second attempt runs to completion
+                        consumer.commitSync(owned);
+                    }
+                    return true;
+                } catch (RetriableException e) {
+                    // the group coordinator is unreachable (broker down or moving): each commitSync already waited
+                    // default.api.timeout.ms; keep trying unless closing (then the next owner re-reads: duplicates)
+                    if (closing) {
+                        LOG.warn("stage {} on {}: closing with an offset commit that Kafka did not take: {}",
+                                settings.stage(), settings.topic(), e.toString());
+                        return false;
+                    }
+                    LOG.warn("stage {} on {}: offset commit failed transiently, retrying: {}", settings.stage(),
+                            settings.topic(), e.toString());
+                }
             }
-            return true;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn("stage {} on {}: offset commit rejected after a rebalance; the new owner re-reads from the last "
                     + "commit: {}", settings.stage(), settings.topic(), e.toString());

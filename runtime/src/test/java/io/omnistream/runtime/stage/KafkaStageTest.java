@@ -43,7 +43,7 @@ class KafkaStageTest {
      * with their metadata in {@code group}, a stand-in for the group coordinator that outlives one consumer (MockConsumer
      * itself forgets the metadata of a commit and answers committed() only for what it committed itself).
      */
-    static final class CountingConsumer extends MockConsumer<byte[], byte[]> {
+    static class CountingConsumer extends MockConsumer<byte[], byte[]> {
         final Map<TopicPartition, OffsetAndMetadata> group;
         /** Records added right after the first assignment (MockConsumer takes records of assigned partitions only). */
         final List<ConsumerRecord<byte[], byte[]>> initial = new ArrayList<>();
@@ -275,6 +275,64 @@ class KafkaStageTest {
         assertThat(dead.getStage()).isEqualTo("decode");
         assertThat(dead.getReason()).isEqualTo("bad bytes");
         assertThat(dead.getOriginalOffset()).isEqualTo(2L);
+    }
+
+    @Test
+    void anOutputTheBrokerCouldNotTakeInTimeIsWaitedOutAndTheBatchSentAgain() {
+        CountingConsumer consumer = consumerWith(Map.of(), TP0);
+        MockProducer<byte[], byte[]> producer = producer(false);
+        consumer.initial.add(record(TP0, 0, 10));
+        consumer.initial.add(record(TP0, 1, 10));
+        KafkaStage stage = stage(consumer, producer, 2, Duration.ZERO, StagePolicy.defaults(1 << 20), FORWARD);
+        stage.open();
+        stage.runOnce(); // processes and sends both outputs
+        assertThat(producer.completeNext()).isTrue();
+        // what the producer reports when the broker stayed unreachable for delivery.timeout.ms
+        assertThat(producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"))).isTrue();
+        stage.runOnce();
+        assertThat(stage.failure()).isEmpty();
+        assertThat(stage.paused()).isTrue();
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(0);
+
+        now.addAndGet(Duration.ofMillis(100).toNanos());
+        stage.runOnce(); // the batch again: processed and sent anew
+        assertThat(processed).containsExactly(List.of(0L, 1L), List.of(0L, 1L));
+        assertThat(stage.paused()).isFalse();
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+        stage.runOnce();
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(2);
+        assertThat(delays).containsExactly(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aCommitTheCoordinatorCannotTakeYetIsRetriedUntilItIsTaken() {
+        int[] unavailable = {2};
+        CountingConsumer consumer = new CountingConsumer(new java.util.HashMap<>()) {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                if (offsets.values().stream().anyMatch(o -> o.offset() == 2) && unavailable[0]-- > 0) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("Timeout of 60000ms expired before the "
+                            + "offset commit could be completed");
+                }
+                super.commitSync(offsets);
+            }
+        };
+        consumer.updateBeginningOffsets(Map.of(TP0, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TP0));
+            consumer.addRecord(record(TP0, 0, 10));
+            consumer.addRecord(record(TP0, 1, 10));
+        });
+        MockProducer<byte[], byte[]> producer = producer(true);
+        KafkaStage stage = stage(consumer, producer, 2, Duration.ZERO, StagePolicy.defaults(1 << 20), FORWARD);
+        stage.open();
+        stage.runOnce(); // processes and sends
+        stage.runOnce(); // acknowledged: the commit of offset 2 fails twice, then is taken
+        assertThat(unavailable[0]).isEqualTo(-1);
+        assertThat(committedOffset(consumer, TP0)).isEqualTo(2);
+        assertThat(stage.failure()).isEmpty();
+        assertThat(processed).hasSize(1);
     }
 
     @Test
