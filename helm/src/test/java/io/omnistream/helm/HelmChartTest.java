@@ -442,7 +442,10 @@ class HelmChartTest {
                 .orElseThrow(() -> new AssertionError("no KafkaTopic for the embedding topic"));
         assertThat(embeddings.at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
         assertThat(m.ofKind("KafkaTopic").map(t -> t.at("/spec/topicName").asText()))
-                .contains("media.events.v1", "media.dlq.v1", "bench.judgments.v1", "quality.metrics.v1");
+                .contains("media.events.v1", "media.dlq.v1", "bench.judgments.v1", "quality.metrics.v1", "quality.alerts.v1");
+        // the metrics topic is a keyed upsert log (key = series and epoch): compaction keeps the last value of each
+        assertThat(m.ofKind("KafkaTopic").filter(t -> t.at("/spec/topicName").asText().equals("quality.metrics.v1"))
+                .findFirst().orElseThrow().at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
 
         Manifests beta = render("--set", "strimzi.enabled=true", "--set", "strimzi.apiVersion=kafka.strimzi.io/v1beta2");
         JsonNode betaKafka = beta.get("Kafka", cluster);

@@ -44,11 +44,16 @@ public class TaskMetric {
                 .build();
     }
 
-    /** The Kafka key of the record: its series, so that the metrics topic could be compacted to the latest values. */
+    /**
+     * The Kafka key of the record: its series and epoch (window), so that the compacted metrics topic keeps the latest
+     * value of each, and a record repeated after a restart (the same value: state is checkpointed) replaces its twin.
+     * A drift_check record also names the scope of the series it checked ({@link #detail}).
+     */
     public String seriesKey() {
+        String checked = scope.equals(QualityVocabulary.SCOPE_DRIFT_CHECK) ? "|" + detail : "";
         return String.join("|", modelVersion, path, scope, String.valueOf(taskId), String.valueOf(metaTask),
                 String.valueOf(queryModality) + "->" + String.valueOf(targetModality), String.valueOf(epoch),
-                scope.equals(QualityVocabulary.SCOPE_WINDOW) ? Long.toString(windowStartMs) : "", metric);
+                scope.equals(QualityVocabulary.SCOPE_WINDOW) ? Long.toString(windowStartMs) : "", metric) + checked;
     }
 
     /** A copy with another metric/value (the other fields shared). */

@@ -76,7 +76,9 @@ public final class TopicBootstrap implements AutoCloseable {
                     Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));
             // benchmark judgments and the quality jobs' outputs (architecture.md, "Topics")
             topics.ensure(Topics.JUDGMENTS, partitions, false);
-            topics.ensure(Topics.QUALITY_METRICS, 1, false);
+            // a keyed upsert log (key = series and epoch, value = the whole current value): compacted, so a record
+            // repeated after a job restart replaces its twin instead of adding to anything
+            topics.ensure(Topics.QUALITY_METRICS, 1, true);
             topics.ensure(Topics.QUALITY_ALERTS, 1, false);
             topics.ensure(Topics.QUALITY_RANKINGS, 1, false);
         }

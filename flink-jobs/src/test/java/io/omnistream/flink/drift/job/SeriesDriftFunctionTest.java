@@ -159,6 +159,10 @@ class SeriesDriftFunctionTest {
         assertThat(first.windowStartMs).isEqualTo(0L);
         // Page-Hinkley after one sample equal to its mean: both sides 0 - delta accumulated as min/max, statistic 0
         assertThat(first.value).isEqualTo(0.0);
+        // the check of a same-named series in another scope is another record on the compacted topic
+        TaskMetric otherScope = first.copy();
+        otherScope.detail = "modality_pair";
+        assertThat(otherScope.seriesKey()).isNotEqualTo(first.seriesKey());
         assertThat(h.extractOutputValues()).isEmpty();
     }
 }
