@@ -73,11 +73,11 @@ public final class ChaosRun {
     }
 
     /**
-     * Runs {@code scenario} with {@code events} abstracts on a cluster started from {@code repo} with {@code config},
-     * and stops the cluster.
+     * Runs {@code scenario} with {@code events} abstracts on a cluster started from {@code repo} with {@code config}
+     * ({@code outage}: how long Milvus stays down or hung in those scenarios), and stops the cluster.
      */
     public static Result run(ChaosScenario scenario, Path repo, ConfigSource config, SciFactCorpus corpus, int events,
-            long seed, Duration timeout, PrintStream out) throws Exception {
+            long seed, Duration outage, Duration timeout, PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         List<Document> documents = SciFactSubset.of(corpus, events).documents();
         SciFactSubset bench = SciFactSubset.of(corpus, BENCH_ABSTRACTS);
@@ -89,7 +89,7 @@ public final class ChaosRun {
 
             CompletableFuture<Long> faultsEnded = CompletableFuture.supplyAsync(() -> {
                 try {
-                    scenario.inject(cluster, new Random(seed), out);
+                    scenario.inject(cluster, new Random(seed), outage, out);
                     return System.nanoTime();
                 } catch (Exception e) {
                     throw new IllegalStateException("fault injection of " + scenario.id() + " failed: " + e, e);

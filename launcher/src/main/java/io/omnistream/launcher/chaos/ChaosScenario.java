@@ -17,7 +17,7 @@ import java.util.Random;
 public enum ChaosScenario {
     KILL_WORKER("kill-worker", "kill -9 an encoder worker 10 times at random points; each is started again at once") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             for (int i = 1; i <= 10; i++) {
                 pause(random, 3, 12);
                 List<ChildJvm> live = cluster.encoderWorkers().stream().filter(ChildJvm::isAlive).toList();
@@ -33,7 +33,7 @@ public enum ChaosScenario {
     },
     KILL_SINK("kill-sink", "kill -9 the Milvus sink 5 times at random points; each is started again at once") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             for (int i = 1; i <= 5; i++) {
                 pause(random, 5, 15);
                 ChildJvm sink = cluster.child("milvus-sink");
@@ -44,26 +44,26 @@ public enum ChaosScenario {
             cluster.awaitReady("milvus-sink", STARTUP, out);
         }
     },
-    MILVUS_OUTAGE("milvus-outage-60s", "stop Milvus for 60 s mid-stream, then start it on the same port and data") {
+    MILVUS_OUTAGE("milvus-outage-60s", "stop Milvus mid-stream (60 s unless --outage), then start it on the same port and data") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             pause(random, 5, 15);
-            out.println("[chaos] stopping Milvus for 60 s");
+            out.printf("[chaos] stopping Milvus for %d s%n", outage.toSeconds());
             cluster.stopMilvus();
-            Thread.sleep(OUTAGE.toMillis());
+            Thread.sleep(outage.toMillis());
             cluster.startMilvus();
             out.println("[chaos] Milvus is back");
         }
     },
-    MILVUS_HANG("milvus-hang", "SIGSTOP Milvus for 60 s (connections stay open, nothing answers), then SIGCONT") {
+    MILVUS_HANG("milvus-hang", "SIGSTOP Milvus (60 s unless --outage: connections stay open, nothing answers), then SIGCONT") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             pause(random, 5, 15);
             ProcessHandle milvus = cluster.milvusProcess();
-            out.printf("[chaos] SIGSTOP Milvus (pid %d) for 60 s%n", milvus.pid());
+            out.printf("[chaos] SIGSTOP Milvus (pid %d) for %d s%n", milvus.pid(), outage.toSeconds());
             signal("STOP", milvus);
             try {
-                Thread.sleep(OUTAGE.toMillis());
+                Thread.sleep(outage.toMillis());
             } finally {
                 signal("CONT", milvus);
             }
@@ -72,7 +72,7 @@ public enum ChaosScenario {
     },
     BROKER_RESTART("broker-restart", "kill -9 the Kafka broker mid-stream; start it again on its data after 10 s") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             pause(random, 5, 15);
             ChildJvm broker = cluster.child("kafka-broker");
             out.printf("[chaos] kill -9 kafka-broker (pid %d); down for 10 s%n", broker.pid());
@@ -84,7 +84,7 @@ public enum ChaosScenario {
     },
     REGISTRY_RESTART("registry-restart", "restart the schema registry mid-stream (stop, start on the same port and storage)") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             pause(random, 5, 15);
             out.println("[chaos] restarting the schema registry");
             cluster.restartRegistry();
@@ -94,7 +94,7 @@ public enum ChaosScenario {
     FLINK_TASKMANAGER_KILL("flink-taskmanager-kill",
             "kill -9 the Flink TaskManager while the benchmark is scored; a new one is started at once") {
         @Override
-        void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception {
+        void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception {
             pause(random, 5, 15);
             ChildJvm tm = cluster.flink().taskManager();
             out.printf("[chaos] kill -9 flink-taskmanager (pid %d)%n", tm.pid());
@@ -108,8 +108,6 @@ public enum ChaosScenario {
     static final Duration STARTUP = Duration.ofMinutes(3);
     /** How long the broker stays down. */
     static final Duration BROKER_DOWN = Duration.ofSeconds(10);
-    /** How long an outage or a hang lasts. */
-    static final Duration OUTAGE = Duration.ofSeconds(60);
 
     private final String id;
     private final String description;
@@ -119,8 +117,8 @@ public enum ChaosScenario {
         this.description = description;
     }
 
-    /** Injects the scenario's faults; returns when the last one has ended. */
-    abstract void inject(ProcessCluster cluster, Random random, PrintStream out) throws Exception;
+    /** Injects the scenario's faults ({@code outage}: how long Milvus stays down or hung); returns when they ended. */
+    abstract void inject(ProcessCluster cluster, Random random, Duration outage, PrintStream out) throws Exception;
 
     public String id() {
         return id;

@@ -46,6 +46,11 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of the fault schedule (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--outage", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long Milvus stays down (milvus-outage-60s) or hung (milvus-hang), e.g. 600 for a "
+                    + "10-minute outage (default: ${DEFAULT-VALUE}).")
+    long outageSeconds;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report here.")
     Path report;
 
@@ -70,8 +75,8 @@ public final class ChaosCommand implements Callable<Integer> {
         Map<String, Object> results = new LinkedHashMap<>();
         StringBuilder failed = new StringBuilder();
         for (ChaosScenario s : scenarios) {
-            ChaosRun.Result r = ChaosRun.run(s, repo, config, corpus, events, seed, Duration.ofSeconds(timeoutSeconds),
-                    System.out);
+            ChaosRun.Result r = ChaosRun.run(s, repo, config, corpus, events, seed, Duration.ofSeconds(outageSeconds),
+                    Duration.ofSeconds(timeoutSeconds), System.out);
             results.put(s.id(), r.toJson());
             System.out.printf(Locale.ROOT, "[chaos] %-22s produced %d, in Milvus %d rows / %d ids, lost %d, duplicated %d, "
                             + "dlq %d, metrics double-counted %d, recovered in %.1f s%n", s.id(), r.produced(),
