@@ -1,6 +1,10 @@
 package io.omnistream.runtime.error;
 
 import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.ApiException;
@@ -12,6 +16,11 @@ import org.apache.kafka.common.errors.SerializationException;
  *
  * <p>Rules, first match wins, walking the cause chain:
  * <ol>
+ *   <li>a network failure anywhere in the chain ({@link SocketException} such as "connection refused",
+ *       {@link SocketTimeoutException}, {@link UnknownHostException}, {@link HttpTimeoutException}): TRANSIENT, even
+ *       when a client wrapped it in an exception that is otherwise permanent (the Schema Registry client's
+ *       {@link SerializationException} while the registry restarts): a peer that cannot be reached says nothing about
+ *       the record;</li>
  *   <li>{@link PermanentFailureException}, Kafka {@link SerializationException}, a Kafka {@link ApiException} that
  *       Kafka itself does not mark retriable (record too large, invalid topic, authorization), {@link
  *       IllegalArgumentException} and Avro's {@code AvroRuntimeException}: retrying cannot help, so PERMANENT;</li>
@@ -32,6 +41,12 @@ public final class FailureClassifier {
     private FailureClassifier() {}
 
     public static FailureKind classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketException || t instanceof SocketTimeoutException || t instanceof UnknownHostException
+                    || t instanceof HttpTimeoutException) {
+                return FailureKind.TRANSIENT;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PermanentFailureException
                     || t instanceof SerializationException

@@ -27,6 +27,19 @@ class FailureClassifierTest {
     }
 
     @Test
+    void anUnreachableSchemaRegistryIsAnOutageNotBadData() {
+        // what ConfluentAvroSerializer throws while the registry restarts
+        SerializationException registryDown = new SerializationException("schema registry refused EmbeddingEvent under "
+                + "subject embeddings.m.v1-value: Connection refused", new java.net.ConnectException("Connection refused"));
+        assertThat(FailureClassifier.classify(registryDown)).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.classify(new SerializationException("timed out",
+                new java.net.SocketTimeoutException("Read timed out")))).isEqualTo(FailureKind.TRANSIENT);
+        // but truncated bytes (an EOF from the Avro decoder) stay bad data
+        assertThat(FailureClassifier.classify(new SerializationException("cannot decode",
+                new java.io.EOFException()))).isEqualTo(FailureKind.PERMANENT);
+    }
+
+    @Test
     void stageAndReasonComeFromThePermanentFailureInTheChain() {
         var error = new RuntimeException("wrapper", new PermanentFailureException("preprocess", "empty text"));
         assertThat(FailureClassifier.stageOf(error, "encode")).isEqualTo("preprocess");
