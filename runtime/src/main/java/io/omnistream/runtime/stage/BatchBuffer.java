@@ -47,15 +47,28 @@ final class BatchBuffer {
 
     /** Takes the next batch from the head: as many records as fit both bounds, at least one. */
     List<PolledRecord> take() {
+        return take(p -> false);
+    }
+
+    /**
+     * Takes the next batch from the head: as many records as fit both bounds, at least one; a record for which
+     * {@code alone} holds forms a batch of its own (the batch ends before it, or with it when it is first).
+     */
+    List<PolledRecord> take(Predicate<PolledRecord> alone) {
         List<PolledRecord> batch = new ArrayList<>();
         long taken = 0;
         while (!records.isEmpty() && batch.size() < maxRecords) {
-            long size = records.peekFirst().sizeBytes();
-            if (!batch.isEmpty() && taken + size > maxBytes) {
+            PolledRecord next = records.peekFirst();
+            long size = next.sizeBytes();
+            boolean single = alone.test(next);
+            if (!batch.isEmpty() && (taken + size > maxBytes || single)) {
                 break;
             }
             batch.add(records.pollFirst());
             taken += size;
+            if (single) {
+                break;
+            }
         }
         bytes -= taken;
         return batch;

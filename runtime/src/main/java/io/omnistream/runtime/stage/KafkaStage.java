@@ -61,9 +61,12 @@ import org.slf4j.LoggerFactory;
  * commits past the batch with empty metadata, a transient failure puts {@code N-1} back (an outage is not the
  * record's fault). A process that dies while processing leaves {@code attempt=N}. When a partition is assigned and
  * its committed metadata says the record at the committed offset was attempted {@code errors.max.attempts} times,
- * that single record is dead-lettered with stage {@code poison} and skipped. Cost: one extra synchronous commit per
- * batch. Caveat: a crash is blamed on the first record of each partition in the batch, not on the record that caused
- * it; with several partitions per batch a crash can poison an innocent first record.
+ * that single record is dead-lettered with stage {@code poison} and skipped. So that a crash is blamed on the record
+ * that caused it, not on the first record of its batch, the marker also names the last offset of the batch
+ * ({@code until=E}): after a crash the next owner processes that range one record per batch, and only then forms
+ * full batches again (an innocent record crashed with a poison pill in its batch is processed once more alone and
+ * passes). Cost: one extra synchronous commit per batch, and single-record batches over the range of a crashed
+ * batch.
  *
  * <p><b>Rebalances.</b> Records of revoked or lost partitions that were polled but not yet processed (including a
  * batch waiting for a retry) are dropped: nothing was produced for them, and their next owner re-reads them from the
@@ -97,6 +100,8 @@ public final class KafkaStage {
     private final Map<TopicPartition, AttemptMarker> markers = new HashMap<>();
     /** Committed offsets whose record is to be dead-lettered as a poison pill when it is polled. */
     private final Map<TopicPartition, Long> poisonAt = new HashMap<>();
+    /** Per partition after a crash: the last offset to process one record per batch (see {@link AttemptMarker}). */
+    private final Map<TopicPartition, Long> isolateUntil = new HashMap<>();
 
     /** The batch being retried after a transient failure, or null. */
     private List<PolledRecord> retrying;
@@ -249,10 +254,34 @@ public final class KafkaStage {
         long due = buffer.nanosUntilDue(ticker.nanoTime());
         pollInto(due >= IDLE_POLL.toNanos() ? IDLE_POLL : Duration.ofNanos(due));
         if (retrying == null && inFlight == null && buffer.nanosUntilDue(ticker.nanoTime()) == 0) {
-            List<PolledRecord> batch = buffer.take();
+            List<PolledRecord> batch = nextBatch();
             writeMarkers(batch);
             attempt(batch);
         }
+    }
+
+    /** The next batch; a record in the range of a crashed batch is processed alone. */
+    private List<PolledRecord> nextBatch() {
+        if (isolateUntil.isEmpty()) {
+            return buffer.take();
+        }
+        return buffer.take(p -> {
+            Long until = isolateUntil.get(new TopicPartition(p.record().topic(), p.record().partition()));
+            return until != null && p.record().offset() <= until;
+        });
+    }
+
+    /**
+     * The marker to commit when {@code tp} has processed everything before {@code offset}: {@code attempt=0} with the
+     * isolation range while inside it (so a crash right after still isolates the rest), else none.
+     */
+    private AttemptMarker doneMarker(TopicPartition tp, long offset) {
+        Long until = isolateUntil.get(tp);
+        if (until != null && offset <= until) {
+            return new AttemptMarker(offset, 0, until);
+        }
+        isolateUntil.remove(tp);
+        return new AttemptMarker(offset, 0);
     }
 
     /** On close: finish acknowledgements, then process what was polled, unless waiting out an outage. */
@@ -272,7 +301,7 @@ public final class KafkaStage {
             if (buffer.isEmpty()) {
                 return;
             }
-            List<PolledRecord> batch = buffer.take();
+            List<PolledRecord> batch = nextBatch();
             writeMarkers(batch);
             attempt(batch);
         }
@@ -383,14 +412,20 @@ public final class KafkaStage {
             throw stop(new StageFailedException("broker did not acknowledge an output record; batch not committed: "
                     + done.error, done.error));
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        Map<TopicPartition, Long> next = new LinkedHashMap<>();
         for (PolledRecord p : done.batch) {
             ConsumerRecord<byte[], byte[]> r = p.record();
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, ""),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
         }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        Map<TopicPartition, AttemptMarker> committedMarkers = new HashMap<>();
+        next.forEach((tp, offset) -> {
+            AttemptMarker m = doneMarker(tp, offset);
+            committedMarkers.put(tp, m);
+            offsets.put(tp, new OffsetAndMetadata(offset, m.isolates() ? m.metadata() : ""));
+        });
         if (commit(offsets)) {
-            offsets.forEach((tp, o) -> markers.put(tp, new AttemptMarker(o.offset(), 0)));
+            markers.putAll(committedMarkers);
         }
     }
 
@@ -404,8 +439,15 @@ public final class KafkaStage {
                 continue;
             }
             long first = p.record().offset();
+            long last = first;
+            for (PolledRecord q : batch) {
+                if (q.record().partition() == tp.partition() && q.record().topic().equals(tp.topic())) {
+                    last = Math.max(last, q.record().offset());
+                }
+            }
             AttemptMarker known = markers.get(tp);
-            AttemptMarker marker = new AttemptMarker(first, known != null && known.offset() == first ? known.attempts() + 1 : 1);
+            AttemptMarker marker = new AttemptMarker(first, known != null && known.offset() == first ? known.attempts() + 1 : 1,
+                    Math.max(last, isolateUntil.getOrDefault(tp, -1L)));
             next.put(tp, marker);
             offsets.put(tp, new OffsetAndMetadata(first, marker.metadata()));
         }
@@ -421,7 +463,9 @@ public final class KafkaStage {
             TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
             AttemptMarker m = markers.get(tp);
             if (m != null && m.offset() == p.record().offset() && !offsets.containsKey(tp)) {
-                AttemptMarker back = new AttemptMarker(m.offset(), m.attempts() - 1);
+                // an outage is no crash: no isolation range of its own, only the one already under way
+                AttemptMarker back = m.attempts() - 1 >= 1 ? new AttemptMarker(m.offset(), m.attempts() - 1, m.until())
+                        : new AttemptMarker(m.offset(), 0, isolateUntil.getOrDefault(tp, -1L));
                 offsets.put(tp, new OffsetAndMetadata(back.offset(), back.metadata()));
                 markers.put(tp, back);
             }
@@ -453,8 +497,9 @@ public final class KafkaStage {
         }
         listener.deadLettered(failed);
         poisonAt.remove(tp);
-        if (commit(Map.of(tp, new OffsetAndMetadata(r.offset() + 1, "")))) {
-            markers.put(tp, new AttemptMarker(r.offset() + 1, 0));
+        AttemptMarker after = doneMarker(tp, r.offset() + 1);
+        if (commit(Map.of(tp, new OffsetAndMetadata(r.offset() + 1, after.isolates() ? after.metadata() : "")))) {
+            markers.put(tp, after);
         }
     }
 
@@ -533,9 +578,15 @@ public final class KafkaStage {
                 if (o == null) {
                     return;
                 }
-                AttemptMarker.parse(o.metadata()).ifPresent(n -> {
-                    markers.put(tp, new AttemptMarker(o.offset(), n));
-                    if (n >= policy.maxAttempts()) {
+                AttemptMarker.parse(o.offset(), o.metadata()).ifPresent(m -> {
+                    markers.put(tp, m);
+                    if (m.isolates()) {
+                        LOG.warn("stage {}: {} was being processed when its last owner died (attempt {}); offsets {}..{} "
+                                + "are processed one record at a time", settings.stage(), tp, m.attempts(), m.offset(),
+                                m.until());
+                        isolateUntil.put(tp, m.until());
+                    }
+                    if (m.attempts() >= policy.maxAttempts()) {
                         poisonAt.put(tp, o.offset());
                     }
                 });
@@ -552,6 +603,7 @@ public final class KafkaStage {
             gone.forEach(tp -> {
                 markers.remove(tp);
                 poisonAt.remove(tp);
+                isolateUntil.remove(tp);
             });
             if (retrying != null) {
                 List<PolledRecord> kept = new ArrayList<>(retrying);

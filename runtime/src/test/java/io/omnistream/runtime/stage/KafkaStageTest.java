@@ -110,6 +110,8 @@ class KafkaStageTest {
         c.updateBeginningOffsets(beginning);
         c.schedulePollTask(() -> {
             c.rebalance(List.of(tps));
+            // as a real consumer does: resume from the group's committed position
+            c.group.forEach((tp, o) -> c.seek(tp, o.offset()));
             c.initial.forEach(c::addRecord);
         });
         return c;
@@ -417,7 +419,8 @@ class KafkaStageTest {
             stage.open();
             assertThatThrownBy(stage::runOnce).isInstanceOf(SimulatedCrash.class);
             committed = consumer.committed(Set.of(TP0));
-            assertThat(committed.get(TP0)).isEqualTo(new OffsetAndMetadata(0, "attempt=" + run));
+            // the first crash was of the batch 0..2; later runs process offset 0 alone and keep the range
+            assertThat(committed.get(TP0)).isEqualTo(new OffsetAndMetadata(0, "attempt=" + run + ";until=2"));
         }
         CountingConsumer consumer = consumerWith(committed, TP0); // the fourth process
         for (long o = 0; o < 3; o++) {
@@ -428,9 +431,11 @@ class KafkaStageTest {
                 crashesOnOffsetZero);
         stage.open();
         processed.clear();
-        stage.runOnce();
-        stage.runOnce();
-        assertThat(processed).containsExactly(List.of(1L, 2L));
+        for (int i = 0; i < 10 && committedOffset(consumer, TP0) < 3; i++) {
+            stage.runOnce();
+        }
+        // still inside the crashed batch's range: one record per batch
+        assertThat(processed).containsExactly(List.of(1L), List.of(2L));
         assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(DLQ, OUT, OUT);
         FailedEvent poison = decode(producer.history().get(0));
         assertThat(poison.getStage()).isEqualTo("poison");
@@ -438,6 +443,55 @@ class KafkaStageTest {
         assertThat(poison.getAttempt()).isEqualTo(3);
         assertThat(poison.getOriginalValue().remaining()).isEqualTo(10);
         assertThat(consumer.committed(Set.of(TP0)).get(TP0)).isEqualTo(new OffsetAndMetadata(3, ""));
+    }
+
+    @Test
+    void aCrashIsBlamedOnTheRecordThatCausedItNotOnTheFirstRecordOfItsBatch() {
+        Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+        StageProcessor crashesOnOffsetTwo = (batch, out) -> {
+            if (batch.stream().anyMatch(p -> p.record().offset() == 2)) {
+                throw new SimulatedCrash();
+            }
+            FORWARD.process(batch, out);
+        };
+        List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+        List<String> markersAfterCrash = new ArrayList<>();
+        for (int run = 1; run <= 5; run++) {
+            CountingConsumer consumer = consumerWith(committed, TP0);
+            for (long o = 0; o < (run == 5 ? 7 : 5); o++) { // two new records arrive before the fifth process
+                consumer.initial.add(record(TP0, o, 10));
+            }
+            MockProducer<byte[], byte[]> producer = producer(true);
+            KafkaStage stage = stage(consumer, producer, 5, Duration.ZERO, StagePolicy.defaults(1 << 20),
+                    crashesOnOffsetTwo);
+            stage.open();
+            processed.clear();
+            try {
+                for (int i = 0; i < 20 && committedOffset(consumer, TP0) < 7; i++) {
+                    stage.runOnce();
+                }
+            } catch (SimulatedCrash e) {
+                markersAfterCrash.add(consumer.committed(Set.of(TP0)).get(TP0).metadata());
+            }
+            sent.addAll(producer.history());
+            committed = consumer.committed(Set.of(TP0));
+            if (run == 5) {
+                // the poison pill is skipped, the rest of the crashed range goes alone, then full batches again
+                assertThat(processed).containsExactly(List.of(3L), List.of(4L), List.of(5L, 6L));
+            }
+        }
+        assertThat(markersAfterCrash).containsExactly("attempt=1;until=4", "attempt=1;until=4", "attempt=2;until=4",
+                "attempt=3;until=4");
+        assertThat(sent).filteredOn(r -> r.topic().equals(DLQ)).singleElement().satisfies(r -> {
+            FailedEvent poison = decode(r);
+            assertThat(poison.getStage()).isEqualTo("poison");
+            assertThat(poison.getOriginalOffset()).isEqualTo(2L);
+            assertThat(poison.getAttempt()).isEqualTo(3);
+        });
+        // every innocent record produced exactly once: the crashed attempts sent nothing
+        assertThat(sent).filteredOn(r -> r.topic().equals(OUT)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("k0", "k1", "k3", "k4", "k5", "k6");
+        assertThat(committed.get(TP0)).isEqualTo(new OffsetAndMetadata(7, ""));
     }
 
     @Test
