@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
+import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.collection.IndexSettings;
 import io.omnistream.milvus.config.MilvusConnection;
@@ -25,52 +26,47 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Milvus outage (longer than the old retry budget) against a real Milvus Lite server: the sink pauses and waits,
- * nothing reaches the dead-letter topic,
- * and after the server comes back (same data directory, same port) every row lands and every offset is committed.
- * Kafka is Kafka's own MockConsumer/MockProducer: the outage is Milvus's, not the broker's.
+ * A Milvus outage (longer than the old retry budget) against a real Milvus Lite server and a real broker: the sink
+ * pauses and waits, nothing reaches the dead-letter topic and nothing is committed past what Milvus took, and after
+ * the server comes back (same data directory, same port) every row lands and every offset is committed.
  */
 class MilvusSinkOutageIT {
-    private static final String TOPIC = "embeddings.outage-it.v1";
     private static final String MODEL_VERSION = "outage-it-v1";
     private static final String REGISTRY = "mock://milvus-sink-outage-it";
-    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final int DIM = 8;
     /** How long the sink kept retrying before it dead-lettered a batch, before the stage runtime (8 attempts). */
     private static final int OLD_RETRY_BUDGET_SECONDS = 13;
+    private static EmbeddedKafka kafka;
 
     @TempDir
     Path dir;
 
-    /** MockConsumer whose poll blocks briefly when it has nothing, as a real poll does, instead of spinning. */
-    static final class IdlingConsumer extends MockConsumer<byte[], byte[]> {
-        IdlingConsumer() {
-            super("earliest");
-        }
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start();
+    }
 
-        @Override
-        public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-            ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
-            if (records.isEmpty()) {
-                try {
-                    Thread.sleep(Math.min(timeout.toMillis(), 20));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return records;
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
@@ -78,45 +74,50 @@ class MilvusSinkOutageIT {
     void aMilvusOutagePausesTheSinkAndEveryRowLandsAfterwardsWithNothingDeadLettered() throws Exception {
         int port = freePort();
         MilvusLiteServer milvus = server(port).start();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "embeddings.outage-it-" + run + ".v1";
+        String dlqTopic = "dlq.outage-it-" + run;
+        String group = "outage-it-" + run;
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(dlqTopic, 1, (short) 1))).all().get();
+        }
         MilvusSinkConfig config = MilvusSinkConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", REGISTRY, "sink.topic", TOPIC,
+                "kafka.bootstrap.servers", kafka.bootstrapServers(), "schema.registry.url", REGISTRY, "sink.topic", topic,
+                "sink.dlq.topic", dlqTopic, "sink.group.id", group,
                 "milvus.uri", milvus.uri(), "milvus.request.timeout", "3s", "sink.batch.max-wait", "10ms",
                 "sink.errors.retry.delay.max", "500ms")));
-        IdlingConsumer consumer = new IdlingConsumer();
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
-        consumer.schedulePollTask(() -> consumer.rebalance(List.of(TP)));
-        MockProducer<byte[], byte[]> dlq = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         PrometheusRegistry registry = new PrometheusRegistry();
-        MilvusSink sink = new MilvusSink(config, registry, consumer, dlq);
+        MilvusSink sink = new MilvusSink(config, registry);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer());
         MilvusClientV2 reader = null;
         try {
             sink.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.assignment().isEmpty());
             for (int i = 0; i < 5; i++) {
-                consumer.addRecord(record(i));
+                producer.send(record(topic, i)).get();
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> committed(consumer) == 5);
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed(group, topic) == 5);
 
             milvus.close();
             for (int i = 5; i < 10; i++) {
-                consumer.addRecord(record(i));
+                producer.send(record(topic, i)).get();
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> consumer.paused().contains(TP));
-            assertThat(scrape(registry)).contains("omnistream_sink_paused{topic=\"" + TOPIC + "\"} 1.0");
-            assertThat(committed(consumer)).isEqualTo(5);
-            assertThat(dlq.history()).isEmpty();
+            await().atMost(Duration.ofSeconds(60)).until(() -> scrape(registry)
+                    .contains("omnistream_sink_paused{topic=\"" + topic + "\"} 1.0"));
+            assertThat(committed(group, topic)).isEqualTo(5);
+            assertThat(endOffset(dlqTopic)).isZero();
             assertThat(sink.isRunning()).isTrue();
             // longer than the old retry budget (8 attempts, ~13 s), after which the old sink dead-lettered the batch
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> outageSeconds(registry) >= OLD_RETRY_BUDGET_SECONDS + 2);
-            assertThat(dlq.history()).isEmpty();
-            assertThat(committed(consumer)).isEqualTo(5);
+                    .until(() -> outageSeconds(registry, topic) >= OLD_RETRY_BUDGET_SECONDS + 2);
+            assertThat(endOffset(dlqTopic)).isZero();
+            assertThat(committed(group, topic)).isEqualTo(5);
 
             milvus = server(port).start();
-            await().atMost(Duration.ofSeconds(120)).until(() -> committed(consumer) == 10);
-            assertThat(consumer.paused()).isEmpty();
-            assertThat(dlq.history()).as("nothing dead-lettered because Milvus was down").isEmpty();
-            assertThat(scrape(registry)).contains("omnistream_sink_paused{topic=\"" + TOPIC + "\"} 0.0");
+            await().atMost(Duration.ofSeconds(120)).until(() -> committed(group, topic) == 10);
+            assertThat(endOffset(dlqTopic)).as("nothing dead-lettered because Milvus was down").isZero();
+            assertThat(scrape(registry)).contains("omnistream_sink_paused{topic=\"" + topic + "\"} 0.0");
 
             reader = MilvusConnection.of(milvus.uri()).open();
             VectorSearcher searcher = new VectorSearcher(reader, new CollectionManager(reader, IndexSettings.DEFAULT), 64,
@@ -124,6 +125,7 @@ class MilvusSinkOutageIT {
             assertThat(searcher.countRows(MODEL_VERSION)).isEqualTo(10);
         } finally {
             sink.close(Duration.ofSeconds(30));
+            producer.close();
             if (reader != null) {
                 reader.close();
             }
@@ -142,14 +144,31 @@ class MilvusSinkOutageIT {
                 .build();
     }
 
-    private static long committed(MockConsumer<byte[], byte[]> consumer) {
-        OffsetAndMetadata o = consumer.committed(Set.of(TP)).get(TP);
-        return o == null ? -1 : o.offset();
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    /** The group's committed offset of partition 0, or -1. */
+    private static long committed(String group, String topic) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topic, 0));
+            return o == null ? -1 : o.offset();
+        }
+    }
+
+    /** Records ever written to partition 0 of {@code topic}. */
+    private static long endOffset(String topic) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(tp)
+                    .get().offset();
+        }
     }
 
     /** The sink's omnistream_sink_outage_seconds for the topic. */
-    private static double outageSeconds(PrometheusRegistry registry) throws IOException {
-        String prefix = "omnistream_sink_outage_seconds{topic=\"" + TOPIC + "\"} ";
+    private static double outageSeconds(PrometheusRegistry registry, String topic) throws IOException {
+        String prefix = "omnistream_sink_outage_seconds{topic=\"" + topic + "\"} ";
         return scrape(registry).lines().filter(l -> l.startsWith(prefix))
                 .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
     }
@@ -160,7 +179,7 @@ class MilvusSinkOutageIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static ConsumerRecord<byte[], byte[]> record(int i) {
+    private static ProducerRecord<byte[], byte[]> record(String topic, int i) {
         List<Float> vector = new ArrayList<>();
         for (int d = 0; d < DIM; d++) {
             vector.add(d == i % DIM ? 1f : 0f);
@@ -169,8 +188,8 @@ class MilvusSinkOutageIT {
         EmbeddingEvent e = EmbeddingEvent.newBuilder().setContentId(id).setModelId("outage-it")
                 .setModelVersion(MODEL_VERSION).setModality(Modality.TEXT).setVector(vector).setDimension(DIM)
                 .setSourceEventTimeMs(1L).setEmbeddedAtMs(2L).build();
-        byte[] value = new ConfluentAvroSerializer<>(EmbeddingEvent.class, REGISTRY).serialize(TOPIC, e);
-        return new ConsumerRecord<>(TOPIC, 0, i, id.getBytes(StandardCharsets.UTF_8), value);
+        byte[] value = new ConfluentAvroSerializer<>(EmbeddingEvent.class, REGISTRY).serialize(topic, e);
+        return new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value);
     }
 
     private static int freePort() throws IOException {
