@@ -173,11 +173,20 @@ public final class ChildProcess implements AutoCloseable {
         return peakRssKb < 0 ? OptionalLong.empty() : OptionalLong.of(peakRssKb);
     }
 
-    /** {@code VmHWM} of any process in KiB; empty when it is gone or there is no procfs. */
+    /** {@code VmHWM} (peak resident set) of any process in KiB; empty when it is gone or there is no procfs. */
     public static OptionalLong vmHwmKb(long pid) {
+        return procStatusKb(pid, "VmHWM:");
+    }
+
+    /** {@code VmRSS} (resident set now) of any process in KiB; empty when it is gone or there is no procfs. */
+    public static OptionalLong vmRssKb(long pid) {
+        return procStatusKb(pid, "VmRSS:");
+    }
+
+    private static OptionalLong procStatusKb(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
             }

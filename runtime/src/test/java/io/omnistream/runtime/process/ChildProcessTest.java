@@ -16,6 +16,15 @@ class ChildProcessTest {
     Path dir;
 
     @Test
+    void residentSetNowIsAtMostItsPeakAndAGoneProcessHasNone() {
+        long self = ProcessHandle.current().pid();
+        long rss = ChildProcess.vmRssKb(self).orElseThrow();
+        long peak = ChildProcess.vmHwmKb(self).orElseThrow();
+        assertThat(rss).isPositive().isLessThanOrEqualTo(peak);
+        assertThat(ChildProcess.vmRssKb(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void readyWhenTheProbeSaysSoAndStoppedByClose() throws Exception {
         Path log = dir.resolve("logs/child.log");
         ChildProcess child = ChildProcess.start("sleeper", new ProcessBuilder("sh", "-c", "echo started; exec sleep 60"),
