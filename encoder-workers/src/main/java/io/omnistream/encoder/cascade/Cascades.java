@@ -70,7 +70,9 @@ public final class Cascades {
         return switch (c.modality()) {
             case IMAGE -> new ImageOcrTranscriber(ocr(s, timeout), s.longValue("maxPixels", 50_000_000L, 1));
             case DOCUMENT -> new DocumentOcrTranscriber(ocr(s, timeout), s.integer("dpi", 150, 36, 600),
-                    s.integer("maxPages", 2, 1, 100), s.longValue("maxPixels", 50_000_000L, 1));
+                    new DocumentOcrTranscriber.Budget(s.integer("maxPages", 2, 1, 100),
+                            s.longValue("maxPixels", 50_000_000L, 1), s.integer("maxImages", DocumentOcrTranscriber.Budget.DEFAULT_MAX_IMAGES, 0, 10_000),
+                            s.seconds("renderTimeoutSeconds", (int) DocumentOcrTranscriber.Budget.DEFAULT_RENDER_TIMEOUT.toSeconds())));
             case VIDEO -> new VideoOcrTranscriber(ocr(s, timeout), new Ffmpeg(timeout), s.integer("frames", 8, 1, 64),
                     s.integer("maxSide", 1280, 64, 8192), s.integer("maxSeconds", 600, 1, 86_400));
             case AUDIO -> new AudioAsrTranscriber(new Pocketsphinx("pocketsphinx_continuous", Pocketsphinx.MODEL_DIR,

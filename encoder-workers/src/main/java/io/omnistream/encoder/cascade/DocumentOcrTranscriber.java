@@ -5,7 +5,20 @@ import io.omnistream.schemas.avro.MediaEvent;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.pdmodel.graphics.PDXObject;
+import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -17,27 +30,55 @@ import org.apache.pdfbox.rendering.PDFRenderer;
  * DOCUMENT → text: renders the first {@code maxPages} pages of a PDF with PDFBox at {@code dpi} (a page is the
  * unit the recogniser sees) and OCRs each page image with Tesseract; the pages' texts are joined in page order.
  * The PDF's own text layer is deliberately not used: the cascade must read what a scanned page shows, the same way
- * for born-digital and scanned documents. A page whose rendered size would exceed {@code maxPixels} is rejected
- * before rendering.
+ * for born-digital and scanned documents.
+ *
+ * <p>Budgets, so that a hostile file fails its own record (a permanent failure, dead-lettered with the reason) rather
+ * than the worker: at most {@code maxPages} pages are rendered; a page whose rendered size would exceed
+ * {@code maxPixels} is rejected before rendering; so is a page whose image XObjects (also inside form XObjects, to a
+ * depth of {@value #MAX_FORM_DEPTH}) number more than {@code maxImages} or of which one would decode to more than
+ * {@code maxPixels} pixels (checked from the image dictionaries, before anything is decoded); and loading plus
+ * rendering of one document must finish within {@code renderTimeout}. Rendering runs on a daemon thread of its own;
+ * PDFBox cannot be cancelled, so a document over the time budget leaves that thread running until PDFBox returns,
+ * while the worker goes on with the next record (the poison-pill count of the stage runtime is the last line when a
+ * file takes the whole process down). Not covered: inline images in content streams and images inside patterns.
  */
 final class DocumentOcrTranscriber implements MediaTranscriber {
+    /** How deep form XObjects are followed when image XObjects are counted. */
+    static final int MAX_FORM_DEPTH = 8;
+
+    /**
+     * What one document may cost to render.
+     *
+     * @param maxPages      pages rendered (later pages are ignored)
+     * @param maxPixels     largest rendered page and largest embedded image, in pixels
+     * @param maxImages     most image XObjects on one page
+     * @param renderTimeout longest time to load and render the document
+     */
+    record Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout) {
+        static final int DEFAULT_MAX_IMAGES = 100;
+        static final Duration DEFAULT_RENDER_TIMEOUT = Duration.ofSeconds(30);
+
+        /** {@code maxPages} and {@code maxPixels} with the default image count and time budgets. */
+        static Budget of(int maxPages, long maxPixels) {
+            return new Budget(maxPages, maxPixels, DEFAULT_MAX_IMAGES, DEFAULT_RENDER_TIMEOUT);
+        }
+    }
+
     private final TesseractOcr ocr;
     private final int dpi;
-    private final int maxPages;
-    private final long maxPixels;
+    private final Budget budget;
 
-    DocumentOcrTranscriber(TesseractOcr ocr, int dpi, int maxPages, long maxPixels) {
+    DocumentOcrTranscriber(TesseractOcr ocr, int dpi, Budget budget) {
         this.ocr = ocr;
         this.dpi = dpi;
-        this.maxPages = maxPages;
-        this.maxPixels = maxPixels;
+        this.budget = budget;
     }
 
     @Override
     public String transcribe(MediaEvent event, StageTimes times) {
         byte[] pdf = MediaPayload.bytes(event);
         List<String> pages = new ArrayList<>();
-        for (BufferedImage page : times.decode(() -> render(pdf, dpi, maxPages, maxPixels))) {
+        for (BufferedImage page : times.decode(() -> render(pdf, dpi, budget))) {
             byte[] png = times.decode(() -> ImageOcrTranscriber.png(page));
             String where = "document page " + (pages.size() + 1);
             pages.add(times.recognise(() -> ocr.recognize(png, where)));
@@ -48,11 +89,44 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
     @Override
     public String version() {
         return "pdf-ocr(pdfbox " + org.apache.pdfbox.util.Version.getVersion() + ", dpi=" + dpi + ", maxPages="
-                + maxPages + ", " + ocr.version() + ")";
+                + budget.maxPages() + ", " + ocr.version() + ")";
     }
 
-    /** The first {@code maxPages} pages of a PDF rendered at {@code dpi}, RGB. */
-    public static List<BufferedImage> render(byte[] pdf, int dpi, int maxPages, long maxPixels) {
+    /**
+     * The first {@code maxPages} pages of a PDF rendered at {@code dpi}, RGB, within the budget's time.
+     *
+     * @throws PermanentFailureException when the bytes are no readable PDF or the document is over a budget
+     */
+    public static List<BufferedImage> render(byte[] pdf, int dpi, Budget budget) {
+        FutureTask<List<BufferedImage>> task = new FutureTask<>(() -> renderPages(pdf, dpi, budget));
+        Thread renderer = new Thread(task, "pdf-render");
+        renderer.setDaemon(true);
+        renderer.start();
+        try {
+            return task.get(budget.renderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new PermanentFailureException("preprocess", "document: rendering " + pdf.length + " bytes took longer "
+                    + "than the budget of " + budget.renderTimeout().toSeconds() + " s");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rendering a PDF", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof OutOfMemoryError oom) {
+                // one document's pages did not fit in the heap; the worker's other records still do
+                throw new PermanentFailureException("preprocess", "document: rendering ran out of memory: " + oom.getMessage(), oom);
+            }
+            throw new IllegalStateException("rendering a PDF failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static List<BufferedImage> renderPages(byte[] pdf, int dpi, Budget budget) {
+        int maxPages = budget.maxPages();
+        long maxPixels = budget.maxPixels();
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             int count = doc.getNumberOfPages();
             if (count == 0) {
@@ -67,6 +141,7 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
                     throw new PermanentFailureException("preprocess", "document: page " + (i + 1) + " at " + dpi
                             + " dpi would be " + pixels + " pixels, over the limit of " + maxPixels);
                 }
+                checkImages(doc.getPage(i).getResources(), i + 1, budget, new int[1], 0, new HashSet<>());
                 out.add(renderer.renderImageWithDPI(i, dpi, ImageType.RGB));
             }
             return out;
@@ -75,6 +150,38 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
         } catch (IOException e) {
             throw new PermanentFailureException("preprocess", "document: cannot read " + pdf.length
                     + " bytes as PDF: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Counts the image XObjects of {@code resources} (following form XObjects) into {@code images[0]} and rejects the
+     * page when there are more than the budget allows or one of them is larger than {@code maxPixels}; reads only the
+     * XObjects' dictionaries.
+     */
+    static void checkImages(PDResources resources, int page, Budget budget, int[] images, int depth, Set<COSBase> seen)
+            throws IOException {
+        if (resources == null || depth > MAX_FORM_DEPTH) {
+            return;
+        }
+        for (COSName name : resources.getXObjectNames()) {
+            COSBase ref = resources.getCOSObject().getCOSDictionary(COSName.XOBJECT).getDictionaryObject(name);
+            if (ref == null || !seen.add(ref)) {
+                continue; // the same XObject drawn again costs no second decode
+            }
+            PDXObject x = resources.getXObject(name);
+            if (x instanceof PDImageXObject image) {
+                long pixels = (long) image.getWidth() * image.getHeight();
+                if (pixels > budget.maxPixels()) {
+                    throw new PermanentFailureException("preprocess", "document: page " + page + " holds an image of "
+                            + image.getWidth() + "x" + image.getHeight() + " pixels, over the limit of " + budget.maxPixels());
+                }
+                if (++images[0] > budget.maxImages()) {
+                    throw new PermanentFailureException("preprocess", "document: page " + page + " holds more than "
+                            + budget.maxImages() + " images");
+                }
+            } else if (x instanceof PDFormXObject form) {
+                checkImages(form.getResources(), page, budget, images, depth + 1, seen);
+            }
         }
     }
 }

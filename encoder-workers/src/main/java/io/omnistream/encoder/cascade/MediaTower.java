@@ -107,7 +107,7 @@ public final class MediaTower implements AutoCloseable {
                     ? 1 : spec.sampling().frames());
             case DOCUMENT -> {
                 List<BufferedImage> pages = DocumentOcrTranscriber.render(media, spec.sampling().dpi(),
-                        spec.sampling().maxPages(), ImageSettings.DEFAULT_MAX_PIXELS);
+                        DocumentOcrTranscriber.Budget.of(spec.sampling().maxPages(), ImageSettings.DEFAULT_MAX_PIXELS));
                 yield new Items(images.batchOfImages(pages), pages.size());
             }
             case AUDIO -> new Items(audio.logMel(media, logMel), 1);
