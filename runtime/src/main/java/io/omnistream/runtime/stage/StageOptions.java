@@ -40,9 +40,10 @@ public final class StageOptions {
                 "Cap of the wait between retries of a transiently failing batch; the wait starts at "
                         + StagePolicy.INITIAL_RETRY_DELAY.toMillis() + " ms and doubles, duration");
         maxAttempts = ConfigOption.integer(prefix + ".errors.max.attempts", 3, 1, 1000,
-                "Processing attempts of a batch, counted across process restarts in the committed offset's metadata, "
-                        + "after which its first record is dead-lettered as a poison pill (stage 'poison') and "
-                        + "skipped, attempts");
+                "Times processing may begin at a record without completing (the process died), counted across "
+                        + "restarts in the committed offset's metadata; after a crash the crashed batch's records are "
+                        + "processed one at a time, so the count lands on the record that causes it, which is then "
+                        + "dead-lettered as a poison pill (stage 'poison') and skipped, attempts");
         batchMaxBytes = ConfigOption.longValue(prefix + ".batch.max-bytes", defaultBatchMaxBytes, 1, Integer.MAX_VALUE,
                 "Most serialized key+value bytes per batch; a single larger record forms a batch of its own, bytes");
     }
