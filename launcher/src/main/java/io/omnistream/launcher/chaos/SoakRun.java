@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the API, timed until the pipeline drained); then, for {@code duration}, distinct events arrive at half that rate while
  * the benchmark is replayed epoch after epoch (each epoch waits for its scores), and every {@code sampleEvery} the run
  * records the resident set (VmRSS) of every process, the lag of the encoder and sink groups, and the searchable p99:
- * one probe event every {@value #PROBE_EVERY_SECONDS} s is timed from the API's acceptance until its row is in Milvus,
- * and the 99th percentile is taken over the probes that completed in the sample's window.
+ * one probe event at a time, at most one every {@value #PROBE_EVERY_SECONDS} s, is timed from the API's acceptance
+ * until its row is in Milvus, and the 99th percentile is taken over the probes that completed in the sample's window
+ * (with few probes per window that is their maximum; a window without one reports none).
  *
  * <p>Verdict ({@code flat}): comparing the mean of the last third of the samples with the first third (the first
  * sample, the warm-up, left out), no process's RSS grew by more than {@value #RSS_GROWTH_LIMIT_PCT} %, the mean lag
@@ -83,7 +84,7 @@ public final class SoakRun {
 
             // 1. peak: a burst through the API, timed until both groups have committed everything
             long c0 = System.nanoTime();
-            load(loader, events(pool, next, ids, CALIBRATION_EVENTS));
+            load(loader, events(pool, next, CALIBRATION_EVENTS), ids);
             probe.awaitDrained(cluster, cluster.encoderGroupId(), MilvusSinkConfig.SINK_GROUP_ID.defaultValue(), timeout, out);
             double peak = CALIBRATION_EVENTS / ((System.nanoTime() - c0) / 1e9);
             double rate = peak / 2;
@@ -97,18 +98,21 @@ public final class SoakRun {
             long t0 = System.nanoTime();
             ExecutorService threads = Executors.newFixedThreadPool(3);
             List<Future<?>> work = new ArrayList<>();
-            work.add(threads.submit(() -> {
+            // the load thread ends on its own at the next tick (never interrupted mid-request: every event it
+            // counts was accepted); the replay and probe threads are interrupted at the end, as their waits are long
+            Future<?> loadWork = threads.submit(() -> {
                 long sent = 0;
                 while (!stop.get()) {
                     long due = (long) (rate * (System.nanoTime() - t0) / 1e9) - sent;
                     if (due > 0) {
-                        load(loader, events(pool, next, ids, (int) due));
+                        load(loader, events(pool, next, (int) due), ids);
                         sent += due;
                     }
                     Thread.sleep(1000); // the load's pace: one tick per second
                 }
                 return null;
-            }));
+            });
+            work.add(loadWork);
             work.add(threads.submit(() -> {
                 for (int epoch = 0; !stop.get(); epoch++) {
                     ClusterBenchmark.replay(cluster, task, epoch, out);
@@ -119,9 +123,9 @@ public final class SoakRun {
             }));
             work.add(threads.submit(() -> {
                 while (!stop.get()) {
-                    List<MediaRequest> one = events(pool, next, ids, 1);
+                    List<MediaRequest> one = events(pool, next, 1);
                     long p0 = System.nanoTime();
-                    load(loader, one);
+                    load(loader, one, ids);
                     long deadline = p0 + PROBE_TIMEOUT.toNanos();
                     while (cluster.rowsPerContentId(List.of(one.get(0).contentId())).getOrDefault(one.get(0).contentId(), 0L) == 0) {
                         if (System.nanoTime() > deadline) {
@@ -166,11 +170,10 @@ public final class SoakRun {
                 }
             } finally {
                 stop.set(true);
+                work.stream().filter(f -> f != loadWork).forEach(f -> f.cancel(true));
                 threads.shutdown();
             }
-            for (Future<?> f : work) {
-                f.get(); // each ends within one step of its loop (a replay epoch waits for its scores)
-            }
+            loadWork.get(); // within one tick
 
             // 3. the end: drained, then every id counted
             probe.awaitDrained(cluster, cluster.encoderGroupId(), MilvusSinkConfig.SINK_GROUP_ID.defaultValue(), timeout, out);
@@ -240,8 +243,11 @@ public final class SoakRun {
         return rss;
     }
 
-    /** {@code n} distinct events: abstracts of the pool in turn, each with its own id and a suffix naming it. */
-    private static List<MediaRequest> events(List<Document> pool, AtomicLong next, List<String> ids, int n) {
+    /**
+     * {@code n} distinct events: abstracts of the pool in turn, each with its own id and a suffix naming it (counted at
+     * the end once the API accepted them, see {@link #load}).
+     */
+    private static List<MediaRequest> events(List<Document> pool, AtomicLong next, int n) {
         List<MediaRequest> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long k = next.getAndIncrement();
@@ -249,16 +255,17 @@ public final class SoakRun {
             String id = ID_PREFIX + k;
             batch.add(new MediaRequest(id, null, "TEXT", d.text() + " [soak event " + k + "]", null, null, null, null,
                     "soak", null));
-            ids.add(id);
         }
         return batch;
     }
 
-    private static void load(BulkLoader loader, List<MediaRequest> events) throws InterruptedException {
+    /** Sends {@code events} through the API and adds their ids to {@code ids} once all were accepted. */
+    private static void load(BulkLoader loader, List<MediaRequest> events, List<String> ids) throws InterruptedException {
         BulkLoader.Result r = loader.load(events.iterator(), events.size(), p -> { });
         if (r.rejected() > 0) {
             throw new IllegalStateException("the ingest API rejected " + r.rejected() + " soak events: " + r.failures());
         }
+        events.forEach(e -> ids.add(e.contentId()));
     }
 
     private static double round1(double d) {
