@@ -6,6 +6,7 @@ import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.chaos.ChaosRun;
 import io.omnistream.launcher.chaos.ChaosScenario;
 import io.omnistream.launcher.chaos.SoakRun;
+import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.launcher.cluster.ClusterConfig;
 import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
@@ -154,7 +155,20 @@ public final class ChaosCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ConfigSource clusterConfig() {
-        return stackOptions.configSource().with(Map.of(ClusterConfig.WORKERS.key(), "2", "launcher.kafka.partitions", "2"));
+    /**
+     * Two workers on two partitions; and the served path's wait for its candidates outlasts the Milvus outage, so
+     * that a query in flight when Milvus went down is scored once it is back instead of being given up (with the
+     * default of 5 minutes, a longer outage leaves those queries without a served score: a smaller served n).
+     */
+    ConfigSource clusterConfig() {
+        ConfigSource base = stackOptions.configSource();
+        Duration servedWait = Duration.ofSeconds(outageSeconds).plus(SERVED_WAIT_AFTER_OUTAGE);
+        Duration configured = base.get(QualityJobConfig.SERVED_COMPLETENESS_TIMEOUT);
+        return base.with(Map.of(ClusterConfig.WORKERS.key(), "2", "launcher.kafka.partitions", "2",
+                QualityJobConfig.SERVED_COMPLETENESS_TIMEOUT.key(),
+                (configured.compareTo(servedWait) >= 0 ? configured : servedWait).toSeconds() + "s"));
     }
+
+    /** How long after a Milvus outage the served path keeps waiting for the sink to catch up. */
+    static final Duration SERVED_WAIT_AFTER_OUTAGE = Duration.ofMinutes(5);
 }

@@ -22,6 +22,18 @@ class ChaosCommandTest {
     }
 
     @Test
+    void theServedPathWaitsOutAnOutageLongerThanItsDefaultWait() {
+        ChaosCommand command = new ChaosCommand();
+        new CommandLine(command).parseArgs("--scenario", "milvus-outage-60s", "--outage", "600");
+        assertThat(command.clusterConfig().explicitValues("quality.")).containsEntry(
+                "quality.served.completeness-timeout", "900s");
+        ChaosCommand shortOutage = new ChaosCommand();
+        new CommandLine(shortOutage).parseArgs("--outage", "60", "-Dquality.served.completeness-timeout=20m");
+        assertThat(shortOutage.clusterConfig().explicitValues("quality.")).containsEntry(
+                "quality.served.completeness-timeout", "1200s");
+    }
+
+    @Test
     void theSoakOptionsParse() {
         ChaosCommand command = new ChaosCommand();
         new CommandLine(command).parseArgs("--scenario", "soak", "--duration", "10m", "--sample-every", "20s");
