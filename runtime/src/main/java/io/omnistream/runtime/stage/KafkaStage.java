@@ -581,9 +581,10 @@ public final class KafkaStage {
                 AttemptMarker.parse(o.offset(), o.metadata()).ifPresent(m -> {
                     markers.put(tp, m);
                     if (m.isolates()) {
-                        LOG.warn("stage {}: {} was being processed when its last owner died (attempt {}); offsets {}..{} "
-                                + "are processed one record at a time", settings.stage(), tp, m.attempts(), m.offset(),
-                                m.until());
+                        // attempt 0: an earlier owner got partway through a crashed batch's range; >= 1: it died in it
+                        LOG.warn("stage {}: {} resumes inside the range of a batch whose processing did not complete "
+                                + "(attempts at offset {}: {}); offsets up to {} are processed one record at a time",
+                                settings.stage(), tp, m.offset(), m.attempts(), m.until());
                         isolateUntil.put(tp, m.until());
                     }
                     if (m.attempts() >= policy.maxAttempts()) {
