@@ -9,6 +9,7 @@ import io.omnistream.schemas.avro.Judgment;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.bench.BenchContentIds;
+import io.omnistream.schemas.tenant.Tenants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -77,7 +78,7 @@ public final class ReplayPlan {
     private final MediaTypes mediaTypes;
 
     public ReplayPlan(BenchmarkTask task, int epoch) {
-        this(task, epoch, "default", DEFAULT_SOURCE, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC(), new MediaTypes());
+        this(task, epoch, Tenants.BENCHMARK, DEFAULT_SOURCE, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC(), new MediaTypes());
     }
 
     public ReplayPlan(BenchmarkTask task, int epoch, String tenant, String source, long maxPayloadBytes, Clock clock,

@@ -5,6 +5,7 @@ import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.milvus.search.Filters;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.schemas.tenant.Tenants;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -15,10 +16,11 @@ import java.util.function.UnaryOperator;
  * (or of the encoding chain it is the text tower of: the version the workers stamp on their vectors) selects the
  * collection.
  *
- * <p><b>Users never see benchmark rows.</b> The benchmark is replayed through the production path on purpose, so its
- * candidates sit in the same collection as users' content; every search here is restricted to rows without a
- * benchmark task ({@link Filters#userContent()}), whatever filter the caller adds. The quality job's served path
- * searches with {@link VectorSearcher} and {@link Filters#taskIs} instead, and so sees only its task's rows.
+ * <p><b>A tenant sees only its own rows, and never benchmark rows.</b> Every search is restricted to the caller's
+ * tenant ({@link Filters#tenantIs}, the collection's partition key) and to rows without a benchmark task
+ * ({@link Filters#userContent()}), whatever filter the caller adds. The benchmark is replayed through the production
+ * path into the reserved tenant {@link Tenants#BENCHMARK}, which no user credential carries; the quality job's served
+ * path searches with {@link VectorSearcher} in that tenant only.
  */
 public final class SemanticSearch {
     private final TextEncoder encoder;
@@ -43,17 +45,22 @@ public final class SemanticSearch {
         this.postProcess = postProcess;
     }
 
-    /** Top {@code k} content ids with cosine similarity, best first. */
-    public List<SearchHit> search(String text, int k) {
-        return search(text, k, null);
+    /** Top {@code k} content ids of {@code tenant} with cosine similarity, best first. */
+    public List<SearchHit> search(String tenant, String text, int k) {
+        return search(tenant, text, k, null);
     }
 
     /**
-     * As {@link #search(String, int)}, further restricted by a Milvus filter expression (see {@link Filters}); null =
-     * none. Benchmark rows are excluded either way.
+     * As {@link #search(String, String, int)}, further restricted by a Milvus filter expression (see {@link Filters});
+     * null = none. Other tenants' rows and benchmark rows are excluded either way.
      */
-    public List<SearchHit> search(String text, int k, String filterExpr) {
-        return searcher.search(modelVersion, queryVector(text), k, Filters.and(Filters.userContent(), filterExpr));
+    public List<SearchHit> search(String tenant, String text, int k, String filterExpr) {
+        String problem = Tenants.nameProblem(tenant);
+        if (problem != null) {
+            throw new IllegalArgumentException("tenant '" + tenant + "' " + problem);
+        }
+        String scope = Filters.and(Filters.tenantIs(tenant), Filters.userContent());
+        return searcher.search(modelVersion, queryVector(text), k, Filters.and(scope, filterExpr));
     }
 
     /**

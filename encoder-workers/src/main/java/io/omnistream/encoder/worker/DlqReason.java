@@ -9,6 +9,11 @@ import java.util.Locale;
 public enum DlqReason {
     /** Value is not a decodable MediaEvent in the Confluent wire format. */
     UNDECODABLE,
+    /**
+     * The event's tenant or content id breaks the tenant rules ({@code Tenants}: tenant name, id length in UTF-8
+     * bytes): written straight onto the topic past ingest's checks. Milvus would refuse its row.
+     */
+    INVALID_IDENTITY,
     /** The model has no encoder for the event's modality. */
     UNSUPPORTED_MODALITY,
     /** A TEXT event without text, or media in which the cascade recognised no text. */

@@ -23,6 +23,7 @@ import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -256,6 +257,10 @@ public final class EncoderWorker implements AutoCloseable {
                     "undecodable MediaEvent: " + FailureClassifier.reasonOf(e), e), DlqReason.UNDECODABLE, 1);
         }
         Outcome o = new Outcome(p, OutcomeKind.ENCODE, event);
+        String identityProblem = identityProblem(event);
+        if (identityProblem != null) {
+            return o.failed(new PermanentFailureException("validate", identityProblem), DlqReason.INVALID_IDENTITY, 1);
+        }
         if (!chain.supports(event.getModality())) {
             return o.failed(new PermanentFailureException("encode", "no encoder for modality " + event.getModality()
                     + " in model " + model), DlqReason.UNSUPPORTED_MODALITY, 1);
@@ -284,6 +289,31 @@ public final class EncoderWorker implements AutoCloseable {
                 ? Side.QUERY : Side.DOCUMENT;
         o.instruction = encoder.spec().instructionFor(side, event.getInstruction());
         return o;
+    }
+
+    /**
+     * Null if the event's tenant and content id obey {@link Tenants} (ingest checks them; a producer writing straight
+     * onto the topic may not have), else why not. A row that breaks them would be refused by Milvus for its whole
+     * upsert chunk, other tenants' rows included, so it stops here.
+     */
+    static String identityProblem(MediaEvent event) {
+        String tenantProblem = Tenants.nameProblem(event.getTenant());
+        if (tenantProblem != null) {
+            return "tenant '" + abbreviate(event.getTenant()) + "' " + tenantProblem;
+        }
+        String id = event.getContentId();
+        if (id.isEmpty() || Tenants.utf8Length(id) > Tenants.MAX_CONTENT_ID_BYTES) {
+            return "content id must be 1.." + Tenants.MAX_CONTENT_ID_BYTES + " bytes in UTF-8, is "
+                    + Tenants.utf8Length(id);
+        }
+        if (!id.equals(Tenants.normalizeContentId(id))) {
+            return "content id is not in Unicode NFC";
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     /**
@@ -410,7 +440,7 @@ public final class EncoderWorker implements AutoCloseable {
                         .setInstruction(o.instruction == null || o.instruction.isEmpty() ? null : o.instruction)
                         .setBenchmark(e.getBenchmark())
                         .build();
-                out.send(new ProducerRecord<>(outputTopic, e.getContentId().getBytes(StandardCharsets.UTF_8),
+                out.send(new ProducerRecord<>(outputTopic, Tenants.recordKeyBytes(e.getTenant(), e.getContentId()),
                         embeddingSerializer.serialize(outputTopic, embedding)));
                 return;
             }

@@ -1,10 +1,12 @@
 package io.omnistream.ingest.config;
 
+import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
+import io.omnistream.schemas.tenant.Tenants;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,7 +26,24 @@ public final class IngestConfig {
     public static final ConfigOption<Integer> HTTP_THREADS = ConfigOption.integer("ingest.http.threads", 8, 1, 512,
             "Worker threads handling HTTP requests (each may hold one request body in memory).");
     public static final ConfigOption<Integer> HTTP_QUEUE = ConfigOption.integer("ingest.http.queue", 64, 1, 100_000,
-            "Requests waiting for a worker thread; beyond this the server answers 503 overloaded at once.");
+            "Requests waiting for a worker thread; beyond this the server answers 429 with Retry-After at once.");
+    public static final ConfigOption<Duration> HTTP_REQUEST_TIMEOUT = ConfigOption.duration("ingest.http.request-timeout",
+            Duration.ofSeconds(120), Duration.ofSeconds(1),
+            "Longest a client may take to send a request (headers and body) and have it answered; the connection is "
+                    + "closed after it, so slow uploads cannot hold workers. Process-wide (JDK HTTP server), whole "
+                    + "seconds; must exceed ingest.produce.timeout.");
+    public static final ConfigOption<Duration> HTTP_RESPONSE_TIMEOUT = ConfigOption.duration("ingest.http.response-timeout",
+            Duration.ofSeconds(30), Duration.ofSeconds(1),
+            "Longest a client may take to read a response; the connection is closed after it. Process-wide, whole seconds.");
+    public static final ConfigOption<Integer> TENANT_REQUESTS_PER_SECOND = ConfigOption.integer(
+            "ingest.tenant.requests-per-second", 200, 1, 1_000_000,
+            "Sustained requests per second admitted per tenant (a batch is one request); beyond it 429 with Retry-After.");
+    public static final ConfigOption<Integer> TENANT_BURST = ConfigOption.integer("ingest.tenant.burst", 400, 1, 10_000_000,
+            "Requests a tenant may send at once after being idle (token bucket size).");
+    public static final ConfigOption<Integer> TENANT_MAX_CONCURRENT = ConfigOption.integer(
+            "ingest.tenant.max-concurrent-requests", 4, 1, 512,
+            "Requests of one tenant in progress at once (uploads being read, produced or awaited); beyond it 429. "
+                    + "Keep it below ingest.http.threads so one tenant cannot occupy every worker.");
     public static final ConfigOption<String> TOPIC = ConfigOption.string("ingest.topic", Topics.MEDIA_EVENTS,
             "Kafka topic media events are produced to.");
     public static final ConfigOption<Long> MAX_PAYLOAD_BYTES = ConfigOption.longValue("ingest.max-payload-bytes",
@@ -47,8 +66,10 @@ public final class IngestConfig {
             256 * 1024, 0, 64 * 1024 * 1024, "Kafka batch.size per partition, in bytes.");
     public static final ConfigOption<Duration> READY_TIMEOUT = ConfigOption.duration("ingest.ready.timeout",
             Duration.ofSeconds(2), Duration.ofMillis(10), "Longest /readyz waits for broker metadata of the topic.");
-    public static final ConfigOption<String> DEFAULT_TENANT = ConfigOption.string("ingest.tenant.default", "default",
-            "Tenant recorded when a request names none.");
+    public static final ConfigOption<String> DEFAULT_TENANT = new ConfigOption<>("ingest.tenant.default", Tenants.DEFAULT,
+            "Tenant of events validated without a credential (trusted loaders and tools); requests to the HTTP API "
+                    + "always act as the tenant of their credential.", String::trim, t -> Tenants.nameProblem(t) == null,
+            "a tenant name: lowercase letters, digits, '-' or '_', at most 64 bytes");
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -67,6 +88,11 @@ public final class IngestConfig {
     private final int produceBatchBytes;
     private final Duration readyTimeout;
     private final String defaultTenant;
+    private final Duration httpRequestTimeout;
+    private final Duration httpResponseTimeout;
+    private final int tenantRequestsPerSecond;
+    private final int tenantBurst;
+    private final int tenantMaxConcurrent;
 
     private IngestConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
@@ -86,6 +112,16 @@ public final class IngestConfig {
         produceBatchBytes = source.get(PRODUCE_BATCH_BYTES);
         readyTimeout = source.get(READY_TIMEOUT);
         defaultTenant = source.get(DEFAULT_TENANT);
+        httpRequestTimeout = source.get(HTTP_REQUEST_TIMEOUT);
+        httpResponseTimeout = source.get(HTTP_RESPONSE_TIMEOUT);
+        tenantRequestsPerSecond = source.get(TENANT_REQUESTS_PER_SECOND);
+        tenantBurst = source.get(TENANT_BURST);
+        tenantMaxConcurrent = source.get(TENANT_MAX_CONCURRENT);
+        if (httpRequestTimeout.compareTo(produceTimeout) <= 0) {
+            throw new ConfigException("'" + HTTP_REQUEST_TIMEOUT.key() + "' (" + httpRequestTimeout.toSeconds()
+                    + " s) must be longer than '" + PRODUCE_TIMEOUT.key() + "' (" + produceTimeout.toSeconds()
+                    + " s): a request is answered only after the broker acknowledged it");
+        }
         if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             throw new ConfigException("invalid value '" + topic + "' for '" + TOPIC.key()
                     + "': expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 characters)");
@@ -109,9 +145,13 @@ public final class IngestConfig {
 
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, TOPIC,
+        List<ConfigOption<?>> own = List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, TOPIC,
                 MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, MAX_BATCH_ITEMS, DEDUP_CAPACITY, PRODUCE_TIMEOUT,
-                PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT);
+                PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT, HTTP_REQUEST_TIMEOUT,
+                HTTP_RESPONSE_TIMEOUT, TENANT_REQUESTS_PER_SECOND, TENANT_BURST, TENANT_MAX_CONCURRENT);
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(own);
+        all.addAll(AuthOptions.options());
+        return List.copyOf(all);
     }
 
     public String bootstrapServers() { return bootstrapServers; }
@@ -135,4 +175,9 @@ public final class IngestConfig {
     public int produceBatchBytes() { return produceBatchBytes; }
     public Duration readyTimeout() { return readyTimeout; }
     public String defaultTenant() { return defaultTenant; }
+    public Duration httpRequestTimeout() { return httpRequestTimeout; }
+    public Duration httpResponseTimeout() { return httpResponseTimeout; }
+    public int tenantRequestsPerSecond() { return tenantRequestsPerSecond; }
+    public int tenantBurst() { return tenantBurst; }
+    public int tenantMaxConcurrent() { return tenantMaxConcurrent; }
 }

@@ -8,12 +8,20 @@ import com.sun.net.httpserver.HttpServer;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.dedup.RecentlySeen;
 import io.omnistream.ingest.produce.MediaEventPublisher;
+import io.omnistream.ingest.quota.TenantQuotas;
 import io.omnistream.ingest.validate.MediaRequestParser;
 import io.omnistream.ingest.validate.MediaValidator;
 import io.omnistream.ingest.validate.Rejection;
 import io.omnistream.ingest.validate.RejectionReason;
 import io.omnistream.ingest.validate.Validated;
+import io.omnistream.runtime.auth.AuthResult;
+import io.omnistream.runtime.auth.Authenticator;
+import io.omnistream.runtime.auth.Authorization;
+import io.omnistream.runtime.auth.Principal;
+import io.omnistream.runtime.auth.Scope;
+import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,20 +45,32 @@ import org.slf4j.LoggerFactory;
  * The ingest HTTP API on the JDK's built-in server.
  *
  * <pre>
- * POST   /v1/media          one JSON object      → 202 accepted | 200 duplicate | 4xx/5xx {"error","message"}
- * POST   /v1/media:batch    JSON array or NDJSON → 200 {"results":[...],"accepted","duplicates","rejected"}
- * DELETE /v1/media/{id}     tombstone            → 202 {"contentId","status":"deleted"}
- * GET    /healthz           liveness             → 200
- * GET    /readyz            broker reachable     → 200 | 503
+ * POST   /v1/media          one JSON object      → 202 accepted | 200 duplicate | 4xx/5xx {"error","message"}  scope ingest
+ * POST   /v1/media:batch    JSON array or NDJSON → 200 {"results":[...],"accepted","duplicates","rejected"}  scope ingest
+ * DELETE /v1/media/{id}     tombstone            → 202 {"contentId","status":"deleted"}                     scope delete
+ * GET    /healthz           liveness             → 200 (no credential: probes)
+ * GET    /readyz            broker reachable     → 200 | 503 (no credential: probes)
  * </pre>
+ *
+ * <p><b>Who may do what.</b> Every {@code /v1} request needs {@code Authorization: Bearer <API key or token>}
+ * ({@link Authenticator}): 401 without a valid one, 403 without the route's scope. The tenant of every item is the
+ * credential's, never the body's, and ids are the tenant's own ({@code Tenants#recordKey}): a credential of tenant B
+ * can neither overwrite nor delete tenant A's content, whatever ids it sends. The body is not read before the
+ * credential is checked.
+ *
+ * <p><b>Fair share.</b> Per tenant a request rate and a number of requests in progress ({@link TenantQuotas}): over
+ * either, 429 with {@code Retry-After}. A full worker pool is also 429 (load shed, retry shortly); 503 means the
+ * platform itself cannot serve (broker unavailable, shutting down). Slow clients are cut off by the process-wide read
+ * and write limits ({@link HttpTimeouts}).
  *
  * <p><b>Guarantees.</b> 202 is sent only after the broker acknowledged the record (acks=all), so an accepted item is
  * durable. 4xx means nothing was produced for that item. 503 (with {@code Retry-After} in seconds) means retry;
  * nothing or (rarely, if the ack was lost) the record was produced, which the content-id key makes harmless.
  *
  * <p><b>Bounded resources.</b> {@code ingest.http.threads} workers with a queue of {@code ingest.http.queue}
- * requests. When both are full the request is answered 503 {@code overloaded} on the accepting thread without
- * reading its body. Each worker buffers at most {@code ingest.max-request-bytes}.
+ * requests. When both are full the request is handed to one shedding thread that answers 429 without reading its
+ * body (never to the server's dispatcher thread, which must keep accepting); when that one's small queue is full too,
+ * the connection is closed unanswered. Each worker buffers at most {@code ingest.max-request-bytes}.
  *
  * <p>The server does not own the publisher: {@link #close()} flushes it, its creator closes it.
  */
@@ -63,7 +84,9 @@ public final class IngestServer implements AutoCloseable {
     private static final String MEDIA = "/v1/media";
     private static final String BATCH = "/v1/media:batch";
     private static final int RETRY_AFTER_SECONDS = 1;
-    /** Set while a request that found no free worker is answered on the accepting thread. */
+    /** Requests waiting for the shedding thread; beyond it a connection is closed unanswered. */
+    private static final int SHED_QUEUE = 256;
+    /** True on the shedding thread, which answers every request 429 without reading it. */
     private static final ThreadLocal<Boolean> SHEDDING = ThreadLocal.withInitial(() -> false);
 
     private final IngestConfig config;
@@ -72,14 +95,24 @@ public final class IngestServer implements AutoCloseable {
     private final MediaRequestParser parser;
     private final MediaValidator validator;
     private final MediaIngestion ingestion;
+    private final Authenticator authenticator;
+    private final TenantQuotas quotas;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger workerIds = new AtomicInteger();
     private HttpServer server;
     private ThreadPoolExecutor workers;
+    private ThreadPoolExecutor shedder;
     private volatile boolean closed;
 
-    public IngestServer(IngestConfig config, MediaEventPublisher publisher, PrometheusRegistry registry) {
+    /**
+     * @param authenticator checks the {@code Authorization} header of every {@code /v1} request
+     */
+    public IngestServer(IngestConfig config, MediaEventPublisher publisher, PrometheusRegistry registry,
+                        Authenticator authenticator) {
         this.config = config;
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.quotas = new TenantQuotas(config.tenantRequestsPerSecond(), config.tenantBurst(),
+                config.tenantMaxConcurrent(), System::nanoTime);
         this.publisher = publisher;
         this.metrics = new IngestMetrics(registry);
         this.parser = new MediaRequestParser(config.maxRequestBytes(), config.maxBatchItems());
@@ -92,19 +125,19 @@ public final class IngestServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
+        HttpTimeouts.install(config.httpRequestTimeout(), config.httpResponseTimeout());
+        // The shedding thread answers what the workers cannot take. Its own overflow is dropped: the exchange never
+        // runs, and the server's timers close the connection; the dispatcher thread never runs a handler.
+        shedder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SHED_QUEUE),
+                r -> new Thread(() -> {
+                    SHEDDING.set(true);
+                    r.run();
+                }, "ingest-http-shed"),
+                (task, pool) -> metrics.rejected(RejectionReason.RATE_LIMITED));
         workers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.httpQueue()),
                 r -> new Thread(r, "ingest-http-" + workerIds.incrementAndGet()),
-                (task, pool) -> {
-                    // Full (or shutting down): answer 503 at once on the accepting thread instead of dropping the
-                    // connection silently. The handler sees SHEDDING and writes a short response without reading.
-                    SHEDDING.set(true);
-                    try {
-                        task.run();
-                    } finally {
-                        SHEDDING.set(false);
-                    }
-                });
+                (task, pool) -> shedder.execute(task));
         server = HttpServer.create(new InetSocketAddress(config.httpHost(), config.httpPort()), config.httpQueue());
         server.setExecutor(workers);
         server.createContext("/", this::handle);
@@ -151,16 +184,16 @@ public final class IngestServer implements AutoCloseable {
         }
         server.stop(0);
         workers.shutdownNow();
+        shedder.shutdownNow();
         publisher.flush();
     }
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
             if (SHEDDING.get() || closed) {
-                exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-                metrics.rejected(RejectionReason.OVERLOADED);
-                sendError(exchange, new Rejection(RejectionReason.OVERLOADED,
-                        closed ? "server is shutting down" : "all workers busy; retry later"));
+                exchange.getResponseHeaders().set("Connection", "close"); // the body was not read
+                reject(exchange, closed ? new Rejection(RejectionReason.OVERLOADED, "server is shutting down")
+                        : new Rejection(RejectionReason.RATE_LIMITED, "all workers busy; retry later"));
                 return;
             }
             route(exchange);
@@ -181,12 +214,12 @@ public final class IngestServer implements AutoCloseable {
         switch (path) {
             case MEDIA -> {
                 if (allowed(exchange, method, "POST")) {
-                    postSingle(exchange);
+                    asTenant(exchange, Scope.INGEST, tenant -> postSingle(exchange, tenant));
                 }
             }
             case BATCH -> {
                 if (allowed(exchange, method, "POST")) {
-                    postBatch(exchange);
+                    asTenant(exchange, Scope.INGEST, tenant -> postBatch(exchange, tenant));
                 }
             }
             case "/healthz" -> {
@@ -204,12 +237,54 @@ public final class IngestServer implements AutoCloseable {
             default -> {
                 if (path.startsWith(MEDIA + "/") && path.length() > MEDIA.length() + 1) {
                     if (allowed(exchange, method, "DELETE")) {
-                        delete(exchange, path.substring(MEDIA.length() + 1));
+                        asTenant(exchange, Scope.DELETE, tenant -> delete(exchange, tenant, path.substring(MEDIA.length() + 1)));
                     }
                 } else {
                     reject(exchange, new Rejection(RejectionReason.NOT_FOUND, "no route " + method + " " + path));
                 }
             }
+        }
+    }
+
+    /** A request handler acting as one tenant. */
+    private interface TenantHandler {
+        void handle(String tenant) throws IOException;
+    }
+
+    /**
+     * Authenticates the request, checks {@code scope} and the tenant's quotas, then runs {@code handler} as the
+     * credential's tenant; otherwise answers 401, 403, 429 or 503 without reading the body.
+     */
+    private void asTenant(HttpExchange exchange, Scope scope, TenantHandler handler) throws IOException {
+        AuthResult auth = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (auth instanceof AuthResult.Unauthenticated u) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", Authenticator.CHALLENGE);
+            exchange.getResponseHeaders().set("Connection", "close");
+            reject(exchange, new Rejection(RejectionReason.UNAUTHENTICATED, u.reason()));
+            return;
+        }
+        if (auth instanceof AuthResult.Unavailable u) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            reject(exchange, new Rejection(RejectionReason.UNAVAILABLE, u.reason()));
+            return;
+        }
+        Principal principal = ((AuthResult.Authenticated) auth).principal();
+        if (Authenticator.authorize(principal, scope, null) instanceof Authorization.Forbidden f) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            reject(exchange, new Rejection(RejectionReason.FORBIDDEN, f.reason()));
+            return;
+        }
+        TenantQuotas.Admission admission = quotas.admit(principal.tenant());
+        if (admission instanceof TenantQuotas.Refused refused) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(refused.retryAfterSeconds()));
+            exchange.getResponseHeaders().set("Connection", "close");
+            metrics.rejected(RejectionReason.RATE_LIMITED);
+            send(exchange, RejectionReason.RATE_LIMITED.httpStatus(), json.createObjectNode()
+                    .put("error", RejectionReason.RATE_LIMITED.code()).put("message", refused.reason()));
+            return;
+        }
+        try (TenantQuotas.Permit permit = (TenantQuotas.Permit) admission) {
+            handler.handle(principal.tenant());
         }
     }
 
@@ -245,7 +320,7 @@ public final class IngestServer implements AutoCloseable {
         }
     }
 
-    private void postSingle(HttpExchange exchange) throws IOException {
+    private void postSingle(HttpExchange exchange, String tenant) throws IOException {
         byte[] body = readBodyOrReject(exchange);
         if (body == null) {
             return;
@@ -256,7 +331,7 @@ public final class IngestServer implements AutoCloseable {
             reject(exchange, item.rejection());
             return;
         }
-        Validated validated = validator.validate(item.request(), "http");
+        Validated validated = validator.validate(item.request(), tenant, "http");
         if (validated instanceof Validated.Rejected r) {
             reject(exchange, r.rejection());
             return;
@@ -270,7 +345,7 @@ public final class IngestServer implements AutoCloseable {
         }
     }
 
-    private void postBatch(HttpExchange exchange) throws IOException {
+    private void postBatch(HttpExchange exchange, String tenant) throws IOException {
         byte[] body = readBodyOrReject(exchange);
         if (body == null) {
             return;
@@ -289,7 +364,7 @@ public final class IngestServer implements AutoCloseable {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             MediaRequestParser.Item item = batch.items().get(i);
-            Validated v = item.ok() ? validator.validate(item.request(), "http") : new Validated.Rejected(item.rejection());
+            Validated v = item.ok() ? validator.validate(item.request(), tenant, "http") : new Validated.Rejected(item.rejection());
             if (v instanceof Validated.Accepted a) {
                 toIngest.add(a.event());
                 positions.add(i);
@@ -328,7 +403,7 @@ public final class IngestServer implements AutoCloseable {
         send(exchange, 200, response);
     }
 
-    private void delete(HttpExchange exchange, String rawId) throws IOException {
+    private void delete(HttpExchange exchange, String tenant, String rawId) throws IOException {
         String contentId;
         try {
             contentId = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -336,12 +411,13 @@ public final class IngestServer implements AutoCloseable {
             reject(exchange, new Rejection(RejectionReason.INVALID_FIELD, "content id in the path is not valid percent-encoding"));
             return;
         }
-        Rejection invalidId = validator.checkContentId(contentId);
+        Rejection invalidId = validator.checkContentId(contentId, tenant);
         if (invalidId != null) {
             reject(exchange, invalidId);
             return;
         }
-        ItemResult result = ingestion.delete(contentId);
+        contentId = Tenants.normalizeContentId(contentId);
+        ItemResult result = ingestion.delete(tenant, contentId);
         if (result.status() == ItemResult.Status.REJECTED) {
             sendError(exchange, result.rejection());
         } else {

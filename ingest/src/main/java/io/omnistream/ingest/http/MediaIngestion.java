@@ -7,6 +7,7 @@ import io.omnistream.ingest.validate.RejectionReason;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
 import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.tenant.Tenants;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class MediaIngestion {
     List<ItemResult> ingest(List<MediaEvent> events) {
         List<CompletableFuture<Void>> sends = new ArrayList<>(events.size());
         for (MediaEvent e : events) {
-            if (recentlySeen.isDuplicate(e.getContentId(), e.getContentHash())) {
+            if (recentlySeen.isDuplicate(Tenants.recordKey(e.getTenant(), e.getContentId()), e.getContentHash())) {
                 sends.add(null);
             } else {
                 sends.add(timed(publisher.publish(e)));
@@ -62,7 +63,7 @@ final class MediaIngestion {
             }
             Rejection failure = await(send, deadline);
             if (failure == null) {
-                recentlySeen.remember(e.getContentId(), e.getContentHash());
+                recentlySeen.remember(Tenants.recordKey(e.getTenant(), e.getContentId()), e.getContentHash());
                 metrics.outcome(IngestMetrics.Outcome.ACCEPTED);
                 results.add(new ItemResult(e.getContentId(), ItemResult.Status.ACCEPTED, e.getContentHash(), e.getMimeType(), null));
             } else {
@@ -74,14 +75,14 @@ final class MediaIngestion {
     }
 
     /** Publishes a tombstone and forgets the id, so the same content submitted later is produced again. */
-    ItemResult delete(String contentId) {
-        Rejection failure = await(timed(publisher.delete(contentId)),
+    ItemResult delete(String tenant, String contentId) {
+        Rejection failure = await(timed(publisher.delete(tenant, contentId)),
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(awaitMillis));
         if (failure != null) {
             metrics.rejected(failure.reason());
             return ItemResult.rejected(contentId, failure);
         }
-        recentlySeen.forget(contentId);
+        recentlySeen.forget(Tenants.recordKey(tenant, contentId));
         metrics.outcome(IngestMetrics.Outcome.DELETED);
         return new ItemResult(contentId, ItemResult.Status.DELETED, null, null, null);
     }

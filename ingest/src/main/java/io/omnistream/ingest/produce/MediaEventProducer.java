@@ -2,6 +2,7 @@ package io.omnistream.ingest.produce;
 
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.tenant.Tenants;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -87,12 +88,12 @@ public final class MediaEventProducer implements MediaEventPublisher, AutoClosea
 
     @Override
     public CompletableFuture<Void> publish(MediaEvent event) {
-        return send(new ProducerRecord<>(topic, event.getContentId(), event));
+        return send(new ProducerRecord<>(topic, Tenants.recordKey(event.getTenant(), event.getContentId()), event));
     }
 
     @Override
-    public CompletableFuture<Void> delete(String contentId) {
-        return send(new ProducerRecord<>(topic, contentId, null));
+    public CompletableFuture<Void> delete(String tenant, String contentId) {
+        return send(new ProducerRecord<>(topic, Tenants.recordKey(tenant, contentId), null));
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, MediaEvent> record) {

@@ -15,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code publish}/{@code delete}: failures travel in the future.
  */
 public interface MediaEventPublisher {
-    /** Publishes {@code event} keyed by its content id. */
+    /** Publishes {@code event} keyed by its record key ({@link io.omnistream.schemas.tenant.Tenants#recordKey}). */
     CompletableFuture<Void> publish(MediaEvent event);
 
-    /** Publishes a tombstone (null value) for {@code contentId}, so downstream stores delete it. */
-    CompletableFuture<Void> delete(String contentId);
+    /** Publishes a tombstone (null value) for {@code contentId} of {@code tenant}, so downstream stores delete it. */
+    CompletableFuture<Void> delete(String tenant, String contentId);
 
     /** True if the backend can take writes now, deciding within {@code timeout}. */
     boolean ready(Duration timeout);

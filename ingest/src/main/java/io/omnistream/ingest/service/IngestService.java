@@ -3,6 +3,8 @@ package io.omnistream.ingest.service;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
+import io.omnistream.runtime.auth.Authenticator;
+import io.omnistream.runtime.auth.Authenticators;
 import io.omnistream.runtime.service.Health;
 import io.omnistream.runtime.service.ManagedService;
 import io.omnistream.runtime.service.ServiceRuntime;
@@ -24,13 +26,15 @@ import java.util.List;
 public final class IngestService implements ManagedService {
     private final IngestConfig config;
     private final PrometheusRegistry registry;
+    private final Authenticator authenticator;
     private volatile MediaEventProducer producer;
     private volatile IngestServer server;
     private volatile boolean closing;
 
-    IngestService(IngestConfig config, PrometheusRegistry registry) {
+    IngestService(IngestConfig config, PrometheusRegistry registry, Authenticator authenticator) {
         this.config = config;
         this.registry = registry;
+        this.authenticator = authenticator;
     }
 
     public static ServiceRuntime.Definition definition() {
@@ -39,7 +43,7 @@ public final class IngestService implements ManagedService {
                 IngestConfig.options(),
                 List.of("POST /v1/media, /v1/media:batch; DELETE /v1/media/{id}; GET /healthz, /readyz"
                         + "   on ingest.http.host:ingest.http.port"),
-                (source, registry) -> new IngestService(IngestConfig.from(source), registry));
+                (source, registry) -> new IngestService(IngestConfig.from(source), registry, Authenticators.from(source)));
     }
 
     public static void main(String[] args) {
@@ -49,7 +53,7 @@ public final class IngestService implements ManagedService {
     @Override
     public void start(ShutdownSignal shutdown) throws Exception {
         producer = new MediaEventProducer(config);
-        server = new IngestServer(config, producer, registry).start();
+        server = new IngestServer(config, producer, registry, authenticator).start();
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.dedup.ContentHasher;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.bench.BenchContentIds;
+import io.omnistream.schemas.tenant.Tenants;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -19,9 +21,12 @@ import java.util.Set;
  *
  * <p>Rules, checked in this order (the first failure is reported):
  * <ol>
- *   <li>{@code contentId}: present, at most {@value #MAX_ID_CODE_POINTS} code points, no whitespace, control, format,
- *       surrogate, private-use or unassigned characters (it becomes the Kafka key, the Milvus primary key and a URL
- *       path segment). {@code tenant} follows the same rule; absent means the configured default tenant.</li>
+ *   <li>{@code contentId}: present, NFC-normalised, at most {@value Tenants#MAX_CONTENT_ID_BYTES} UTF-8 bytes (the
+ *       unit Milvus counts), no whitespace, control, format (e.g. right-to-left overrides), surrogate, private-use or
+ *       unassigned characters (it becomes part of the Kafka key, the Milvus primary key and a URL path segment).
+ *       Ids starting {@value BenchContentIds#PREFIX} belong to the benchmark tenant only.</li>
+ *   <li>{@code tenant}: the caller's tenant (from its credential, see {@link #validate(MediaRequest, String, String)});
+ *       a {@code tenant} in the body must be absent or equal to it (403 otherwise).</li>
  *   <li>{@code modality}: one of {@link Modality}, case-insensitive.</li>
  *   <li>{@code text} and {@code instruction}: at most {@code ingest.max-text-chars} code points.</li>
  *   <li>TEXT: non-blank {@code text}, no payload or URI. Other modalities: exactly one of {@code payloadBase64} or
@@ -36,7 +41,6 @@ import java.util.Set;
  * Thread-safe.
  */
 public final class MediaValidator {
-    static final int MAX_ID_CODE_POINTS = 512;
     static final int MAX_SOURCE_CHARS = 128;
     static final int MAX_URI_CHARS = 8192;
     static final Set<String> URI_SCHEMES = Set.of("http", "https", "s3", "gs");
@@ -60,18 +64,33 @@ public final class MediaValidator {
     }
 
     /**
-     * @param defaultSource recorded as {@code source} when the request names none (e.g. "http")
+     * As {@link #validate(MediaRequest, String, String)} for a trusted loader (bulk loads, tests): the tenant is the
+     * request's, or the configured default when it names none.
      */
     public Validated validate(MediaRequest r, String defaultSource) {
-        Rejection idRejection = checkContentId(r.contentId());
-        if (idRejection != null) {
-            return new Validated.Rejected(idRejection);
-        }
         String tenant = r.tenant() == null ? defaultTenant : r.tenant();
-        String tenantProblem = identifierProblem(tenant, MAX_SOURCE_CHARS);
+        String tenantProblem = Tenants.nameProblem(tenant);
         if (tenantProblem != null) {
             return Validated.reject(RejectionReason.INVALID_FIELD, "tenant " + tenantProblem);
         }
+        return validate(r, tenant, defaultSource);
+    }
+
+    /**
+     * @param tenant        the tenant the caller is authenticated as; the event is that tenant's whatever the body says
+     *                      (a different {@code tenant} in the body is refused, 403)
+     * @param defaultSource recorded as {@code source} when the request names none (e.g. "http")
+     */
+    public Validated validate(MediaRequest r, String tenant, String defaultSource) {
+        if (r.tenant() != null && !r.tenant().equals(tenant)) {
+            return Validated.reject(RejectionReason.FORBIDDEN, "the body names tenant '" + abbreviate(r.tenant())
+                    + "' but the credential is tenant '" + tenant + "'; omit the field");
+        }
+        Rejection idRejection = checkContentId(r.contentId(), tenant);
+        if (idRejection != null) {
+            return new Validated.Rejected(idRejection);
+        }
+        String contentId = Tenants.normalizeContentId(r.contentId());
         String source = r.source() == null ? defaultSource : r.source();
         if (source.isBlank() || source.length() > MAX_SOURCE_CHARS) {
             return Validated.reject(RejectionReason.INVALID_FIELD, "source must be 1.." + MAX_SOURCE_CHARS + " characters");
@@ -153,7 +172,7 @@ public final class MediaValidator {
         String text = r.text();
         String hash = ContentHasher.hash(tenant, modality, payload, uri, text, r.instruction());
         MediaEvent event = MediaEvent.newBuilder()
-                .setContentId(r.contentId())
+                .setContentId(contentId)
                 .setTenant(tenant)
                 .setModality(modality)
                 .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
@@ -169,13 +188,29 @@ public final class MediaValidator {
         return new Validated.Accepted(event);
     }
 
-    /** Null when {@code contentId} is acceptable (rule 1 above), else the rejection; used for DELETE paths. */
-    public Rejection checkContentId(String contentId) {
+    /**
+     * Null when {@code contentId} is acceptable for {@code tenant} (rule 1 above), else the rejection; used for DELETE
+     * paths too. Checked on the NFC form, which is what is stored.
+     */
+    public Rejection checkContentId(String contentId, String tenant) {
         if (contentId == null || contentId.isBlank()) {
             return new Rejection(RejectionReason.MISSING_FIELD, "contentId is required");
         }
-        String problem = identifierProblem(contentId, MAX_ID_CODE_POINTS);
-        return problem == null ? null : new Rejection(RejectionReason.INVALID_FIELD, "contentId " + problem);
+        String normalized = Tenants.normalizeContentId(contentId);
+        String problem = identifierProblem(normalized, Tenants.MAX_CONTENT_ID_BYTES);
+        if (problem != null) {
+            return new Rejection(RejectionReason.INVALID_FIELD, "contentId " + problem);
+        }
+        if (normalized.startsWith(BenchContentIds.PREFIX) && !Tenants.BENCHMARK.equals(tenant)) {
+            return new Rejection(RejectionReason.FORBIDDEN, "content ids starting '" + BenchContentIds.PREFIX
+                    + "' are reserved for the benchmark replayer");
+        }
+        return null;
+    }
+
+    /** As {@link #checkContentId(String, String)} for the configured default tenant. */
+    public Rejection checkContentId(String contentId) {
+        return checkContentId(contentId, defaultTenant);
     }
 
     private boolean tooLong(String s) {
@@ -183,13 +218,13 @@ public final class MediaValidator {
         return s != null && s.length() > maxTextChars && s.codePointCount(0, s.length()) > maxTextChars;
     }
 
-    /** Null when {@code id} is acceptable, else what is wrong with it. */
-    static String identifierProblem(String id, int maxCodePoints) {
+    /** Null when {@code id} is acceptable, else what is wrong with it; {@code maxBytes} in UTF-8 bytes. */
+    static String identifierProblem(String id, int maxBytes) {
         if (id.isEmpty()) {
             return "must not be empty";
         }
-        if (id.length() > 2 * maxCodePoints || id.codePointCount(0, id.length()) > maxCodePoints) {
-            return "is longer than " + maxCodePoints + " characters";
+        if (id.length() > maxBytes || Tenants.utf8Length(id) > maxBytes) {
+            return "is longer than " + maxBytes + " bytes in UTF-8";
         }
         for (int i = 0; i < id.length(); ) {
             int cp = id.codePointAt(i);

@@ -26,11 +26,20 @@ public enum RejectionReason {
     UNSUPPORTED_MEDIA(415),
     /** The payload bytes are a known media type, but of another modality than declared (PNG declared AUDIO). */
     MODALITY_MISMATCH(422),
+    /** No credentials, or credentials that are not valid (unknown, revoked or expired key or token). */
+    UNAUTHENTICATED(401),
+    /** Valid credentials without the scope this request needs, or a request about another tenant's data. */
+    FORBIDDEN(403),
     /** No route for this method and path. */
     NOT_FOUND(404),
     /** The path exists but not for this method. */
     METHOD_NOT_ALLOWED(405),
-    /** All workers and the queue are busy, or the server is shutting down: retry later. */
+    /**
+     * The tenant is over its request rate or concurrent-upload quota, or every worker and the queue are busy: retry
+     * after the {@code Retry-After} seconds. The platform itself is up.
+     */
+    RATE_LIMITED(429),
+    /** The server is shutting down: retry later (another replica, or this one after its restart). */
     OVERLOADED(503),
     /** The broker did not acknowledge in time or is unreachable (a transient failure): retry later. */
     UNAVAILABLE(503),
@@ -54,8 +63,8 @@ public enum RejectionReason {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether a client should retry the same request later (503s, with Retry-After). */
+    /** Whether a client should retry the same request later (429s and 503s, with Retry-After). */
     public boolean retryable() {
-        return httpStatus == 503;
+        return httpStatus == 503 || httpStatus == 429;
     }
 }

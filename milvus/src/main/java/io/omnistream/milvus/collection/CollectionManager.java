@@ -214,10 +214,18 @@ public final class CollectionManager {
     private CollectionInfo describe(String name) {
         DescribeCollectionResp d = client.describeCollection(DescribeCollectionReq.builder().collectionName(name).build());
         CreateCollectionReq.FieldSchema vector = d.getCollectionSchema().getField(EmbeddingFields.VECTOR);
-        CreateCollectionReq.FieldSchema pk = d.getCollectionSchema().getField(EmbeddingFields.CONTENT_ID);
-        if (vector == null || pk == null || vector.getDataType() != DataType.FloatVector) {
+        CreateCollectionReq.FieldSchema pk = d.getCollectionSchema().getField(EmbeddingFields.ROW_KEY);
+        if (vector == null || vector.getDataType() != DataType.FloatVector
+                || d.getCollectionSchema().getField(EmbeddingFields.CONTENT_ID) == null) {
             throw new IllegalStateException("collection '" + name + "' exists but is not an omnistream embedding "
                     + "collection (fields " + d.getFieldNames() + ")");
+        }
+        if (pk == null || !Boolean.TRUE.equals(pk.getIsPrimaryKey())) {
+            // Keyed by content id alone, two tenants' rows with one id would overwrite each other: never write to it.
+            throw new IllegalStateException("collection '" + name + "' was created by an omnistream release before "
+                    + "tenant isolation (primary key content_id, no " + EmbeddingFields.ROW_KEY + "); drop it (or "
+                    + "delete the Milvus data directory) and reset the sink's consumer group to the earliest offset "
+                    + "so that it is rebuilt from the compacted embedding topic");
         }
         Map<String, String> props = d.getProperties() == null ? Map.of() : d.getProperties();
         String modelVersion = props.get(PROP_MODEL_VERSION);
@@ -268,14 +276,16 @@ public final class CollectionManager {
 
     private static CreateCollectionReq.CollectionSchema schema(int dimension) {
         CreateCollectionReq.CollectionSchema s = CreateCollectionReq.CollectionSchema.builder().build();
+        s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.ROW_KEY).dataType(DataType.VarChar)
+                .maxLength(EmbeddingFields.ROW_KEY_MAX_LENGTH).isPrimaryKey(true).autoID(false).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.CONTENT_ID).dataType(DataType.VarChar)
-                .maxLength(EmbeddingFields.CONTENT_ID_MAX_LENGTH).isPrimaryKey(true).autoID(false).build());
+                .maxLength(EmbeddingFields.CONTENT_ID_MAX_LENGTH).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.VECTOR).dataType(DataType.FloatVector)
                 .dimension(dimension).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.MODALITY).dataType(DataType.VarChar)
                 .maxLength(EmbeddingFields.MODALITY_MAX_LENGTH).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.TENANT).dataType(DataType.VarChar)
-                .maxLength(EmbeddingFields.TENANT_MAX_LENGTH).build());
+                .maxLength(EmbeddingFields.TENANT_MAX_LENGTH).isPartitionKey(true).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.EVENT_TIME_MS).dataType(DataType.Int64).build());
         s.addField(AddFieldReq.builder().fieldName(EmbeddingFields.TASK_ID).dataType(DataType.VarChar)
                 .maxLength(EmbeddingFields.TASK_ID_MAX_LENGTH).build());

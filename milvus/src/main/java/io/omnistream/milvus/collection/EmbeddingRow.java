@@ -4,19 +4,28 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.omnistream.schemas.avro.BenchmarkMarker;
 import io.omnistream.schemas.avro.EmbeddingEvent;
+import io.omnistream.schemas.tenant.Tenants;
 import java.util.List;
 import java.util.Objects;
 
-/** One row of an embedding collection, as upserted. {@code taskId} is "" when the event has no benchmark marker. */
+/**
+ * One row of an embedding collection, as upserted. {@code taskId} is "" when the event has no benchmark marker. The
+ * primary key is {@link #rowKey()}, derived from tenant and content id.
+ */
 public record EmbeddingRow(String contentId, float[] vector, String modality, String tenant, long eventTimeMs,
                            String taskId) {
 
     public EmbeddingRow {
         Objects.requireNonNull(contentId, "contentId");
         Objects.requireNonNull(vector, "vector");
+        Objects.requireNonNull(tenant, "tenant");
         modality = modality == null ? "" : modality;
-        tenant = tenant == null ? "" : tenant;
         taskId = taskId == null ? "" : taskId;
+    }
+
+    /** {@code <tenant>:<contentId>} ({@link Tenants#recordKey}); throws for an invalid tenant name. */
+    public String rowKey() {
+        return Tenants.recordKey(tenant, contentId);
     }
 
     public static EmbeddingRow of(EmbeddingEvent event) {
@@ -37,6 +46,7 @@ public record EmbeddingRow(String contentId, float[] vector, String modality, St
     /** The row in the SDK's JSON row format. */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
+        o.addProperty(EmbeddingFields.ROW_KEY, rowKey());
         o.addProperty(EmbeddingFields.CONTENT_ID, contentId);
         JsonArray a = new JsonArray(vector.length);
         for (float f : vector) {

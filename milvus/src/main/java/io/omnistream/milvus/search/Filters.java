@@ -26,6 +26,11 @@ public final class Filters {
         return EmbeddingFields.CONTENT_ID + " == " + quote(id);
     }
 
+    /** {@code tenant == "acme"}: one tenant's rows; the tenant is the partition key, so only its partition is read. */
+    public static String tenantIs(String tenant) {
+        return EmbeddingFields.TENANT + " == " + quote(tenant);
+    }
+
     /** {@code task_id == "scifact"}: rows of one benchmark task. */
     public static String taskIs(String taskId) {
         return EmbeddingFields.TASK_ID + " == " + quote(taskId);

@@ -10,6 +10,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.collection.CollectionManager.CollectionInfo;
 import io.omnistream.milvus.collection.EmbeddingFields;
+import io.omnistream.schemas.tenant.Tenants;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,12 +84,14 @@ public final class VectorSearcher {
         SearchResp resp = client.search(req.build());
         List<SearchHit> hits = new ArrayList<>(k);
         for (SearchResp.SearchResult r : resp.getSearchResults().get(0)) {
-            hits.add(new SearchHit(String.valueOf(r.getId()), r.getScore()));
+            // the primary key is the record key <tenant>:<contentId>; callers know ids as their tenant does
+            String rowKey = String.valueOf(r.getId());
+            hits.add(new SearchHit(Tenants.parseRecordKey(rowKey).map(Tenants.Key::contentId).orElse(rowKey), r.getScore()));
         }
         return hits;
     }
 
-    /** Number of rows (= distinct content ids, the primary key) in the collection of {@code modelVersion}. */
+    /** Number of rows (= distinct record keys, the primary key) in the collection of {@code modelVersion}. */
     public long countRows(String modelVersion) {
         return count(modelVersion, "");
     }
@@ -109,8 +112,9 @@ public final class VectorSearcher {
     }
 
     /**
-     * Rows stored per given content id, as Milvus returns them (0 = absent). With upsert semantics every present id
-     * must map to exactly 1; the acceptance check "one row per distinct content id" asserts that on this map.
+     * Rows stored per given content id, as Milvus returns them (0 = absent), over every tenant. With upsert semantics
+     * every present id of one tenant must map to exactly 1; the acceptance check "one row per distinct content id"
+     * asserts that on this map (its ids are one tenant's).
      * Ids are queried in chunks of {@value #IDS_PER_QUERY}.
      */
     public Map<String, Long> rowsPerContentId(String modelVersion, Collection<String> contentIds) {

@@ -30,18 +30,18 @@ public record CollapsedBatch(Map<String, PendingRecord> deletes, Map<String, Map
         for (PendingRecord r : records) {
             if (r.isTombstone()) {
                 for (Map<String, PendingRecord> byId : upserts.values()) {
-                    PendingRecord dropped = byId.remove(r.contentId());
+                    PendingRecord dropped = byId.remove(r.rowKey());
                     if (dropped != null) {
                         superseded.add(dropped);
                     }
                 }
-                PendingRecord previous = deletes.put(r.contentId(), r);
+                PendingRecord previous = deletes.put(r.rowKey(), r);
                 if (previous != null) {
                     superseded.add(previous);
                 }
             } else {
                 PendingRecord previous = upserts.computeIfAbsent(r.modelVersion(), v -> new LinkedHashMap<>())
-                        .put(r.contentId(), r);
+                        .put(r.rowKey(), r);
                 if (previous != null) {
                     superseded.add(previous);
                 }

@@ -23,6 +23,7 @@ import io.omnistream.schemas.avro.EmbeddingEvent;
 import io.omnistream.schemas.avro.FailedEvent;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -216,8 +217,12 @@ public final class MilvusSink implements AutoCloseable {
         if (id == null || id.isEmpty()) {
             throw new PermanentFailureException(STAGE, "empty contentId");
         }
-        if (id.getBytes(StandardCharsets.UTF_8).length > EmbeddingFields.CONTENT_ID_MAX_LENGTH) {
+        if (Tenants.utf8Length(id) > EmbeddingFields.CONTENT_ID_MAX_LENGTH) {
             throw new PermanentFailureException(STAGE, "contentId longer than " + EmbeddingFields.CONTENT_ID_MAX_LENGTH + " bytes");
+        }
+        String tenantProblem = Tenants.nameProblem(e.getTenant());
+        if (tenantProblem != null) {
+            throw new PermanentFailureException(STAGE, "tenant " + tenantProblem);
         }
         if (e.getVector().isEmpty() || e.getVector().size() != e.getDimension()) {
             throw new PermanentFailureException(STAGE, "vector has " + e.getVector().size()
@@ -231,7 +236,8 @@ public final class MilvusSink implements AutoCloseable {
         if (e.getModelVersion() == null || e.getModelVersion().isBlank()) {
             throw new PermanentFailureException(STAGE, "empty modelVersion");
         }
-        return new PendingRecord(id, e, r.topic(), r.partition(), r.offset(), r.value());
+        // keyed like the tombstones of this id (the Kafka key is the same record key), so they collapse together
+        return new PendingRecord(Tenants.recordKey(e.getTenant(), id), e, r.topic(), r.partition(), r.offset(), r.value());
     }
 
     private void applyDeletes(Map<String, PendingRecord> deletes, Map<String, ConsumerRecord<byte[], byte[]>> sources,
@@ -247,7 +253,7 @@ public final class MilvusSink implements AutoCloseable {
             }
             metrics.deletes.labelValues(topic).inc(ids.size());
         } catch (Rejected g) {
-            deletes.values().forEach(r -> deadLetter(out, source(sources, r), r.contentId(), g.getCause()));
+            deletes.values().forEach(r -> deadLetter(out, source(sources, r), r.rowKey(), g.getCause()));
         }
     }
 
@@ -261,13 +267,13 @@ public final class MilvusSink implements AutoCloseable {
             info = call("bootstrap", () -> collections.ensureCollection(modelVersion, dim, topic));
         } catch (Rejected g) {
             if (!(g.getCause() instanceof DimensionMismatchException m)) {
-                records.forEach(r -> deadLetter(out, source(sources, r), r.contentId(), g.getCause()));
+                records.forEach(r -> deadLetter(out, source(sources, r), r.rowKey(), g.getCause()));
                 return;
             }
             try {
                 info = call("bootstrap", () -> collections.ensureCollection(modelVersion, m.expected(), topic));
             } catch (Rejected again) {
-                records.forEach(r -> deadLetter(out, source(sources, r), r.contentId(), again.getCause()));
+                records.forEach(r -> deadLetter(out, source(sources, r), r.rowKey(), again.getCause()));
                 return;
             }
         }
@@ -276,7 +282,7 @@ public final class MilvusSink implements AutoCloseable {
             if (r.event().getDimension() == info.dimension()) {
                 writable.add(r);
             } else {
-                deadLetter(out, source(sources, r), r.contentId(), new DimensionMismatchException(info.name(),
+                deadLetter(out, source(sources, r), r.rowKey(), new DimensionMismatchException(info.name(),
                         modelVersion, info.dimension(), r.event().getDimension()));
             }
         }
@@ -289,7 +295,7 @@ public final class MilvusSink implements AutoCloseable {
                 call("upsert", () -> client.upsert(UpsertReq.builder().collectionName(collection).data(rows).build()));
                 metrics.upserts.labelValues(topic).inc(chunk.size());
             } catch (Rejected g) {
-                chunk.forEach(r -> deadLetter(out, source(sources, r), r.contentId(), g.getCause()));
+                chunk.forEach(r -> deadLetter(out, source(sources, r), r.rowKey(), g.getCause()));
             }
         }
     }

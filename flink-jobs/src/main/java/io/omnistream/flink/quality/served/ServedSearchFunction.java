@@ -19,6 +19,7 @@ import io.omnistream.runtime.error.FailureKind;
 import io.omnistream.schemas.avro.BenchmarkRole;
 import io.omnistream.schemas.bench.BenchContentIds;
 import io.omnistream.schemas.quality.QualityVocabulary;
+import io.omnistream.schemas.tenant.Tenants;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,19 +172,24 @@ public class ServedSearchFunction extends RichAsyncFunction<QueryScore, QuerySco
         result.complete(List.of());
     }
 
-    /** The Milvus filter restricting a search to the query's candidates. */
+    /**
+     * The Milvus filter restricting a search to the query's candidates, always within the reserved benchmark tenant
+     * ({@link Tenants#BENCHMARK}: its own partition), so users' rows never enter a served score whatever ids they use.
+     */
     public static String filter(BenchJudgment j) {
+        String benchmarkRows = Filters.tenantIs(Tenants.BENCHMARK);
         if (j.isGlobal()) {
             String prefix = BenchContentIds.rolePrefix(j.taskId, j.epoch, BenchmarkRole.CANDIDATE);
             // '%' and '_' are LIKE wildcards; task ids are plain (a ':'-free id), and the exact task_id test keeps
             // another task whose id matches the pattern out.
-            return Filters.and(Filters.taskIs(j.taskId), "content_id like " + Filters.quote(prefix + "%"));
+            return Filters.and(benchmarkRows, Filters.and(Filters.taskIs(j.taskId),
+                    "content_id like " + Filters.quote(prefix + "%")));
         }
         List<String> ids = new ArrayList<>(j.candidateIds.length);
         for (String item : j.candidateIds) {
             ids.add(BenchContentIds.contentId(j.taskId, j.epoch, BenchmarkRole.CANDIDATE, item));
         }
-        return Filters.contentIdIn(ids);
+        return Filters.and(benchmarkRows, Filters.contentIdIn(ids));
     }
 
     /** Scores the served hits of {@code exact}'s query. */

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 class ServedSearchFunctionTest {
 
     @Test
-    void globalTasksFilterOnTheEpochsCandidatePrefixAndLocalOnesOnTheirList() {
+    void globalTasksFilterOnTheEpochsCandidatePrefixAndLocalOnesOnTheirListBothInTheBenchmarkTenant() {
         BenchJudgment global = judgment(null);
         assertThat(ServedSearchFunction.filter(global))
-                .isEqualTo("(task_id == \"t\") and (content_id like \"bench:t:3:c:%\")");
+                .isEqualTo("(tenant == \"omnistream-bench\") and ((task_id == \"t\") and (content_id like \"bench:t:3:c:%\"))");
         BenchJudgment local = judgment(new String[] {"a", "b c"});
         assertThat(ServedSearchFunction.filter(local))
-                .isEqualTo("content_id in [\"bench:t:3:c:a\", \"bench:t:3:c:b%20c\"]");
+                .isEqualTo("(tenant == \"omnistream-bench\") and (content_id in [\"bench:t:3:c:a\", \"bench:t:3:c:b%20c\"])");
     }
 
     @Test
