@@ -60,6 +60,7 @@ public final class BulkLoader {
     private final int maxInFlight;
     private final int maxAttempts;
     private final Duration requestTimeout;
+    private final String apiKey;
     private final ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     /**
@@ -68,8 +69,11 @@ public final class BulkLoader {
      * @param maxInFlight    concurrent batch requests
      * @param maxAttempts    posts per item before it counts as failed (1 = no retry)
      * @param requestTimeout per HTTP request; must exceed the server's produce timeout
+     * @param apiKey         the credential sent as {@code Authorization: Bearer}, with scope {@code ingest}; every item
+     *                       becomes its tenant's
      */
-    public BulkLoader(URI baseUri, int batchSize, int maxInFlight, int maxAttempts, Duration requestTimeout) {
+    public BulkLoader(URI baseUri, int batchSize, int maxInFlight, int maxAttempts, Duration requestTimeout,
+                      String apiKey) {
         if (batchSize < 1 || maxInFlight < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("batchSize, maxInFlight and maxAttempts must be >= 1");
         }
@@ -78,6 +82,7 @@ public final class BulkLoader {
         this.maxInFlight = maxInFlight;
         this.maxAttempts = maxAttempts;
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
+        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -111,6 +116,7 @@ public final class BulkLoader {
         HttpRequest request = HttpRequest.newBuilder(batchUri)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ndjson(batch)))
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
@@ -135,8 +141,9 @@ public final class BulkLoader {
         if (response.statusCode() != 200) { // the whole batch was refused
             String error = body.path("error").asText("http_" + response.statusCode());
             String message = body.path("message").asText("");
-            if (response.statusCode() == 503) {
-                return retryOrFail(batch, attempt, retryAfter, 503, error, message, tally);
+            if (response.statusCode() == 503 || response.statusCode() == 429) {
+                // 503: the platform is briefly unavailable; 429: over the tenant's rate or share. Both say when.
+                return retryOrFail(batch, attempt, retryAfter, response.statusCode(), error, message, tally);
             }
             List<Failure> failures = new ArrayList<>();
             for (MediaRequest r : batch) {

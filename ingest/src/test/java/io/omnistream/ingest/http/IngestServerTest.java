@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.TestData;
 import io.omnistream.ingest.config.IngestConfig;
+import io.omnistream.runtime.auth.ApiKeyStore;
+import io.omnistream.runtime.auth.Authenticators;
+import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -19,7 +22,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +33,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Drives the real JDK HTTP server on an ephemeral port through the producer port. */
 class IngestServerTest {
@@ -36,13 +42,21 @@ class IngestServerTest {
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private IngestServer server;
+    @TempDir
+    Path tmp;
+    private ApiKeyStore keys;
+    /** Tenant acme with every scope: the credential of most requests here. */
+    private String acme;
 
     private IngestServer start(Map<String, String> overrides) throws Exception {
         Map<String, String> values = new HashMap<>(Map.of("kafka.bootstrap.servers", "unused:9092", "ingest.http.port", "0",
                 "ingest.max-payload-bytes", "100000", "ingest.max-request-bytes", "200000", "ingest.max-batch-items", "5",
                 "ingest.produce.timeout", "5s"));
         values.putAll(overrides);
-        server = new IngestServer(IngestConfig.from(ConfigSource.of(values)), publisher, registry).start();
+        keys = ApiKeyStore.open(tmp.resolve("api-keys.json"), Duration.ZERO);
+        acme = keys.create("acme", EnumSet.of(Scope.INGEST, Scope.DELETE)).plaintext();
+        server = new IngestServer(IngestConfig.from(ConfigSource.of(values)), publisher, registry,
+                Authenticators.apiKeys(keys)).start();
         return server;
     }
 
@@ -55,9 +69,16 @@ class IngestServerTest {
     }
 
     private HttpResponse<String> post(String path, String body, String contentType) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return post(path, body, contentType, acme);
+    }
+
+    private HttpResponse<String> post(String path, String body, String contentType, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String body) throws Exception {
@@ -65,8 +86,16 @@ class IngestServerTest {
     }
 
     private HttpResponse<String> request(String method, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return request(method, path, acme);
+    }
+
+    private HttpResponse<String> request(String method, String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode body(HttpResponse<String> r) throws Exception {
@@ -200,7 +229,7 @@ class IngestServerTest {
         assertThat(post(item).statusCode()).isEqualTo(202);
         HttpResponse<String> del = request("DELETE", "/v1/media/%3Cdbpedia:AC%2FDC%3E");
         assertThat(del.statusCode()).isEqualTo(202);
-        assertThat(publisher.tombstones()).containsExactly("<dbpedia:AC/DC>");
+        assertThat(publisher.tombstones()).containsExactly("acme:<dbpedia:AC/DC>");
         assertThat(post(item).statusCode()).as("re-adding deleted content is produced again").isEqualTo(202);
         assertThat(publisher.published()).hasSize(2);
         assertThat(request("DELETE", "/v1/media/has%20space").statusCode()).isEqualTo(400);
@@ -219,7 +248,7 @@ class IngestServerTest {
     }
 
     @Test
-    void answersOverloadedWhenWorkersAndQueueAreFullAndDrainsOnClose() throws Exception {
+    void answers429WhenWorkersAndQueueAreFullAndDrainsOnClose() throws Exception {
         start(Map.of("ingest.http.threads", "1", "ingest.http.queue", "1"));
         publisher.closeGate(); // the broker "hangs": the first request holds the only worker
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> call("a"));
@@ -228,8 +257,8 @@ class IngestServerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> server.queuedRequests() == 1);
 
         HttpResponse<String> third = post("{\"contentId\":\"c\",\"modality\":\"TEXT\",\"text\":\"c\"}");
-        assertThat(third.statusCode()).isEqualTo(503);
-        assertThat(body(third).get("error").asText()).isEqualTo("overloaded");
+        assertThat(third.statusCode()).as("load shed: the platform is up, retry shortly").isEqualTo(429);
+        assertThat(body(third).get("error").asText()).isEqualTo("rate_limited");
         assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
 
         publisher.openGate();
@@ -271,5 +300,108 @@ class IngestServerTest {
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.headers().firstValue("Connection")).contains("close");
         assertThat(publisher.published()).isEmpty();
+    }
+
+    @Test
+    void everyV1RequestNeedsAValidKeyWithTheRouteScopeButProbesDoNot() throws Exception {
+        start(Map.of());
+        String text = "{\"contentId\":\"a\",\"modality\":\"TEXT\",\"text\":\"hi\"}";
+        HttpResponse<String> none = post("/v1/media", text, "application/json", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(body(none).get("error").asText()).isEqualTo("unauthenticated");
+        assertThat(post("/v1/media", text, "application/json", "osk_nope_nope").statusCode()).isEqualTo(401);
+        assertThat(request("DELETE", "/v1/media/a", null).statusCode()).isEqualTo(401);
+
+        String searchOnly = keys.create("acme", EnumSet.of(Scope.SEARCH)).plaintext();
+        HttpResponse<String> noScope = post("/v1/media", text, "application/json", searchOnly);
+        assertThat(noScope.statusCode()).isEqualTo(403);
+        assertThat(body(noScope).get("error").asText()).isEqualTo("forbidden");
+        String ingestOnly = keys.create("acme", EnumSet.of(Scope.INGEST)).plaintext();
+        assertThat(request("DELETE", "/v1/media/a", ingestOnly).statusCode()).as("delete needs its own scope").isEqualTo(403);
+
+        ApiKeyStore.CreatedKey toRevoke = keys.create("acme", EnumSet.of(Scope.INGEST));
+        String revoked = toRevoke.plaintext();
+        keys.revoke(toRevoke.key().id());
+        assertThat(post("/v1/media", text, "application/json", revoked).statusCode()).isEqualTo(401);
+
+        assertThat(request("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(request("GET", "/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(publisher.published()).isEmpty();
+        assertThat(counter("omnistream_ingest_rejected", "reason", "unauthenticated")).isEqualTo(4.0);
+        assertThat(counter("omnistream_ingest_rejected", "reason", "forbidden")).isEqualTo(2.0);
+    }
+
+    @Test
+    void theTenantComesFromTheKeyAndIdsAreTheTenantsOwn() throws Exception {
+        start(Map.of());
+        String globex = keys.create("globex", EnumSet.of(Scope.INGEST, Scope.DELETE)).plaintext();
+        String item = "{\"contentId\":\"same-id\",\"modality\":\"TEXT\",\"text\":\"hello\"}";
+        assertThat(post("/v1/media", item, "application/json", acme).statusCode()).isEqualTo(202);
+        assertThat(post("/v1/media", item, "application/json", globex).statusCode())
+                .as("the same id and text from another tenant is that tenant's own item, not a duplicate").isEqualTo(202);
+        assertThat(publisher.published()).extracting(MediaEvent::getTenant).containsExactly("acme", "globex");
+
+        HttpResponse<String> spoof = post("/v1/media",
+                "{\"contentId\":\"x\",\"tenant\":\"acme\",\"modality\":\"TEXT\",\"text\":\"x\"}", "application/json", globex);
+        assertThat(spoof.statusCode()).as("a body naming another tenant is refused").isEqualTo(403);
+
+        assertThat(request("DELETE", "/v1/media/same-id", globex).statusCode()).isEqualTo(202);
+        assertThat(publisher.tombstones()).as("globex's delete is a tombstone of globex's key only")
+                .containsExactly("globex:same-id");
+
+        HttpResponse<String> bench = post("/v1/media",
+                "{\"contentId\":\"bench:scifact:0:c:1\",\"modality\":\"TEXT\",\"text\":\"x\"}", "application/json", acme);
+        assertThat(bench.statusCode()).as("benchmark ids belong to the replayer").isEqualTo(403);
+    }
+
+    @Test
+    void idLimitsAreInUtf8BytesAfterNfc() throws Exception {
+        start(Map.of());
+        String twoByte = "\u00e9".repeat(256); // 256 code points, 512 bytes: at the limit
+        assertThat(post("{\"contentId\":\"" + twoByte + "\",\"modality\":\"TEXT\",\"text\":\"t\"}").statusCode())
+                .isEqualTo(202);
+        String over = "\u00e9".repeat(257);
+        HttpResponse<String> r = post("{\"contentId\":\"" + over + "\",\"modality\":\"TEXT\",\"text\":\"t\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(body(r).get("message").asText()).contains("512 bytes");
+        HttpResponse<String> rtl = post("{\"contentId\":\"abc\u202Egpj.exe\",\"modality\":\"TEXT\",\"text\":\"t\"}");
+        assertThat(rtl.statusCode()).as("a right-to-left override in an id").isEqualTo(400);
+        assertThat(post("{\"contentId\":\"cafe\u0301\",\"modality\":\"TEXT\",\"text\":\"t\"}").statusCode()).isEqualTo(202);
+        assertThat(publisher.published().get(1).getContentId()).as("stored in NFC").isEqualTo("caf\u00e9");
+    }
+
+    @Test
+    void aTenantOverItsConcurrencyOrRateGets429WithRetryAfterWhileOthersPass() throws Exception {
+        start(Map.of("ingest.tenant.max-concurrent-requests", "1", "ingest.tenant.requests-per-second", "1",
+                "ingest.tenant.burst", "3"));
+        String globex = keys.create("globex", EnumSet.of(Scope.INGEST)).plaintext();
+        publisher.closeGate(); // acme's first request holds its only slot
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> call("a"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> publisher.published().size() == 1);
+        HttpResponse<String> second = post("{\"contentId\":\"b\",\"modality\":\"TEXT\",\"text\":\"b\"}");
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(body(second).get("message").asText()).contains("in progress");
+        publisher.openGate();
+        assertThat(first.get().statusCode()).isEqualTo(202);
+
+        String item = "{\"contentId\":\"g\",\"modality\":\"TEXT\",\"text\":\"g\"}";
+        assertThat(post("/v1/media", item, "application/json", globex).statusCode()).isEqualTo(202);
+        // acme used 2 of its burst of 3 (the first, and the refused one took no token); drain it
+        int accepted = 0;
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 5 && limited == null; i++) {
+            HttpResponse<String> r = post("{\"contentId\":\"r" + i + "\",\"modality\":\"TEXT\",\"text\":\"r\"}");
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                accepted++;
+            }
+        }
+        assertThat(limited).as("the rate limit answers within the burst").isNotNull();
+        assertThat(accepted).isBetween(1, 3);
+        assertThat(body(limited).get("message").asText()).contains("rate");
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
     }
 }

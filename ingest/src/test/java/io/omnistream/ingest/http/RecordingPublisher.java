@@ -2,6 +2,7 @@ package io.omnistream.ingest.http;
 
 import io.omnistream.ingest.produce.MediaEventPublisher;
 import io.omnistream.schemas.avro.MediaEvent;
+import io.omnistream.schemas.tenant.Tenants;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,12 +55,12 @@ final class RecordingPublisher implements MediaEventPublisher {
     }
 
     @Override
-    public synchronized CompletableFuture<Void> delete(String contentId) {
+    public synchronized CompletableFuture<Void> delete(String tenant, String contentId) {
         Supplier<Throwable> failure = failures.poll();
         if (failure != null) {
             return CompletableFuture.failedFuture(failure.get());
         }
-        tombstones.add(contentId);
+        tombstones.add(Tenants.recordKey(tenant, contentId));
         return CompletableFuture.completedFuture(null);
     }
 

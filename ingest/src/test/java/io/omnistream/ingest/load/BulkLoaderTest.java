@@ -7,11 +7,16 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventPublisher;
 import io.omnistream.ingest.validate.MediaRequest;
+import io.omnistream.runtime.auth.ApiKeyStore;
+import io.omnistream.runtime.auth.Authenticators;
+import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BulkLoaderTest {
     /** Producer port that fails the first publish of every 7th item transiently, then accepts it. */
@@ -41,7 +48,7 @@ class BulkLoaderTest {
         }
 
         @Override
-        public CompletableFuture<Void> delete(String contentId) {
+        public CompletableFuture<Void> delete(String tenant, String contentId) {
             return CompletableFuture.completedFuture(null);
         }
 
@@ -55,6 +62,16 @@ class BulkLoaderTest {
     }
 
     private IngestServer server;
+    @TempDir
+    Path tmp;
+    private ApiKeyStore keys;
+    private String key;
+
+    @BeforeEach
+    void keys() {
+        keys = ApiKeyStore.open(tmp.resolve("api-keys.json"), Duration.ZERO);
+        key = keys.create("loader", EnumSet.of(Scope.INGEST)).plaintext();
+    }
 
     @AfterEach
     void stop() {
@@ -67,7 +84,8 @@ class BulkLoaderTest {
     void loadsSciFactDocumentsRetryingTransientFailures() throws Exception {
         FlakyPublisher publisher = new FlakyPublisher();
         server = new IngestServer(IngestConfig.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "unused:9092",
-                "ingest.http.port", "0", "ingest.max-batch-items", "25"))), publisher, new PrometheusRegistry()).start();
+                "ingest.http.port", "0", "ingest.max-batch-items", "25"))), publisher, new PrometheusRegistry(),
+                Authenticators.apiKeys(keys)).start();
         List<MediaRequest> items = new ArrayList<>();
         try (Stream<Document> docs = new SciFactCorpus(TestData.data("scifact/scifact.zip")).documents()) {
             docs.limit(200).forEach(d -> items.add(d.toMediaRequest("scifact:", "bulk-loader")));
@@ -75,7 +93,7 @@ class BulkLoaderTest {
         items.add(MediaRequest.text("scifact:empty", " ")); // refused for good: missing_field
 
         List<BulkLoader.Progress> progress = new CopyOnWriteArrayList<>();
-        BulkLoader loader = new BulkLoader(server.baseUri(), 25, 3, 5, Duration.ofSeconds(30));
+        BulkLoader loader = new BulkLoader(server.baseUri(), 25, 3, 5, Duration.ofSeconds(30), key);
         BulkLoader.Result result = loader.load(items.iterator(), items.size(), progress::add);
 
         assertThat(publisher.failedOnce).as("the test exercised retries").isNotEmpty();
@@ -100,11 +118,11 @@ class BulkLoaderTest {
     @Test
     void givesUpAfterMaxAttemptsWhenTheServerIsGone() throws Exception {
         server = new IngestServer(IngestConfig.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "unused:9092",
-                "ingest.http.port", "0"))), new FlakyPublisher(), new PrometheusRegistry()).start();
+                "ingest.http.port", "0"))), new FlakyPublisher(), new PrometheusRegistry(), Authenticators.apiKeys(keys)).start();
         java.net.URI uri = server.baseUri();
         server.close();
         server = null;
-        BulkLoader.Result r = new BulkLoader(uri, 10, 1, 2, Duration.ofSeconds(5))
+        BulkLoader.Result r = new BulkLoader(uri, 10, 1, 2, Duration.ofSeconds(5), key)
                 .load(List.of(MediaRequest.text("a", "x")).iterator(), 1, p -> { });
         assertThat(r.rejected()).isEqualTo(1);
         assertThat(r.failures().get(0).error()).isEqualTo("connection_error");

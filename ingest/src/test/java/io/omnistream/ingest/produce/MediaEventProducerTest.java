@@ -33,7 +33,7 @@ class MediaEventProducerTest {
                     () -> producer.publish(event).get(30, TimeUnit.SECONDS), ExecutionException.class);
             assertThat(failure).isNotNull();
             assertThat(FailureClassifier.classify(failure.getCause())).isEqualTo(FailureKind.TRANSIENT);
-            assertThat(producer.delete("a")).failsWithin(Duration.ofSeconds(30));
+            assertThat(producer.delete("default", "a")).failsWithin(Duration.ofSeconds(30));
         }
         assertThat(MediaEventProducer.maxRecordBytes(config)).isEqualTo(20L * 1024 * 1024 + 4L * 100_000 + 64 * 1024);
     }
