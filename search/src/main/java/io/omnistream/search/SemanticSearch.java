@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * path into the reserved tenant {@link Tenants#BENCHMARK}, which no user credential carries; the quality job's served
  * path searches with {@link VectorSearcher} in that tenant only.
  */
-public final class SemanticSearch {
+public final class SemanticSearch implements TenantSearch {
     private final TextEncoder encoder;
     private final VectorSearcher searcher;
     private final String modelVersion;
@@ -46,6 +46,7 @@ public final class SemanticSearch {
     }
 
     /** Top {@code k} content ids of {@code tenant} with cosine similarity, best first. */
+    @Override
     public List<SearchHit> search(String tenant, String text, int k) {
         return search(tenant, text, k, null);
     }

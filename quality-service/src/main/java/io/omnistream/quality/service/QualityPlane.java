@@ -8,6 +8,7 @@ import io.omnistream.quality.metrics.QualityPrometheus;
 import io.omnistream.quality.view.ActiveDriftAlerts;
 import io.omnistream.quality.view.QualityMetricsView;
 import io.omnistream.quality.web.QualityPageServer;
+import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.schemas.avro.DriftAlert;
 import io.omnistream.schemas.avro.RetrievalMetric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -45,6 +46,7 @@ public final class QualityPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QualityPlane.class);
 
     private final QualityServiceConfig config;
+    private final Authenticator authenticator;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final QualityMetricsView view = new QualityMetricsView();
     private final ActiveDriftAlerts activeAlerts = new ActiveDriftAlerts();
@@ -55,7 +57,8 @@ public final class QualityPlane implements AutoCloseable {
     private QualityPageServer page;
     private volatile boolean caughtUp;
 
-    private QualityPlane(QualityServiceConfig config) {
+    private QualityPlane(QualityServiceConfig config, Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.config = Objects.requireNonNull(config, "config");
     }
 
@@ -64,9 +67,13 @@ public final class QualityPlane implements AutoCloseable {
      *
      * @throws java.io.UncheckedIOException when the page's port cannot be bound
      */
-    public static QualityPlane start(QualityServiceConfig config, PrometheusRegistry registry) {
+    /**
+     * @param authenticator checks the credentials of the page and its JSON API (scope {@code read-quality})
+     */
+    public static QualityPlane start(QualityServiceConfig config, PrometheusRegistry registry, Authenticator authenticator) {
         Objects.requireNonNull(registry, "registry");
-        QualityPlane plane = new QualityPlane(config);
+        Objects.requireNonNull(authenticator, "authenticator");
+        QualityPlane plane = new QualityPlane(config, authenticator);
         try {
             plane.startAll(registry);
             return plane;
@@ -89,7 +96,8 @@ public final class QualityPlane implements AutoCloseable {
                     metrics.accept(alert);
                 }));
         pipeline = track(PipelineMonitor.start(config.bootstrapServers(), registry, config.lagInterval()));
-        page = track(QualityPageServer.start(config.webHost(), config.webPort(), view, activeAlerts, pipeline));
+        page = track(QualityPageServer.start(config.webHost(), config.webPort(), view, activeAlerts, pipeline,
+                authenticator));
         LOG.info("quality plane: reading {} and {}, page {}", config.metricsTopic(), config.alertsTopic(), page.uri());
     }
 

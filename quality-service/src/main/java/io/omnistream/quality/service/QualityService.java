@@ -1,5 +1,7 @@
 package io.omnistream.quality.service;
 
+import io.omnistream.runtime.auth.Authenticator;
+import io.omnistream.runtime.auth.Authenticators;
 import io.omnistream.runtime.service.Health;
 import io.omnistream.runtime.service.ManagedService;
 import io.omnistream.runtime.service.ServiceRuntime;
@@ -28,12 +30,14 @@ import java.util.Optional;
 public final class QualityService implements ManagedService {
     private final QualityServiceConfig config;
     private final PrometheusRegistry registry;
+    private final Authenticator authenticator;
     private volatile QualityPlane plane;
     private volatile boolean closing;
 
-    QualityService(QualityServiceConfig config, PrometheusRegistry registry) {
+    QualityService(QualityServiceConfig config, PrometheusRegistry registry, Authenticator authenticator) {
         this.config = config;
         this.registry = registry;
+        this.authenticator = authenticator;
     }
 
     public static ServiceRuntime.Definition definition() {
@@ -43,7 +47,8 @@ public final class QualityService implements ManagedService {
                 QualityServiceConfig.options(),
                 List.of("GET / (live quality page), /api/quality, /api/bias, /api/alerts, /api/pipeline"
                         + "   on quality-service.web.host:quality-service.web.port"),
-                (source, registry) -> new QualityService(QualityServiceConfig.from(source), registry));
+                (source, registry) -> new QualityService(QualityServiceConfig.from(source), registry,
+                        Authenticators.from(source)));
     }
 
     public static void main(String[] args) {
@@ -52,7 +57,7 @@ public final class QualityService implements ManagedService {
 
     @Override
     public void start(ShutdownSignal shutdown) {
-        plane = QualityPlane.start(config, registry);
+        plane = QualityPlane.start(config, registry, authenticator);
     }
 
     @Override

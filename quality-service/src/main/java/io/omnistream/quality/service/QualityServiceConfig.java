@@ -1,5 +1,6 @@
 package io.omnistream.quality.service;
 
+import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
@@ -69,8 +70,10 @@ public final class QualityServiceConfig {
 
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, METRICS_TOPIC, ALERTS_TOPIC,
-                WEB_HOST, WEB_PORT, LAG_INTERVAL);
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
+                KafkaOptions.SCHEMA_REGISTRY_URL, METRICS_TOPIC, ALERTS_TOPIC, WEB_HOST, WEB_PORT, LAG_INTERVAL));
+        all.addAll(AuthOptions.options());
+        return List.copyOf(all);
     }
 
     public String bootstrapServers() { return bootstrapServers; }

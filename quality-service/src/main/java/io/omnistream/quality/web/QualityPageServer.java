@@ -6,6 +6,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.omnistream.quality.metrics.PipelineMonitor;
 import io.omnistream.quality.view.ActiveDriftAlerts;
 import io.omnistream.quality.view.QualityMetricsView;
+import io.omnistream.runtime.auth.AuthResult;
+import io.omnistream.runtime.auth.Authenticator;
+import io.omnistream.runtime.auth.Authorization;
+import io.omnistream.runtime.auth.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -59,10 +64,12 @@ public final class QualityPageServer implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, byte[]> files;
     private final Map<String, Supplier<ObjectNode>> api;
+    private final Authenticator authenticator;
 
     private QualityPageServer(HttpServer server, String host, ExecutorService workers, Map<String, byte[]> files,
-                              Map<String, Supplier<ObjectNode>> api) {
+                              Map<String, Supplier<ObjectNode>> api, Authenticator authenticator) {
         this.server = server;
+        this.authenticator = authenticator;
         this.host = host;
         this.workers = workers;
         this.files = files;
@@ -75,8 +82,9 @@ public final class QualityPageServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound or a static file is missing from the classpath
      */
     public static QualityPageServer start(String host, int port, QualityMetricsView quality, ActiveDriftAlerts alerts,
-                                          PipelineMonitor pipeline) {
+                                          PipelineMonitor pipeline, Authenticator authenticator) {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(quality, "quality");
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(pipeline, "pipeline");
@@ -100,7 +108,7 @@ public final class QualityPageServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        QualityPageServer page = new QualityPageServer(server, host, workers, files, api);
+        QualityPageServer page = new QualityPageServer(server, host, workers, files, api, authenticator);
         server.createContext("/", page::handle);
         server.setExecutor(workers);
         server.start();
@@ -126,6 +134,9 @@ public final class QualityPageServer implements AutoCloseable {
                 send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if (!authorized(exchange)) {
+                return;
+            }
             String path = exchange.getRequestURI().getPath();
             Supplier<ObjectNode> json = api.get(path);
             if (json != null) {
@@ -148,6 +159,46 @@ public final class QualityPageServer implements AutoCloseable {
                 return;
             }
             send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Whether the request carries a credential with scope {@code read-quality}; otherwise answers 401 (with both
+     * challenges) or 403 and returns false. Besides {@code Bearer <key>}, HTTP Basic with the key as the password is
+     * accepted: a browser opening the page asks for it with its own dialog and then sends it with every request of
+     * the page (its JSON calls included), so the page needs no login code. The quality figures are the benchmark's,
+     * not any user tenant's rows, so any tenant's credential with the scope may read them.
+     */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        AuthResult auth = authenticator.authenticate(asBearer(exchange.getRequestHeaders().getFirst("Authorization")));
+        if (auth instanceof AuthResult.Authenticated ok) {
+            if (Authenticator.authorize(ok.principal(), Scope.READ_QUALITY, null) instanceof Authorization.Forbidden f) {
+                send(exchange, 403, "text/plain; charset=utf-8", (f.reason() + "\n").getBytes(StandardCharsets.UTF_8));
+                return false;
+            }
+            return true;
+        }
+        String reason = auth instanceof AuthResult.Unauthenticated u ? u.reason()
+                : ((AuthResult.Unavailable) auth).reason();
+        if (auth.httpStatus() == 401) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", Authenticator.CHALLENGE);
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"omnistream quality (password: API key)\"");
+        }
+        send(exchange, auth.httpStatus(), "text/plain; charset=utf-8", (reason + "\n").getBytes(StandardCharsets.UTF_8));
+        return false;
+    }
+
+    /** {@code Basic base64(user:key)} as {@code Bearer key}; anything else unchanged. */
+    static String asBearer(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return header;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : "Bearer " + decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null; // not base64: no credential
         }
     }
 

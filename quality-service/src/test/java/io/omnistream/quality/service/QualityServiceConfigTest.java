@@ -3,6 +3,7 @@ package io.omnistream.quality.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
@@ -27,9 +28,11 @@ class QualityServiceConfigTest {
     }
 
     @Test
-    void keysUseTheQualityServicePrefixAndTheSharedKafkaKeys() {
+    void keysUseTheQualityServicePrefixAndTheSharedKafkaAndAuthKeys() {
         assertThat(QualityServiceConfig.options()).startsWith(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL);
-        assertThat(QualityServiceConfig.options().stream().skip(2).map(ConfigOption::key))
+        assertThat(QualityServiceConfig.options()).endsWith(AuthOptions.options().toArray(ConfigOption<?>[]::new));
+        assertThat(QualityServiceConfig.options().stream().skip(2).limit(QualityServiceConfig.options().size() - 2
+                        - AuthOptions.options().size()).map(ConfigOption::key))
                 .allMatch(k -> k.startsWith("quality-service."));
         assertThat(QualityServiceConfig.WEB_HOST.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_HOST");
         assertThat(QualityServiceConfig.WEB_PORT.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_PORT");
