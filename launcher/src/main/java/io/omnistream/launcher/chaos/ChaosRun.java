@@ -95,7 +95,7 @@ public final class ChaosRun {
                     throw new IllegalStateException("fault injection of " + scenario.id() + " failed: " + e, e);
                 }
             });
-            BulkLoader loader = new BulkLoader(cluster.ingestUri(), 64, 4, 5, Duration.ofSeconds(60));
+            BulkLoader loader = new BulkLoader(cluster.ingestUri(), 64, 4, 5, Duration.ofSeconds(60), cluster.apiKey());
             BulkLoader.Result loaded = loader.load(requests.iterator(), requests.size(), p -> { });
             out.printf("[chaos] ingest API accepted %d, duplicates %d, rejected %d%n", loaded.accepted(),
                     loaded.duplicates(), loaded.rejected());

@@ -80,7 +80,7 @@ public final class SoakRun {
         try (ProcessCluster cluster = ProcessCluster.start(repo, config, out);
              PipelineProbe probe = new PipelineProbe(cluster.bootstrapServers())) {
             BenchmarkTask task = ReplayCommand.beirTask(bench.writeBeir(cluster.runDir().resolve("soak-bench")));
-            BulkLoader loader = new BulkLoader(cluster.ingestUri(), 64, 2, 5, Duration.ofSeconds(60));
+            BulkLoader loader = new BulkLoader(cluster.ingestUri(), 64, 2, 5, Duration.ofSeconds(60), cluster.apiKey());
 
             // 1. peak: a burst through the API, timed until both groups have committed everything
             long c0 = System.nanoTime();

@@ -5,6 +5,7 @@ import io.milvus.v2.common.ConsistencyLevel;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.kafka.broker.KafkaBrokerMain;
+import io.omnistream.launcher.stack.DemoCredential;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.launcher.stack.RunningPipeline;
 import io.omnistream.launcher.stack.TopicBootstrap;
@@ -12,6 +13,8 @@ import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.runtime.auth.ApiKeyStore;
+import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.process.ChildProcess;
 import java.io.IOException;
@@ -87,6 +90,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     private MilvusClientV2 milvusClient;
     private VectorSearcher searcher;
     private CollectionManager collections;
+    private Path keyStoreFile;
+    private DemoCredential.Key apiKey;
 
     private ProcessCluster(Path repoDir, ConfigSource config) {
         this.repoDir = repoDir.toAbsolutePath().normalize();
@@ -126,6 +131,10 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
             throw new UncheckedIOException("cannot create " + runDir, e);
         }
         out.println("run directory (one log per process): " + runDir);
+        // the services' credentials: the launcher's key store (hashed keys), shared by the ingest API and the quality
+        // page; the cluster's own loaders and probes use the demo key
+        keyStoreFile = AuthOptions.keyStoreFile(config, launcher.home()).toAbsolutePath();
+        apiKey = DemoCredential.ensure(launcher.home(), ApiKeyStore.open(keyStoreFile, config.get(AuthOptions.KEY_STORE_RELOAD)));
 
         out.println("starting Kafka broker, Flink JobManager and TaskManager (own JVMs)...");
         brokerBuilder = child("kafka-broker", KafkaBrokerMain.class.getName(), ServiceClasspath.ownClasspath())
@@ -163,7 +172,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         out.println("starting ingest, " + settings.workers() + " encoder workers, Milvus sink, quality service...");
         ingestPort = FlinkSessionCluster.freePort();
         ChildJvm ingest = service("ingest", "ingest", INGEST_MAIN, "-Xmx256m", kafkaAndRegistry)
-                .set("ingest.http.port", ingestPort).start();
+                .set("ingest.http.port", ingestPort).set(AuthOptions.KEY_STORE_FILE.key(), keyStoreFile.toString()).start();
         track(ingest, "http://127.0.0.1:" + ingestPort + " (ingest API)");
         for (int i = 1; i <= settings.workers(); i++) {
             launchEncoderWorker(Map.of());
@@ -173,7 +182,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         track(sink, "group " + MilvusSinkConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic()))).groupId());
         qualityWebPort = FlinkSessionCluster.freePort();
         ChildJvm quality = service("quality-service", "quality-service", QUALITY_MAIN, "-Xmx384m", kafkaAndRegistry)
-                .set("quality-service.web.port", qualityWebPort).start();
+                .set("quality-service.web.port", qualityWebPort)
+                .set(AuthOptions.KEY_STORE_FILE.key(), keyStoreFile.toString()).start();
         track(quality, qualityPageUri() + " (page, /api/*)");
 
         out.println("waiting for the Flink session cluster, then submitting both jobs as the shaded job jar over REST...");
@@ -477,6 +487,8 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
     }
 
     @Override public URI ingestUri() { return URI.create("http://127.0.0.1:" + ingestPort); }
+    @Override public String apiKey() { return apiKey.plaintext(); }
+    @Override public String tenant() { return DemoCredential.TENANT; }
     @Override public String bootstrapServers() { return bootstrapServers; }
     @Override public String mediaTopic() { return workerConfig.inputTopic(); }
     @Override public String embeddingTopic() { return workerConfig.outputTopic(); }

@@ -123,7 +123,7 @@ public final class SciFactDemo {
 
         long start = System.nanoTime();
         Progress bar = new Progress("ingest", requests.size(), out);
-        BulkLoader loader = new BulkLoader(pipeline.ingestUri(), 64, 4, 5, Duration.ofSeconds(60));
+        BulkLoader loader = new BulkLoader(pipeline.ingestUri(), 64, 4, 5, Duration.ofSeconds(60), pipeline.apiKey());
         BulkLoader.Result loaded = loader.load(requests.iterator(), requests.size(), p -> bar.update(p.done()));
         long loadedAt = System.nanoTime();
         out.printf("ingest API accepted %d (duplicates %d, rejected %d) in %.1f s; waiting until searchable...%n",
@@ -156,7 +156,7 @@ public final class SciFactDemo {
                 .put(ID_PREFIX + q.docId(), q.relevance()));
         List<OfflineEvaluator.Ranking> rankings = new java.util.ArrayList<>();
         for (Query query : corpus.queries()) {
-            List<Map.Entry<String, Double>> scored = search().search(query.text(), k).stream()
+            List<Map.Entry<String, Double>> scored = search().search(pipeline.tenant(), query.text(), k).stream()
                     .map(h -> Map.entry(h.contentId(), (double) h.score())).toList();
             rankings.add(new OfflineEvaluator.Ranking("scifact", query.id(), 0, "served", scored));
         }
@@ -172,7 +172,7 @@ public final class SciFactDemo {
         for (Query query : queries.subList(0, Math.min(n, queries.size()))) {
             out.println();
             out.println("claim " + query.id() + ": " + query.text());
-            List<SearchHit> hits = search().search(query.text(), k);
+            List<SearchHit> hits = search().search(pipeline.tenant(), query.text(), k);
             for (SearchHit hit : hits) {
                 boolean isGold = gold.getOrDefault(query.id(), List.of()).contains(hit.contentId());
                 out.printf("  %s %.4f  %-16s %s%n", isGold ? "*" : " ", hit.score(), hit.contentId(),

@@ -27,9 +27,16 @@ import io.omnistream.quality.service.QualityPlane;
 import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.quality.view.ActiveDriftAlerts;
 import io.omnistream.quality.view.QualityMetricsView;
+import io.omnistream.runtime.auth.ApiKeyStore;
+import io.omnistream.runtime.auth.AuthOptions;
+import io.omnistream.runtime.auth.Authenticator;
+import io.omnistream.runtime.auth.Authenticators;
+import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.search.SemanticSearch;
+import io.omnistream.search.http.SearchConfig;
+import io.omnistream.search.http.SearchServer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -81,6 +88,9 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     private MilvusClientV2 milvusClient;
     private VectorSearcher searcher;
     private SemanticSearch search;
+    private SearchServer searchServer;
+    private Authenticator authenticator;
+    private DemoCredential.Key apiKey;
     private HTTPServer metricsServer;
     private String embeddingTopic;
     private QualityJobConfig qualityConfig;
@@ -114,6 +124,14 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         }
 
         out.println("log file (framework warnings, our components' INFO lines): " + LogFile.path());
+        // every HTTP surface checks credentials; the stack's own tools (demo loader, search command) use the demo key
+        if (!config.get(AuthOptions.MODE).apiKeys()) {
+            throw new ConfigException("the embedded stack needs " + AuthOptions.MODE.key() + " api-key or api-key+jwt: "
+                    + "its demo loader and commands authenticate with an API key");
+        }
+        apiKey = DemoCredential.ensure(home, ApiKeyStore.open(AuthOptions.keyStoreFile(config, home),
+                config.get(AuthOptions.KEY_STORE_RELOAD)));
+        authenticator = Authenticators.from(config, home);
         if (launcher.externalKafka().isEmpty()) {
             out.println("starting Kafka (in-JVM KRaft broker)...");
             kafka = track(EmbeddedKafka.start());
@@ -178,19 +196,25 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         // the quality plane: the quality/bias/drift read model and its gauges, consumer lag, the live page. The stack's
         // endpoints and the launcher's page port win over the quality-service.* keys of the config layers.
         quality = track(QualityPlane.start(QualityServiceConfig.from(effective.with(
-                Map.of(QualityServiceConfig.WEB_PORT.key(), Integer.toString(launcher.webPort())))), metrics));
+                Map.of(QualityServiceConfig.WEB_PORT.key(), Integer.toString(launcher.webPort())))), metrics, authenticator));
 
         producer = track(new MediaEventProducer(ingestConfig));
         try {
-            ingest = track(new IngestServer(ingestConfig, producer, metrics).start());
+            ingest = track(new IngestServer(ingestConfig, producer, metrics, authenticator).start());
+            searchServer = track(new SearchServer(SearchConfig.from(effective), search, authenticator).start());
             metricsServer = HTTPServer.builder().port(launcher.metricsPort()).registry(metrics).buildAndStart();
             track(metricsServer::close);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start HTTP endpoints: " + e.getMessage(), e);
         }
-        out.printf("stack up in %.1f s: ingest %s, metrics http://127.0.0.1:%d/metrics, quality page %s, Kafka %s, Milvus %s, execution provider %s%n",
-                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), metricsServer.getPort(), quality.pageUri(), bootstrapServers,
-                milvusUri, encoder.activeProvider());
+        out.printf("stack up in %.1f s: ingest %s, search %s, metrics http://127.0.0.1:%d/metrics, quality page %s, Kafka %s, Milvus %s, execution provider %s%n",
+                (System.nanoTime() - t0) / 1e9, ingest.baseUri(), searchServer.baseUri(), metricsServer.getPort(),
+                quality.pageUri(), bootstrapServers, milvusUri, encoder.activeProvider());
+        if (apiKey.created()) {
+            out.println(DemoCredential.usage(apiKey, ingest.baseUri().toString()));
+        } else {
+            out.println("API key of tenant '" + DemoCredential.TENANT + "': " + apiKey.file());
+        }
     }
 
     /**
@@ -282,6 +306,12 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     @Override public String modelVersion() { return chain.modelVersion(); }
     public IngestServer ingest() { return ingest; }
     @Override public URI ingestUri() { return ingest.baseUri(); }
+    /** Base address of the search HTTP API. */
+    public URI searchUri() { return searchServer.baseUri(); }
+    @Override public String apiKey() { return apiKey.plaintext(); }
+    @Override public String tenant() { return DemoCredential.TENANT; }
+    /** The authenticator of every HTTP surface of this stack (its key store: {@code <home>/api-keys.json}). */
+    public Authenticator authenticator() { return authenticator; }
     @Override public java.util.Map<String, Long> rowsPerContentId(java.util.Collection<String> contentIds) {
         return searcher.rowsPerContentId(modelVersion(), contentIds);
     }

@@ -12,6 +12,15 @@ public interface RunningPipeline {
     /** Base address of the ingest HTTP API. */
     URI ingestUri();
 
+    /**
+     * The API key this pipeline's own tools send (loaders, probes, the quality API): the demo key of
+     * {@link DemoCredential}, scopes ingest, delete, search and read-quality.
+     */
+    String apiKey();
+
+    /** The tenant of {@link #apiKey()}: every item loaded through it belongs to this tenant. */
+    String tenant();
+
     String bootstrapServers();
 
     String mediaTopic();

@@ -26,6 +26,7 @@ public final class RunningStackFile {
         JSON.writeValue(file.toFile(), Map.of(
                 "milvus_uri", stack.milvusUri(),
                 "ingest_uri", stack.ingest().baseUri().toString(),
+                "search_uri", stack.searchUri().toString(),
                 "bootstrap_servers", stack.bootstrapServers(),
                 "model", stack.encoder().modelId(),
                 "pid", ProcessHandle.current().pid()));
