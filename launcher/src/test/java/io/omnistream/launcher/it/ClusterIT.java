@@ -226,8 +226,8 @@ class ClusterIT {
     }
 
     private static String get(URI uri) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + cluster.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(uri + ": " + r.body()).isEqualTo(200);
         return r.body();
     }

@@ -40,7 +40,7 @@ class ContainerPipelineIT {
             SciFactDemo.Summary summary = demo.ingestAndWait(demo.documents(200), Duration.ofMinutes(10));
             assertThat(summary.distinctIds()).isEqualTo(200);
             assertThat(summary.rowsInMilvus()).isEqualTo(200);
-            List<SearchHit> hits = stack.search().search("0-dimensional biomaterials show inductive properties.", 5);
+            List<SearchHit> hits = stack.search().search(stack.tenant(), "0-dimensional biomaterials show inductive properties.", 5);
             assertThat(hits).hasSize(5);
         }
     }

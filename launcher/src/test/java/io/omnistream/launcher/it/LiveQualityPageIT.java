@@ -96,7 +96,7 @@ class LiveQualityPageIT {
         assertThat((Double) lastExact.get("ndcg@10")).isPositive();
 
         try (StandaloneQualityService standalone = StandaloneQualityService.start(stack.bootstrapServers(),
-                stack.registryUrl(), Duration.ofMinutes(2))) {
+                stack.registryUrl(), stack.home().resolve("api-keys.json"), Duration.ofMinutes(2))) {
             checkStandalone(stack, standalone, lastExact, lastServed);
             assertThat(standalone.stop()).as("exit status after SIGTERM\n%s", standalone.output()).isZero();
         }
@@ -121,19 +121,32 @@ class LiveQualityPageIT {
                     assertThat(alone).containsAllEntriesOf(embedded);
                 });
 
-        // the HTTP surface: JSON answers, the static page, 404 and 405
-        HttpResponse<String> quality = http.send(HttpRequest.newBuilder(page.resolve("/api/quality")).build(),
+        // the HTTP surface: credentials first (401 with both challenges, Bearer or a browser's Basic), then JSON
+        // answers, the static page, 404 and 405
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(page.resolve("/api/quality")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().allValues("WWW-Authenticate")).anyMatch(v -> v.startsWith("Bearer"))
+                .anyMatch(v -> v.startsWith("Basic"));
+        assertThat(http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("the page itself too").isEqualTo(401);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("demo:" + stack.apiKey())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(http.send(HttpRequest.newBuilder(page.resolve("/api/quality")).header("Authorization", basic).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        HttpResponse<String> quality = http.send(authorized(page.resolve("/api/quality")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(quality.statusCode()).isEqualTo(200);
         assertThat(quality.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString()).body())
+        assertThat(http.send(authorized(page).build(), HttpResponse.BodyHandlers.ofString()).body())
                 .contains("<script src=\"app.js\"></script>");
-        assertThat(http.send(HttpRequest.newBuilder(page.resolve("/no-such-file")).build(),
+        assertThat(http.send(authorized(page.resolve("/no-such-file")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
-        assertThat(http.send(HttpRequest.newBuilder(page.resolve("/api/quality")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        assertThat(http.send(authorized(page.resolve("/api/quality")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(405);
 
         try (HeadlessChromium browser = HeadlessChromium.start(chromium.get(), 1280, 1700, Path.of("target", "chromium.log"))) {
+            browser.authorize(stack.apiKey());
             browser.navigate(page);
             await("the page's first poll").atMost(PAGE_UPDATE).pollInterval(Duration.ofMillis(250))
                     .until(() -> browser.evaluate("Number(document.body.dataset.updates)").asInt() >= 1);
@@ -283,8 +296,13 @@ class LiveQualityPageIT {
         return String.format(Locale.ROOT, "%.3f", ((Number) value).doubleValue());
     }
 
+    /** A request carrying the demo key (scope read-quality). */
+    private HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + SharedStack.get().apiKey());
+    }
+
     private JsonNode get(URI uri) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(http.send(authorized(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private static RetrievalMetric bias(String task, Modality query, Modality result, double value, long now, String modelVersion) {

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class StandaloneQualityService implements AutoCloseable {
     private final SignalHandler previousInt;
     private final Thread thread;
 
-    private StandaloneQualityService(String bootstrapServers, String registryUrl) {
+    private StandaloneQualityService(String bootstrapServers, String registryUrl, Path keyStore) {
         this.metricsPort = freePort();
         this.webPort = freePort();
         // the shell installs its own handlers; remember the JVM's to restore them after the stop
@@ -52,6 +53,7 @@ final class StandaloneQualityService implements AutoCloseable {
                 "-D", "kafka.bootstrap.servers=" + bootstrapServers,
                 "-D", "schema.registry.url=" + registryUrl,
                 "-D", "quality-service.web.port=" + webPort,
+                "-D", "auth.key-store-file=" + keyStore,
                 "-D", "quality-service.lag.interval=1s",
                 "-D", "service.metrics.host=127.0.0.1",
                 "-D", "service.metrics.port=" + metricsPort).toArray(String[]::new);
@@ -67,8 +69,9 @@ final class StandaloneQualityService implements AutoCloseable {
     }
 
     /** Starts the service and waits until {@code /readyz} answers 200 (its topics were read to their end). */
-    static StandaloneQualityService start(String bootstrapServers, String registryUrl, Duration readyTimeout) {
-        StandaloneQualityService service = new StandaloneQualityService(bootstrapServers, registryUrl);
+    /** @param keyStore the API key store the page checks credentials against */
+    static StandaloneQualityService start(String bootstrapServers, String registryUrl, Path keyStore, Duration readyTimeout) {
+        StandaloneQualityService service = new StandaloneQualityService(bootstrapServers, registryUrl, keyStore);
         service.thread.start();
         await("standalone quality service ready").atMost(readyTimeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .failFast("the service exited", service.exit::isDone)

@@ -52,7 +52,7 @@ class UserSearchIT {
             docs.filter(d -> pool.contains(d.id())).forEach(d -> requests.add(d.toMediaRequest(USER_PREFIX, "user-search-it")));
         }
         assertThat(requests).hasSize(pool.size());
-        BulkLoader.Result loaded = new BulkLoader(stack.ingest().baseUri(), 32, 2, 5, Duration.ofSeconds(60))
+        BulkLoader.Result loaded = new BulkLoader(stack.ingest().baseUri(), 32, 2, 5, Duration.ofSeconds(60), stack.apiKey())
                 .load(requests.iterator(), requests.size(), p -> { });
         assertThat(loaded.rejected()).isZero();
         List<String> userIds = requests.stream().map(MediaRequest::contentId).toList();
@@ -72,14 +72,14 @@ class UserSearchIT {
             assertThat(unfiltered).as("precondition: the collection's nearest rows include benchmark rows for '%s'", q.text())
                     .anyMatch(h -> h.contentId().startsWith(BenchContentIds.PREFIX));
 
-            List<SearchHit> hits = stack.search().search(q.text(), 20);
+            List<SearchHit> hits = stack.search().search(stack.tenant(), q.text(), 20);
             assertThat(hits).as("user search for '%s'", q.text())
                     .isNotEmpty()
                     .noneMatch(h -> h.contentId().startsWith(BenchContentIds.PREFIX))
                     .anyMatch(h -> h.contentId().startsWith(USER_PREFIX));
             // a caller's own filter cannot bring benchmark rows back
             String onlyBench = "content_id like \"" + BenchContentIds.PREFIX + "%\"";
-            assertThat(stack.search().search(q.text(), 20, onlyBench)).isEmpty();
+            assertThat(stack.search().search(stack.tenant(), q.text(), 20, onlyBench)).isEmpty();
         }
     }
 }
