@@ -8,7 +8,10 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -99,7 +102,12 @@ public final class JwtAuthenticator implements Authenticator {
     AuthResult verify(String token) {
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            JWT jwt = JWTParser.parse(token);
+            if (!(jwt instanceof SignedJWT signed)) {
+                return AuthResult.unauthenticated("only signed JWTs (RS256, ES256) are accepted, not alg "
+                        + jwt.getHeader().getAlgorithm());
+            }
+            claims = processor.process(signed, null);
         } catch (ParseException e) {
             return AuthResult.unauthenticated("malformed JWT: " + e.getMessage());
         } catch (BadJOSEException e) {
