@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,5 +231,26 @@ class ApiKeyStoreTest {
         Files.writeString(dir.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> unwritable.create("acme", Set.of(Scope.INGEST))).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot write API key store");
+    }
+
+    @Test
+    void concurrentCreatesThroughTwoStoresLoseNoKey() throws Exception {
+        Path file = dir.resolve("api-keys.json");
+        ApiKeyStore a = store(file);
+        ApiKeyStore b = store(file);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<ApiKeyStore.CreatedKey>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                ApiKeyStore s = i % 2 == 0 ? a : b;
+                futures.add(pool.submit(() -> s.create("acme", Set.of(Scope.INGEST))));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(store(file).list()).hasSize(24);
     }
 }
