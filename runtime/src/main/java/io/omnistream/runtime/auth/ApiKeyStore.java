@@ -300,7 +300,10 @@ public final class ApiKeyStore {
                 Map<String, StoredKey> keys = new LinkedHashMap<>(read(file).keys());
                 T result = mutation.apply(keys);
                 write(keys);
-                snapshot = read(file);
+                synchronized (this) {
+                    // under the monitor of reloadIfChanged, so that a reload that read the old file cannot land after
+                    snapshot = read(file);
+                }
                 return result;
             }
         } catch (IOException e) {

@@ -1,11 +1,13 @@
 package io.omnistream.runtime.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Checks OIDC/OAuth 2 access tokens (signed JWTs) with nimbus-jose-jwt: the signature against the identity provider's
  * JWKS (fetched from a URL and cached by {@link JWKSourceBuilder}: 5 min time to live, refreshed early when a token
  * names an unknown key id, at most every 30 s, and the last good set kept through an outage of the endpoint), only
- * RS256 and ES256 (so neither {@code alg: none} nor an HMAC "signed" with the public key can pass), the exact issuer,
- * the audience, {@code exp} (required) and {@code nbf} with a small clock skew.
+ * RS256 and ES256 (so neither {@code alg: none} nor an HMAC "signed" with the public key can pass), header {@code typ}
+ * absent, {@code JWT} or {@code at+jwt} (RFC 9068), the exact issuer, the audience, {@code exp} (required) and
+ * {@code nbf} with a small clock skew.
  *
  * <p>The principal's subject is {@code sub} (required), its tenant the configured claim (validated by
  * {@link Tenants#validate}; the reserved benchmark tenant is never accepted from a token), its scopes the wire names in
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class JwtAuthenticator implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
 
     /**
      * @param jwksUrl     the JWKS URL (https, or http to loopback)
@@ -84,6 +88,8 @@ public final class JwtAuthenticator implements Authenticator {
             throw new IllegalArgumentException("invalid " + AuthOptions.JWKS_URL.key() + ": " + settings.jwksUrl(), e);
         }
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        // typ JWT, none, or at+jwt (RFC 9068 access tokens); anything else (e.g. an ID token of another kind) is refused
+        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null));
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp"));

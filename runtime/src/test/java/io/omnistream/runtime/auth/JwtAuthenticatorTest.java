@@ -123,6 +123,22 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void accessTokenTypesAreAcceptedOtherTypesNot() throws Exception {
+        JwtAuthenticator auth = authenticator();
+        for (JOSEObjectType type : new JOSEObjectType[] {new JOSEObjectType("at+jwt"), null}) {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).type(type).build(),
+                    validClaims().build());
+            jwt.sign(new RSASSASigner(rsa));
+            assertThat(auth.authenticate("Bearer " + jwt.serialize())).as(String.valueOf(type))
+                    .isInstanceOf(AuthResult.Authenticated.class);
+        }
+        SignedJWT logout = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID())
+                .type(new JOSEObjectType("logout+jwt")).build(), validClaims().build());
+        logout.sign(new RSASSASigner(rsa));
+        assertThat(reason(auth.authenticate("Bearer " + logout.serialize()))).contains("typ");
+    }
+
+    @Test
     void theJwksIsFetchedOnceAndCached() throws Exception {
         JwtAuthenticator auth = authenticator();
         int before = jwksFetches.get();
