@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks OIDC/OAuth 2 access tokens (signed JWTs) with nimbus-jose-jwt: the signature against the identity provider's
- * JWKS (fetched from a URL and cached by {@link JWKSourceBuilder}: 5 min time to live, refreshed early when a token
- * names an unknown key id, at most every 30 s, and the last good set kept through an outage of the endpoint), only
+ * JWKS (fetched from a URL by {@link JWKSourceBuilder} with its defaults: 500 ms connect and read timeouts, at most
+ * 50 KiB, cached 5 min, re-fetched early when a token names an unknown key id but at most every 30 s, one retry, and
+ * the last good set kept through an outage of the endpoint), only
  * RS256 and ES256 (so neither {@code alg: none} nor an HMAC "signed" with the public key can pass), header {@code typ}
  * absent, {@code JWT} or {@code at+jwt} (RFC 9068), the exact issuer, the audience, {@code exp} (required) and
  * {@code nbf} with a small clock skew.
