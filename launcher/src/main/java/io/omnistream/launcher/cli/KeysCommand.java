@@ -10,6 +10,7 @@ import io.omnistream.runtime.config.ConfigSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,11 +142,11 @@ public final class KeysCommand implements Runnable {
         static void print(List<ApiKey> keys, Path file, PrintWriter out) {
             out.printf("%d API key(s) in %s%n", keys.size(), file);
             if (!keys.isEmpty()) {
-                out.printf("%-16s  %-24s  %-36s  %-24s  %s%n", "ID", "TENANT", "SCOPES", "CREATED", "REVOKED");
+                out.printf("%-16s  %-24s  %-36s  %-20s  %s%n", "ID", "TENANT", "SCOPES", "CREATED", "REVOKED");
             }
             for (ApiKey k : keys) {
-                out.printf("%-16s  %-24s  %-36s  %-24s  %s%n", k.id(), k.tenant(), Scope.wireNames(k.scopes()), k.created(),
-                        k.revoked() ? k.revokedAt().toString() : "-");
+                out.printf("%-16s  %-24s  %-36s  %-20s  %s%n", k.id(), k.tenant(), Scope.wireNames(k.scopes()),
+                        k.created().truncatedTo(ChronoUnit.SECONDS), k.revoked() ? k.revokedAt().truncatedTo(ChronoUnit.SECONDS) : "-");
             }
             out.flush();
         }
