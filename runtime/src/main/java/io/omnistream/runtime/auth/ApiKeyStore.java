@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,7 @@ public final class ApiKeyStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when the key id is unknown, so that unknown and wrong keys cost the same. */
     private static final byte[] NO_HASH = new byte[32];
+    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
     /** The stored form of a key: what is listed plus the SHA-256 of the plaintext key. */
     private record StoredKey(ApiKey key, byte[] hash) {
@@ -108,10 +110,6 @@ public final class ApiKeyStore {
         this.reloadIntervalNanos = reloadInterval.toNanos();
         this.snapshot = read(this.file);
         this.nextCheckNanos = System.nanoTime() + reloadIntervalNanos;
-        if (snapshot.keys().isEmpty()) {
-            LOG.warn("API key store {} holds no keys: every request will be refused with 401 until one is created "
-                    + "(./omnistream keys create --tenant T --scopes ...)", this.file);
-        }
     }
 
     /**
@@ -277,8 +275,19 @@ public final class ApiKeyStore {
         T apply(Map<String, StoredKey> keys);
     }
 
-    /** Read the file fresh under the cross-process lock, apply {@code mutation}, write atomically. */
-    private synchronized <T> T mutate(Mutation<T> mutation) {
+    /**
+     * Read the file fresh under the cross-process lock, apply {@code mutation}, write atomically. A {@link FileLock} is
+     * held per JVM (a second channel of the same JVM locking the file throws), so stores of one file inside one JVM
+     * first take a JVM-wide lock of the path.
+     */
+    private <T> T mutate(Mutation<T> mutation) {
+        Object jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new Object());
+        synchronized (jvmLock) {
+            return mutateLocked(mutation);
+        }
+    }
+
+    private <T> T mutateLocked(Mutation<T> mutation) {
         try {
             Path dir = file.getParent();
             if (!Files.isDirectory(dir)) {
@@ -291,7 +300,10 @@ public final class ApiKeyStore {
                 Map<String, StoredKey> keys = new LinkedHashMap<>(read(file).keys());
                 T result = mutation.apply(keys);
                 write(keys);
-                snapshot = read(file);
+                synchronized (this) {
+                    // under the monitor of reloadIfChanged, so that a reload that read the old file cannot land after
+                    snapshot = read(file);
+                }
                 return result;
             }
         } catch (IOException e) {

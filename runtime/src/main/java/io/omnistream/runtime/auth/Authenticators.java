@@ -42,6 +42,10 @@ public final class Authenticators {
         }
         ApiKeyStore store = ApiKeyStore.open(AuthOptions.keyStoreFile(source, home), source.get(AuthOptions.KEY_STORE_RELOAD));
         LOG.info("authentication: {} (API key store {})", mode, store.file());
+        if (store.list().isEmpty()) {
+            LOG.warn("API key store {} holds no keys: every request with an API key will be refused with 401 until one "
+                    + "is created (./omnistream keys create --tenant T --scopes ...)", store.file());
+        }
         return new ApiKeyAuthenticator(store, jwt);
     }
 

@@ -1,14 +1,19 @@
 package io.omnistream.runtime.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -25,10 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks OIDC/OAuth 2 access tokens (signed JWTs) with nimbus-jose-jwt: the signature against the identity provider's
- * JWKS (fetched from a URL and cached by {@link JWKSourceBuilder}: 5 min time to live, refreshed early when a token
- * names an unknown key id, at most every 30 s, and the last good set kept through an outage of the endpoint), only
- * RS256 and ES256 (so neither {@code alg: none} nor an HMAC "signed" with the public key can pass), the exact issuer,
- * the audience, {@code exp} (required) and {@code nbf} with a small clock skew.
+ * JWKS (fetched from a URL by {@link JWKSourceBuilder} with its defaults: 500 ms connect and read timeouts, at most
+ * 50 KiB, cached 5 min, re-fetched early when a token names an unknown key id but at most every 30 s, one retry, and
+ * the last good set kept through an outage of the endpoint), only
+ * RS256 and ES256 (so neither {@code alg: none} nor an HMAC "signed" with the public key can pass), header {@code typ}
+ * absent, {@code JWT} or {@code at+jwt} (RFC 9068), the exact issuer, the audience, {@code exp} (required) and
+ * {@code nbf} with a small clock skew.
  *
  * <p>The principal's subject is {@code sub} (required), its tenant the configured claim (validated by
  * {@link Tenants#validate}; the reserved benchmark tenant is never accepted from a token), its scopes the wire names in
@@ -38,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class JwtAuthenticator implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
 
     /**
      * @param jwksUrl     the JWKS URL (https, or http to loopback)
@@ -81,6 +89,8 @@ public final class JwtAuthenticator implements Authenticator {
             throw new IllegalArgumentException("invalid " + AuthOptions.JWKS_URL.key() + ": " + settings.jwksUrl(), e);
         }
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        // typ JWT, none, or at+jwt (RFC 9068 access tokens); anything else (e.g. an ID token of another kind) is refused
+        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null));
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp"));
@@ -99,7 +109,12 @@ public final class JwtAuthenticator implements Authenticator {
     AuthResult verify(String token) {
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            JWT jwt = JWTParser.parse(token);
+            if (!(jwt instanceof SignedJWT signed)) {
+                return AuthResult.unauthenticated("only signed JWTs (RS256, ES256) are accepted, not alg "
+                        + jwt.getHeader().getAlgorithm());
+            }
+            claims = processor.process(signed, null);
         } catch (ParseException e) {
             return AuthResult.unauthenticated("malformed JWT: " + e.getMessage());
         } catch (BadJOSEException e) {
