@@ -5,8 +5,8 @@ import io.omnistream.runtime.auth.ApiKey;
 import io.omnistream.runtime.auth.ApiKeyStore;
 import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.auth.Scope;
-import io.omnistream.runtime.auth.Tenants;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.schemas.tenant.Tenants;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code ./omnistream keys create|list|revoke}: the API keys of the HTTP services, in the key store file the services

@@ -101,12 +101,12 @@ class KeysCommandTest {
     @Test
     void theBenchmarkTenantOnlyWithReserved() {
         Path store = dir.resolve("keys.json");
-        Run refused = run("keys", "create", "--tenant", "__bench", "--scopes", "ingest", "--store", store.toString());
+        Run refused = run("keys", "create", "--tenant", "omnistream-bench", "--scopes", "ingest", "--store", store.toString());
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("reserved");
         Run reserved = run("keys", "create", "--reserved", "--scopes", "ingest", "--store", store.toString());
         assertThat(reserved.exit()).as(reserved.err()).isZero();
-        assertThat(reserved.out()).contains("for tenant '__bench'");
+        assertThat(reserved.out()).contains("for tenant 'omnistream-bench'");
         Run both = run("keys", "create", "--reserved", "--tenant", "acme", "--scopes", "ingest", "--store", store.toString());
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("do not combine it with --tenant");

@@ -155,6 +155,14 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Opens {@code url} in the page (returns when the navigation was committed, not when the page finished). */
+    /** Sends {@code Authorization: Bearer <key>} with every request of the page from now on (its fetches included). */
+    void authorize(String apiKey) throws Exception {
+        command("Network.enable", JSON.createObjectNode());
+        ObjectNode params = JSON.createObjectNode();
+        params.putObject("headers").put("Authorization", "Bearer " + apiKey);
+        command("Network.setExtraHTTPHeaders", params);
+    }
+
     void navigate(URI url) throws Exception {
         JsonNode result = command("Page.navigate", JSON.createObjectNode().put("url", url.toString()));
         if (result.hasNonNull("errorText")) {

@@ -49,7 +49,7 @@ class PipelineBehaviourIT {
 
     private static HttpResponse<String> post(String path, Object body) throws Exception {
         return http.send(HttpRequest.newBuilder(stack.ingest().baseUri().resolve(path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + stack.apiKey())
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -88,7 +88,7 @@ class PipelineBehaviourIT {
         assertThat(badBase64.statusCode()).isEqualTo(400);
 
         HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(stack.ingest().baseUri().resolve("/v1/media"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"contentId\": ")).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + stack.apiKey()).POST(HttpRequest.BodyPublishers.ofString("{\"contentId\": ")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(malformed.statusCode()).isEqualTo(400);
 
         assertThat(probe.recordCount(stack.mediaTopic())).as("records on " + stack.mediaTopic()).isEqualTo(before);
@@ -162,7 +162,7 @@ class PipelineBehaviourIT {
         await().atMost(WAIT).until(() -> rows(id) == 1);
 
         HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(stack.ingest().baseUri().resolve("/v1/media/" + id))
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + stack.apiKey()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).isEqualTo(202);
         await().atMost(WAIT).until(() -> rows(id) == 0);
     }

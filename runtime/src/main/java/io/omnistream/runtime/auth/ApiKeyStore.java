@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omnistream.schemas.tenant.Tenants;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -139,7 +140,7 @@ public final class ApiKeyStore {
      * @throws UncheckedIOException     if the file cannot be written (e.g. a read-only Secret mount)
      */
     public CreatedKey create(String tenant, Set<Scope> scopes) {
-        return createKey(Tenants.validate(tenant), scopes);
+        return createKey(Tenants.requireUserTenant(tenant), scopes);
     }
 
     /**
@@ -388,7 +389,7 @@ public final class ApiKeyStore {
             String where = "keys[" + index++ + "]";
             String id = required(entry, "id", where);
             String tenant = required(entry, "tenant", where);
-            if (!Tenants.isKnownForm(tenant)) {
+            if (Tenants.nameProblem(tenant) != null) {
                 throw new IllegalArgumentException(where + ": invalid tenant");
             }
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);

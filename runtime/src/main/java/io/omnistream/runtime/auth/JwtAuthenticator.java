@@ -17,6 +17,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.omnistream.schemas.tenant.Tenants;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
@@ -130,7 +131,7 @@ public final class JwtAuthenticator implements Authenticator {
             return AuthResult.unauthenticated("JWT has no string claim '" + settings.tenantClaim() + "' naming the tenant");
         }
         try {
-            Tenants.validate(tenant);
+            Tenants.requireUserTenant(tenant);
         } catch (IllegalArgumentException e) {
             return AuthResult.unauthenticated("JWT claim '" + settings.tenantClaim() + "': " + e.getMessage());
         }

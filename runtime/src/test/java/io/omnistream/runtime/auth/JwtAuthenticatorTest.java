@@ -1,7 +1,5 @@
 package io.omnistream.runtime.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -21,6 +19,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.schemas.tenant.Tenants;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tokens signed here with nimbus against a JWKS served by a JDK HTTP server on loopback. */
 class JwtAuthenticatorTest {

@@ -61,6 +61,39 @@ public final class Tenants {
     }
 
     /**
+     * Checks a tenant a user credential may carry: a valid name ({@link #nameProblem}) and not the reserved
+     * {@link #BENCHMARK}.
+     *
+     * @return {@code tenant}, unchanged
+     * @throws IllegalArgumentException naming the rule (with the name's control and non-ASCII characters escaped)
+     */
+    public static String requireUserTenant(String tenant) {
+        if (isReserved(tenant)) {
+            throw new IllegalArgumentException("tenant '" + BENCHMARK + "' is reserved for benchmark traffic");
+        }
+        String problem = nameProblem(tenant);
+        if (problem != null) {
+            throw new IllegalArgumentException(tenant == null || tenant.isEmpty() ? "tenant is empty"
+                    : "invalid tenant '" + printable(tenant) + "': " + problem + " (a-z, 0-9, '-' and '_', 1 to "
+                    + MAX_TENANT_BYTES + " characters)");
+        }
+        return tenant;
+    }
+
+    /** The name with control and non-ASCII characters escaped and bounded, for error messages. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(80).forEach(cp -> {
+            if (cp >= 0x20 && cp < 0x7f) {
+                b.appendCodePoint(cp);
+            } else {
+                b.append(String.format("\\u%04x", cp));
+            }
+        });
+        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
+    }
+
+    /**
      * The canonical form of a content id: Unicode NFC, so that the same visible id typed on two systems (composed
      * or decomposed accents) is one key, not two rows.
      */

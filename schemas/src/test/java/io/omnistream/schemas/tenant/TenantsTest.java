@@ -54,4 +54,17 @@ class TenantsTest {
         assertThat(Tenants.nameProblem(Tenants.BENCHMARK)).isNull();
         assertThat(Tenants.nameProblem(Tenants.DEFAULT)).isNull();
     }
+
+    @Test
+    void userTenantsExcludeTheReservedOneAndBadNamesWithTheRule() {
+        assertThat(Tenants.requireUserTenant("team-a_prod9")).isEqualTo("team-a_prod9");
+        for (String bad : new String[] {"", "Acme", "-acme", "_acme", "a b", "a.b", "a/b", "a".repeat(65), "\u00fcmlaut",
+                "a\u202Eb", "a\u0000b", "caf\u00e9"}) {
+            assertThatThrownBy(() -> Tenants.requireUserTenant(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tenant");
+        }
+        assertThatThrownBy(() -> Tenants.requireUserTenant("a\u202Eb")).hasMessageContaining("\\u202e");
+        assertThatThrownBy(() -> Tenants.requireUserTenant(null)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Tenants.requireUserTenant(Tenants.BENCHMARK)).hasMessageContaining("reserved");
+    }
 }
