@@ -11,6 +11,7 @@ import io.milvus.v2.service.vector.request.UpsertReq;
 import io.omnistream.milvus.search.Filters;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.VectorSearcher;
+import io.omnistream.schemas.tenant.Tenants;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,11 +131,31 @@ public final class EmbeddingCollectionScenario {
                 new EmbeddingRow("gone", unitVector(), "TEXT", "t", 1, "")));
         assertThat(searcher.contains(mv, "gone")).isTrue();
 
-        client.delete(DeleteReq.builder().collectionName(CollectionNames.forModelVersion(mv)).ids(List.of("gone")).build());
+        client.delete(DeleteReq.builder().collectionName(CollectionNames.forModelVersion(mv)).ids(List.of(Tenants.recordKey("t", "gone"))).build());
 
         assertThat(searcher.contains(mv, "gone")).isFalse();
         assertThat(searcher.contains(mv, "keep")).isTrue();
         assertThat(searcher.countRows(mv)).isEqualTo(1);
+        drop(mv);
+    }
+
+    /** Two tenants hold the same content id as two rows; one's upsert never touches the other's; filters keep them apart. */
+    public void tenantsHoldTheSameIdApart() {
+        String mv = freshModelVersion();
+        float[] acmeVector = unitVector();
+        float[] globexVector = unitVector();
+        upsert(mv, List.of(new EmbeddingRow("shared", acmeVector, "TEXT", "acme", 1, ""),
+                new EmbeddingRow("acme-only", unitVector(), "TEXT", "acme", 1, "")));
+        upsert(mv, List.of(new EmbeddingRow("shared", globexVector, "TEXT", "globex", 1, "")));
+
+        assertThat(searcher.countRows(mv)).isEqualTo(3);
+        assertThat(searcher.rowsPerContentId(mv, List.of("shared"))).as("one row per tenant").containsEntry("shared", 2L);
+        List<SearchHit> acme = searcher.search(mv, acmeVector, 1, Filters.tenantIs("acme"));
+        assertThat(acme.get(0).contentId()).isEqualTo("shared");
+        assertThat(acme.get(0).score()).as("acme's vector survived globex's upsert of the same id").isGreaterThan(0.999f);
+        List<SearchHit> globex = searcher.search(mv, acmeVector, 10, Filters.tenantIs("globex"));
+        assertThat(globex).extracting(SearchHit::contentId).containsExactly("shared");
+        assertThat(searcher.search(mv, globexVector, 1, Filters.tenantIs("globex")).get(0).score()).isGreaterThan(0.999f);
         drop(mv);
     }
 

@@ -47,6 +47,11 @@ class MilvusLiteIT {
     }
 
     @Test
+    void tenantsHoldTheSameIdApart() {
+        scenario.tenantsHoldTheSameIdApart();
+    }
+
+    @Test
     void filtersRestrictResults() {
         scenario.filtersRestrictResults();
     }
