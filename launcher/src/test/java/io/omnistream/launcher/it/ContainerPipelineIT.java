@@ -34,7 +34,7 @@ class ContainerPipelineIT {
                 "launcher.milvus.external-uri", MILVUS.getEndpoint(),
                 "launcher.metrics.port", "0",
                 "launcher.web.port", "0",
-                "ingest.http.port", "0")), System.out)) {
+                "ingest.http.port", "0", "search.http.port", "0")), System.out)) {
             // topics are auto-created by the container broker on first use
             SciFactDemo demo = new SciFactDemo(stack, SharedStack.sharedData().resolve("scifact/scifact.zip"), System.out);
             SciFactDemo.Summary summary = demo.ingestAndWait(demo.documents(200), Duration.ofMinutes(10));

@@ -88,6 +88,7 @@ class ModalityDriftIT {
         settings.put("launcher.metrics.port", "0");
         settings.put("launcher.web.port", "0");
         settings.put("ingest.http.port", "0");
+        settings.put("search.http.port", "0");
         settings.put("encoder.models.file", v1.toString());
         settings.put("encoder.model", MODEL);
         settings.put("encoder.batch.max-size", "8");

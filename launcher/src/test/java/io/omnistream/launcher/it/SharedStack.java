@@ -22,6 +22,7 @@ final class SharedStack {
                     "launcher.metrics.port", "0",
                     "launcher.web.port", "0",
                     "ingest.http.port", "0",
+                    "search.http.port", "0",
                     // small batches keep the restart test meaningful (several commits per run)
                     "encoder.batch.max-size", "16")), System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shared-stack-shutdown"));
