@@ -77,7 +77,15 @@ public final class HttpTls {
      * @throws IOException     if the address cannot be bound
      */
     public static HttpServer createServer(InetSocketAddress address, int backlog, ConfigSource source) throws IOException {
-        Optional<SSLContext> tls = sslContext(source);
+        return createServer(address, backlog, sslContext(source));
+    }
+
+    /**
+     * An unstarted {@link HttpsServer} with {@code tls} (from {@link #sslContext(ConfigSource)}, resolved when the
+     * service's config was read), or a plain {@link HttpServer} when it is empty.
+     */
+    public static HttpServer createServer(InetSocketAddress address, int backlog, Optional<SSLContext> tls)
+            throws IOException {
         if (tls.isEmpty()) {
             return HttpServer.create(address, backlog);
         }
