@@ -28,8 +28,11 @@ class QualityServiceConfigTest {
 
     @Test
     void keysUseTheQualityServicePrefixAndTheSharedKafkaKeys() {
-        assertThat(QualityServiceConfig.options()).startsWith(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL);
-        assertThat(QualityServiceConfig.options().stream().skip(2).map(ConfigOption::key))
+        assertThat(QualityServiceConfig.options()).startsWith(KafkaOptions.options().toArray(new ConfigOption<?>[0]));
+        // besides the shared Kafka keys and the shared HTTP TLS keys, every key is the service's own
+        assertThat(QualityServiceConfig.options()).containsAll(io.omnistream.runtime.http.HttpTls.options());
+        assertThat(QualityServiceConfig.options().stream().skip(KafkaOptions.options().size()).map(ConfigOption::key)
+                .filter(k -> !k.startsWith("http.tls.")))
                 .allMatch(k -> k.startsWith("quality-service."));
         assertThat(QualityServiceConfig.WEB_HOST.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_HOST");
         assertThat(QualityServiceConfig.WEB_PORT.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_PORT");
