@@ -3,40 +3,24 @@ package io.omnistream.runtime.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import io.omnistream.kafka.broker.SelfSignedCertificate;
 import io.omnistream.runtime.config.ConfigSource;
-import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.schemas.serde.SchemaRegistries;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.config.types.Password;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KafkaConnectionTest {
     @TempDir
     Path dir;
-    private HttpServer registry;
-
-    @AfterEach
-    void stop() {
-        if (registry != null) {
-            registry.stop(0);
-        }
-    }
-
     @Test
     void itCarriesTheSecuredClientPropertiesSerialisesAndNeverPrintsASecret() throws Exception {
         Path truststore = Files.writeString(dir.resolve("ca.pem"), "pem");
@@ -68,38 +52,21 @@ class KafkaConnectionTest {
 
     @Test
     void theRegistryCredentialsAndTruststoreReachTheConfluentClient() throws Exception {
-        // a registry stand-in over HTTPS that answers GET /subjects only with the right basic credentials
-        SelfSignedCertificate cert = SelfSignedCertificate.generate(dir.resolve("tls"), "registry");
-        List<String> authorizations = new CopyOnWriteArrayList<>();
-        registry = HttpTls.createServer(new InetSocketAddress("127.0.0.1", 0), 0, ConfigSource.of(Map.of(
-                "http.tls.certificate-chain-file", cert.certificatePem().toString(),
-                "http.tls.private-key-file", cert.privateKeyPem().toString())));
-        String expected = "Basic " + Base64.getEncoder().encodeToString("reader:p@ss:word".getBytes(StandardCharsets.UTF_8));
-        registry.createContext("/subjects", exchange -> {
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            authorizations.add(String.valueOf(auth));
-            boolean ok = expected.equals(auth);
-            byte[] body = (ok ? "[\"media.events.v1-value\"]"
-                    : "{\"error_code\":401,\"message\":\"Unauthorized\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(ok ? 200 : 401, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        registry.start();
-        String url = "https://localhost:" + registry.getAddress().getPort();
-        Path userInfo = Files.writeString(dir.resolve("registry-user-info"), "reader:p@ss:word\n");
+        try (RegistryStandIn registry = new RegistryStandIn(dir.resolve("tls"), "reader", "p@ss:word")) {
+            String url = registry.url();
+            Path userInfo = Files.writeString(dir.resolve("registry-user-info"), "reader:p@ss:word\n");
+            KafkaConnection.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "k:1", "schema.registry.url", url,
+                    "schema.registry.basic-auth.user-info-file", userInfo.toString(),
+                    "schema.registry.ssl.truststore.location", registry.certificatePem().toString()))).configureRegistry();
+            assertThat(SchemaRegistries.client(url).getAllSubjects()).containsExactly(RegistryStandIn.SUBJECT);
+            assertThat(registry.authorizations()).containsExactly("Basic " + Base64.getEncoder()
+                    .encodeToString("reader:p@ss:word".getBytes(StandardCharsets.UTF_8)));
 
-        KafkaConnection.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "k:1", "schema.registry.url", url,
-                "schema.registry.basic-auth.user-info-file", userInfo.toString(),
-                "schema.registry.ssl.truststore.location", cert.certificatePem().toString()))).configureRegistry();
-        assertThat(SchemaRegistries.client(url).getAllSubjects()).containsExactly("media.events.v1-value");
-        assertThat(authorizations).containsExactly(expected);
-
-        // the same URL configured with the wrong password: the registry refuses the client
-        KafkaConnection.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "k:1", "schema.registry.url", url,
-                "schema.registry.basic-auth.user-info", "reader:wrong",
-                "schema.registry.ssl.truststore.location", cert.certificatePem().toString()))).configureRegistry();
-        assertThatThrownBy(() -> SchemaRegistries.client(url).getAllSubjects()).hasMessageContaining("Unauthorized");
+            // the same URL configured with the wrong password: the registry refuses the client
+            KafkaConnection.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "k:1", "schema.registry.url", url,
+                    "schema.registry.basic-auth.user-info", "reader:wrong",
+                    "schema.registry.ssl.truststore.location", registry.certificatePem().toString()))).configureRegistry();
+            assertThatThrownBy(() -> SchemaRegistries.client(url).getAllSubjects()).hasMessageContaining("Unauthorized");
+        }
     }
 }
