@@ -8,6 +8,7 @@ import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.stage.StageOptions;
 import io.omnistream.runtime.stage.StagePolicy;
@@ -70,6 +71,7 @@ public final class EncoderWorkerConfig {
             Duration.ofMinutes(10));
 
     private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String schemaRegistryUrl;
     private final String model;
     private final String modelsFile;
@@ -89,6 +91,7 @@ public final class EncoderWorkerConfig {
     public EncoderWorkerConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
         schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        kafka = KafkaConnection.from(source);
         model = source.get(MODEL);
         modelsFile = source.get(MODELS_FILE);
         groupId = source.get(GROUP_ID);
@@ -110,8 +113,8 @@ public final class EncoderWorkerConfig {
 
     /** Every option, in documentation order (the README's configuration table is checked against this list). */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> options = new ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
-                KafkaOptions.SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
+        List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
+        options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS));
         options.addAll(STAGE.options());
@@ -146,6 +149,8 @@ public final class EncoderWorkerConfig {
     }
 
     public String bootstrapServers() { return bootstrapServers; }
+    /** Kafka client properties (servers, security) and registry settings; every Kafka client of the worker starts from it. */
+    public KafkaConnection kafka() { return kafka; }
     public String schemaRegistryUrl() { return schemaRegistryUrl; }
     public String model() { return model; }
     public String modelsFile() { return modelsFile; }

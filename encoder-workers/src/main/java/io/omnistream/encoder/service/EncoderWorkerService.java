@@ -50,7 +50,7 @@ public final class EncoderWorkerService implements ManagedService {
         this.config = config;
         this.spec = config.modelSpec(); // an unknown model or unreadable registry is a configuration error
         this.registry = registry;
-        this.kafka = new KafkaReachability(config.bootstrapServers(), KAFKA_PROBE_TIMEOUT,
+        this.kafka = new KafkaReachability(config.kafka().clientProperties(), KAFKA_PROBE_TIMEOUT,
                 "omnistream-encoder-health-" + config.model());
     }
 
