@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Wrapping, outermost first: {@code unshare -rn --} (a new user and network namespace: the tool sees only a
  * loopback interface that is down, so it cannot open any connection, local or remote) and
- * {@code prlimit --as=B --cpu=S:S+1 --fsize=B --nofile=N --} (rlimits: address space, CPU seconds, size of any file it
- * writes, open descriptors; a tool over the CPU or file-size limit is killed by SIGXCPU / SIGXFSZ, one over the
- * address-space limit fails its allocations). Both programs exec the tool, so the process the worker waits for and
- * kills on timeout is the tool itself.
+ * {@code prlimit --as=B --cpu=S:S+1 --fsize=B --nofile=N --core=0 --} (rlimits: address space, CPU seconds, size of
+ * any file it writes, open descriptors, no core dumps; a tool over the CPU or file-size limit is killed by SIGXCPU /
+ * SIGXFSZ, one over the address-space limit fails its allocations). Both programs exec the tool, so the process the
+ * worker waits for and kills on timeout is the tool itself.
  *
  * <p>What the host allows is probed once per JVM and cached: {@code prlimit} must be on the PATH (util-linux), and
  * {@code unshare -rn true} must succeed (unprivileged user namespaces may be disabled, e.g. in some container
@@ -184,7 +184,7 @@ public final class ToolSandbox {
 
     /**
      * The command that runs {@code command} confined: {@code [unshare -rn --] [prlimit --as=.. --cpu=..:.. --fsize=..
-     * --nofile=.. --] command...}. The tool itself ({@code command.get(0)}) is resolved on the PATH first, so a
+     * --nofile=.. --core=0 --] command...}. The tool itself ({@code command.get(0)}) is resolved on the PATH first, so a
      * missing binary is reported as such and not as a failure of the wrapper.
      *
      * @throws ToolUnavailableException if the tool is not installed
@@ -204,7 +204,8 @@ public final class ToolSandbox {
                     // SIGKILL for a tool that ignores it. Equal limits would SIGKILL at once, indistinguishable from
                     // any other kill.
                     "--cpu=" + limits.maxCpuSeconds() + ":" + (limits.maxCpuSeconds() + 1), "--fsize=" + limits.maxFileBytes(),
-                    "--nofile=" + limits.maxOpenFiles(), "--"));
+                    // no core dumps: a tool killed by SIGXCPU/SIGXFSZ would otherwise leave one in the worker's directory
+                    "--nofile=" + limits.maxOpenFiles(), "--core=0", "--"));
         }
         out.add(resolved);
         out.addAll(command.subList(1, command.size()));

@@ -42,14 +42,14 @@ class ToolSandboxTest {
         ToolSandbox.Host both = new ToolSandbox.Host(Optional.of("/usr/bin/prlimit"), Optional.of("/usr/bin/unshare"));
         ToolSandbox sandbox = new ToolSandbox(limits(1L << 30, 90, 5_000_000, 64, true, 4096), both);
         assertThat(sandbox.wrap(List.of("/bin/sh", "-c", "echo hi"))).containsExactly("/usr/bin/unshare", "-rn", "--",
-                "/usr/bin/prlimit", "--as=1073741824", "--cpu=90:91", "--fsize=5000000", "--nofile=64", "--",
+                "/usr/bin/prlimit", "--as=1073741824", "--cpu=90:91", "--fsize=5000000", "--nofile=64", "--core=0", "--",
                 "/bin/sh", "-c", "echo hi");
         assertThat(sandbox.networkIsolated()).isTrue();
         assertThat(sandbox.rlimited()).isTrue();
 
         ToolSandbox noNetworkIsolation = new ToolSandbox(limits(1L << 30, 90, 5_000_000, 64, false, 4096), both);
         assertThat(noNetworkIsolation.wrap(List.of("/bin/sh", "-c", "true"))).containsExactly("/usr/bin/prlimit",
-                "--as=1073741824", "--cpu=90:91", "--fsize=5000000", "--nofile=64", "--", "/bin/sh", "-c", "true");
+                "--as=1073741824", "--cpu=90:91", "--fsize=5000000", "--nofile=64", "--core=0", "--", "/bin/sh", "-c", "true");
         assertThat(noNetworkIsolation.networkIsolated()).isFalse();
 
         ToolSandbox bareHost = new ToolSandbox(ToolSandbox.Limits.DEFAULT, new ToolSandbox.Host(Optional.empty(), Optional.empty()));
@@ -79,10 +79,10 @@ class ToolSandboxTest {
         assumeRlimits();
         ToolSandbox sandbox = ToolSandbox.of(limits(3L << 30, 77, 10L << 20, 99, false, 4096));
         // bash's ulimit prints KiB for -v and -f (1024-byte blocks in bash), seconds for -t, a count for -n
-        ExternalTool.Result r = ExternalTool.run(sandbox, List.of("bash", "-c", "ulimit -v; ulimit -t; ulimit -f; ulimit -n"),
+        ExternalTool.Result r = ExternalTool.run(sandbox, List.of("bash", "-c", "ulimit -v; ulimit -t; ulimit -f; ulimit -n; ulimit -c"),
                 null, TIMEOUT, 4096);
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdoutText().lines().toList()).containsExactly(Long.toString(3L << 20), "77", "10240", "99");
+        assertThat(r.stdoutText().lines().toList()).containsExactly(Long.toString(3L << 20), "77", "10240", "99", "0");
     }
 
     @Test
