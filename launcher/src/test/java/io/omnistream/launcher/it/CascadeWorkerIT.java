@@ -153,9 +153,9 @@ class CascadeWorkerIT {
                 }
             }
             assertReason(dead, "broken-image", "image: cannot decode");
-            assertReason(dead, "broken-document", "document: cannot read 8192 bytes as PDF");
+            assertReason(dead, "broken-document", "document: 8192 bytes are in no supported format");
             assertReason(dead, "broken-video", "video: ffprobe cannot read it");
-            assertReason(dead, "broken-audio", "audio: ffprobe cannot read it");
+            assertReason(dead, "broken-audio", "audio: 8192 bytes are in no supported format");
         }
     }
 
