@@ -221,6 +221,7 @@ public final class ToolSandbox {
                 if (dir == null) {
                     try {
                         dir = Files.createTempDirectory("omnistream-tools-");
+                        dir.toFile().deleteOnExit(); // removed at a normal JVM exit if empty, as it is between records
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot create the media temp directory", e);
                     }
