@@ -1,5 +1,6 @@
 package io.omnistream.encoder.config;
 
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.encoder.model.EncoderSettings;
 import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.encoder.model.ModelRegistry;
@@ -13,6 +14,7 @@ import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.stage.StageOptions;
 import io.omnistream.runtime.stage.StagePolicy;
 import io.omnistream.schemas.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,31 @@ public final class EncoderWorkerConfig {
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
             "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Long> TOOLS_MAX_MEMORY = ConfigOption.longValue("encoder.tools.max-memory",
+            ToolSandbox.Limits.DEFAULT_MAX_ADDRESS_SPACE_BYTES, 1L << 20, Long.MAX_VALUE,
+            "Address-space rlimit (RLIMIT_AS, via prlimit) of every media tool run (ffmpeg, ffprobe, tesseract, "
+                    + "pocketsphinx): its allocations past it fail, bytes");
+    public static final ConfigOption<Long> TOOLS_MAX_CPU = ConfigOption.longValue("encoder.tools.max-cpu-seconds",
+            ToolSandbox.Limits.DEFAULT_MAX_CPU_SECONDS, 1, 86_400,
+            "CPU-time rlimit (RLIMIT_CPU, all threads) of every media tool run; past it the tool is killed (SIGXCPU) "
+                    + "and the record dead-lettered, seconds");
+    public static final ConfigOption<Long> TOOLS_MAX_FILE_SIZE = ConfigOption.longValue("encoder.tools.max-file-size",
+            ToolSandbox.Limits.DEFAULT_MAX_FILE_BYTES, 1, Long.MAX_VALUE,
+            "File-size rlimit (RLIMIT_FSIZE) of every media tool run: the largest file it may write (decoded audio); "
+                    + "past it the tool is killed (SIGXFSZ) and the record dead-lettered, bytes");
+    public static final ConfigOption<Integer> TOOLS_MAX_OPEN_FILES = ConfigOption.integer("encoder.tools.max-open-files",
+            ToolSandbox.Limits.DEFAULT_MAX_OPEN_FILES, 3, 1_048_576,
+            "Open-descriptor rlimit (RLIMIT_NOFILE) of every media tool run, files");
+    public static final ConfigOption<Boolean> TOOLS_ISOLATE_NETWORK = ConfigOption.bool("encoder.tools.isolate-network",
+            true, "Run every media tool in a network namespace of its own ('unshare -rn': no interface but a loopback "
+                    + "that is down); probed once at start-up, with one WARN and network access where the host forbids "
+                    + "unprivileged user namespaces");
+    public static final ConfigOption<Integer> TOOLS_STDERR_TAIL = ConfigOption.integer("encoder.tools.stderr-tail-bytes",
+            ToolSandbox.Limits.DEFAULT_STDERR_TAIL_BYTES, 256, 16 << 20,
+            "How much of a media tool's stderr is kept (the last bytes, in memory) for error messages, bytes");
+    public static final ConfigOption<String> TOOLS_TEMP_DIR = ConfigOption.string("encoder.tools.temp-dir", "",
+            "Directory for the temp files media tools read (one per record, deleted when it is done); empty = a fresh "
+                    + "directory of this worker under java.io.tmpdir");
     /**
      * The stage keys every Kafka stage shares, with the worker's prefix: {@code encoder.batch.max-bytes} and
      * {@code encoder.errors.*}. The byte bound's default (64 MiB) keeps a batch of media events with inline payloads
@@ -86,6 +113,7 @@ public final class EncoderWorkerConfig {
     private final int intraOpThreads;
     private final StagePolicy errors;
     private final Duration maxPollInterval;
+    private final ToolSandbox.Limits toolLimits;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
@@ -105,6 +133,10 @@ public final class EncoderWorkerConfig {
         intraOpThreads = source.get(INTRA_OP_THREADS);
         errors = STAGE.read(source);
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
+        String tempDir = source.get(TOOLS_TEMP_DIR).trim();
+        toolLimits = new ToolSandbox.Limits(source.get(TOOLS_MAX_MEMORY), source.get(TOOLS_MAX_CPU),
+                source.get(TOOLS_MAX_FILE_SIZE), source.get(TOOLS_MAX_OPEN_FILES), source.get(TOOLS_ISOLATE_NETWORK),
+                source.get(TOOLS_STDERR_TAIL), tempDir.isEmpty() ? null : Path.of(tempDir));
         if (inputTopic.equals(dlqTopic) || inputTopic.equals(outputTopic()) || dlqTopic.equals(outputTopic())) {
             throw new ConfigException("input topic '" + inputTopic + "', DLQ topic '" + dlqTopic + "' and output topic '"
                     + outputTopic() + "' must all differ");
@@ -116,7 +148,8 @@ public final class EncoderWorkerConfig {
         List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
-                INTRA_OP_THREADS));
+                INTRA_OP_THREADS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
+                TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR));
         options.addAll(STAGE.options());
         return List.copyOf(options);
     }
@@ -166,4 +199,6 @@ public final class EncoderWorkerConfig {
     /** Error handling and batch byte bound of the worker's stage ({@link #STAGE}). */
     public StagePolicy errors() { return errors; }
     public Duration maxPollInterval() { return maxPollInterval; }
+    /** Limits every media tool runs under ({@code encoder.tools.*}). */
+    public ToolSandbox.Limits toolLimits() { return toolLimits; }
 }
