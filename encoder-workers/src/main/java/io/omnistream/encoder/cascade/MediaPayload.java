@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The inline media bytes of an event, for the cascades (which do not fetch {@code uri} media). */
+/**
+ * The inline media bytes of an event, for the cascades. They never fetch {@code uri} media themselves: the worker
+ * fetches it first ({@code io.omnistream.encoder.fetch.MediaFetcher}) and hands them the event with the bytes inline.
+ */
 final class MediaPayload {
     private MediaPayload() {}
 
@@ -17,7 +20,8 @@ final class MediaPayload {
         ByteBuffer payload = event.getPayload();
         if (payload == null || !payload.hasRemaining()) {
             throw new PermanentFailureException("preprocess", event.getModality() + " event has no inline payload"
-                    + (event.getUri() != null ? " (uri media is not fetched by the encoder; send the bytes inline)" : ""));
+                    + (event.getUri() != null
+                    ? " (its uri was not fetched: the encoder worker fetches uri media before this step)" : ""));
         }
         ByteBuffer copy = payload.duplicate();
         byte[] out = new byte[copy.remaining()];
