@@ -141,7 +141,13 @@ public final class EncoderWorkerConfig {
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
         String truststore = source.get(FETCH_TRUSTSTORE);
         String truststorePassword = source.get(FETCH_TRUSTSTORE_PASSWORD);
-        fetch = new FetchSettings(HostAllowList.parse(source.get(FETCH_ALLOWED_HOSTS)), source.get(FETCH_ALLOW_HTTP),
+        HostAllowList allowedHosts;
+        try {
+            allowedHosts = HostAllowList.parse(source.get(FETCH_ALLOWED_HOSTS));
+        } catch (ConfigException e) {
+            throw new ConfigException("invalid value for '" + FETCH_ALLOWED_HOSTS.key() + "': " + e.getMessage(), e);
+        }
+        fetch = new FetchSettings(allowedHosts, source.get(FETCH_ALLOW_HTTP),
                 source.get(FETCH_ALLOW_PRIVATE_ADDRESSES), source.get(FETCH_MAX_BYTES), source.get(FETCH_CONNECT_TIMEOUT),
                 source.get(FETCH_TIMEOUT), source.get(FETCH_MAX_REDIRECTS), truststore.isEmpty() ? null : truststore,
                 truststorePassword.isEmpty() ? null : truststorePassword);
