@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.omnistream.encoder.media.ImageDecoder;
 import io.omnistream.encoder.media.ImageSettings;
 import io.omnistream.runtime.error.FailureClassifier;
@@ -18,34 +16,12 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,20 +29,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link MediaFetcher} against a real HTTPS server on loopback (JDK {@code HttpsServer}) whose certificate, for the
- * name {@code localhost} only, is generated here with BouncyCastle and trusted through a PKCS12 trust store file
- * ({@code encoder.fetch.truststore}). The allow-list names {@code localhost}; loopback is reachable only because
+ * {@link MediaFetcher} against a real HTTPS server on loopback ({@link LocalHttpsServer}: JDK {@code HttpsServer})
+ * whose certificate, for the name {@code localhost} only, is generated with BouncyCastle and trusted through a PKCS12
+ * trust store file ({@code encoder.fetch.truststore}). The allow-list names {@code localhost}; loopback is reachable only because
  * {@code encoder.fetch.allow-private-addresses} is on. The image is a real COCO photo (shared/data/coco-mini); its
  * expected size comes from the COCO annotations, not from the code under test.
  */
 class MediaFetcherIT {
     private static final String IMAGE = "000000000139.jpg";
-    private static final char[] PASSWORD = "test-only".toCharArray();
 
     @TempDir
     static Path dir;
-    private static HttpsServer server;
-    private static ExecutorService handlers;
+    private static LocalHttpsServer server;
     private static final CountDownLatch STOPPING = new CountDownLatch(1);
     private static int port;
     private static byte[] jpeg;
@@ -77,58 +51,17 @@ class MediaFetcherIT {
         Path photo = Path.of(System.getProperty("omnistream.shared.dir", "../shared"), "data", "coco-mini", "val2017", IMAGE);
         Assumptions.assumeTrue(Files.exists(photo), "real data not found at " + photo);
         jpeg = Files.readAllBytes(photo);
-
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(256);
-        KeyPair keys = generator.generateKeyPair();
-        X509Certificate cert = selfSigned(keys, "localhost");
-
-        KeyStore serverKeys = KeyStore.getInstance("PKCS12");
-        serverKeys.load(null, null);
-        serverKeys.setKeyEntry("server", keys.getPrivate(), PASSWORD, new Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(serverKeys, PASSWORD);
-        SSLContext serverTls = SSLContext.getInstance("TLS");
-        serverTls.init(kmf.getKeyManagers(), null, null);
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("localhost", cert);
-        truststore = dir.resolve("truststore.p12");
-        try (OutputStream out = Files.newOutputStream(truststore)) {
-            trust.store(out, PASSWORD);
-        }
-
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-        handlers = Executors.newCachedThreadPool();
-        server.setExecutor(handlers);
-        server.createContext("/", MediaFetcherIT::handle);
-        server.start();
-        port = server.getAddress().getPort();
+        server = new LocalHttpsServer(dir).handle("/", MediaFetcherIT::handle);
+        port = server.port();
+        truststore = server.truststore();
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         STOPPING.countDown();
         if (server != null) {
-            server.stop(0);
-            handlers.shutdownNow();
-            handlers.awaitTermination(10, TimeUnit.SECONDS);
+            server.close();
         }
-    }
-
-    private static X509Certificate selfSigned(KeyPair keys, String dnsName) throws Exception {
-        X500Name subject = new X500Name("CN=" + dnsName);
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject,
-                keys.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 
     private static void handle(HttpExchange ex) throws IOException {
@@ -189,7 +122,7 @@ class MediaFetcherIT {
     private static MediaFetcher fetcher(String hosts, long maxBytes, Duration timeout, Path trust) {
         return new MediaFetcher(new FetchSettings(HostAllowList.parse(hosts), false, true, maxBytes,
                 Duration.ofSeconds(5), timeout, 3, trust == null ? null : trust.toString(),
-                trust == null ? null : new String(PASSWORD)));
+                trust == null ? null : LocalHttpsServer.TRUSTSTORE_PASSWORD));
     }
 
     private static MediaFetcher fetcher() {
