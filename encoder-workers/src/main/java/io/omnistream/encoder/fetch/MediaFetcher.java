@@ -55,12 +55,8 @@ public final class MediaFetcher {
      * @throws ConfigException if the trust store cannot be read
      */
     public MediaFetcher(FetchSettings settings) {
-        this(settings, new UriPolicy(settings));
-    }
-
-    MediaFetcher(FetchSettings settings, UriPolicy policy) {
         this.settings = settings;
-        this.policy = policy;
+        this.policy = new UriPolicy(settings);
         this.tls = socketFactory(settings);
     }
 

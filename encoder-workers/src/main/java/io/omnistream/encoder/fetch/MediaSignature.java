@@ -86,8 +86,8 @@ public final class MediaSignature {
 
     /**
      * True if a response declared as {@code contentType} (base type, parameters ignored) may carry {@code modality}.
-     * Generic types ({@code application/octet-stream}, {@code binary/octet-stream}) and {@code image/svg+xml} are
-     * not accepted: the declared type must name media of the modality.
+     * Generic types ({@code application/octet-stream}, {@code binary/octet-stream}), {@code image/svg+xml} and
+     * playlists ({@code *mpegurl}: HLS, M3U) are not accepted: the declared type must name media of the modality.
      */
     public static boolean declaredTypeFits(Modality modality, String contentType) {
         String t = baseType(contentType);
@@ -95,8 +95,8 @@ public final class MediaSignature {
             case IMAGE -> t.startsWith("image/") && !t.equals("image/svg+xml");
             case AUDIO -> t.startsWith("audio/") && !t.contains("mpegurl") || t.equals("application/ogg")
                     || t.equals("video/webm") || t.equals("video/mp4") || t.equals("video/ogg");
-            case VIDEO -> t.startsWith("video/") || t.equals("application/ogg") || t.equals("application/mp4")
-                    || t.equals("application/x-matroska");
+            case VIDEO -> t.startsWith("video/") && !t.contains("mpegurl") || t.equals("application/ogg")
+                    || t.equals("application/mp4") || t.equals("application/x-matroska");
             case DOCUMENT -> t.equals("application/pdf");
             default -> false;
         };

@@ -24,20 +24,9 @@ final class UriPolicy {
     static final int MAX_URI_CHARS = 8192;
 
     private final FetchSettings settings;
-    private final Resolver resolver;
-
-    /** Name resolution; the JVM's resolver in production. */
-    interface Resolver {
-        InetAddress[] resolve(String host) throws UnknownHostException;
-    }
 
     UriPolicy(FetchSettings settings) {
-        this(settings, InetAddress::getAllByName);
-    }
-
-    UriPolicy(FetchSettings settings, Resolver resolver) {
         this.settings = settings;
-        this.resolver = resolver;
     }
 
     /** Checks {@code raw}; returns the target to connect to, or throws why it is refused. */
@@ -95,7 +84,7 @@ final class UriPolicy {
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(bare);
+            addresses = InetAddress.getAllByName(bare);
         } catch (UnknownHostException e) {
             throw new UncheckedIOException("cannot resolve host " + bare + " of uri " + shown, e);
         }
