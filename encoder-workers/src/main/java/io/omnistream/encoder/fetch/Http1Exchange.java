@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -59,7 +60,7 @@ final class Http1Exchange {
      * @throws PermanentFailureException a malformed response or a body over {@code maxBytes}
      */
     static Response get(FetchTarget target, SSLSocketFactory tls, long connectTimeoutMillis, long deadlineNanos,
-                        long maxBytes, String accept, java.util.function.BiPredicate<Integer, Map<String, String>> readBody)
+                        long maxBytes, String accept, BiPredicate<Integer, Map<String, String>> readBody)
             throws IOException, BudgetExceeded {
         try (Socket socket = connect(target, tls, connectTimeoutMillis, deadlineNanos)) {
             OutputStream out = socket.getOutputStream();

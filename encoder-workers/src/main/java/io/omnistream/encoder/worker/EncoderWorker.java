@@ -65,8 +65,7 @@ import org.slf4j.LoggerFactory;
  * a modality the model cannot embed (stage {@code encode}), a TEXT event without text and media that cannot be decoded
  * or recognised (stage {@code preprocess}) too, and so is a {@code uri} event whose media cannot be fetched for good
  * (stage {@code fetch}: refused URI or redirect, size or time budget, 4xx, wrong type; see {@link MediaFetcher}); a
- * tombstone is forwarded as a tombstone (that is how deletes reach
- * Milvus). A transient failure (classified by {@link FailureClassifier}: a crashed or timed-out recogniser, an
+ * tombstone is forwarded as a tombstone (that is how deletes reach Milvus). A transient failure (classified by {@link FailureClassifier}: a crashed or timed-out recogniser, an
  * unavailable device) fails the attempt: the stage pauses its partitions and embeds the same batch again with backoff
  * for as long as {@code encoder.errors.retry.timeout} allows (default: no limit). A batch whose inference fails
  * permanently is embedded record by record so that only the bad ones are dead-lettered. A record whose batch killed
@@ -75,8 +74,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Media by reference.</b> A non-text event without inline payload but with a {@code uri} is fetched first
  * ({@link MediaFetcher}, {@code encoder.fetch.*}: allow-listed https hosts with public addresses only) and then
- * embedded exactly like an inline payload; its sniffed MIME type replaces the event's. A transient fetch failure
- * (network, 5xx, 429) fails the attempt like any transient failure, so the whole batch is fetched and embedded again.
+ * embedded exactly like an inline payload; its sniffed MIME type replaces the event's. The fetched bytes are dropped
+ * as soon as the media step (recognition or tower preprocessing) is done, so a batch holds at most one fetched body
+ * (at most {@code encoder.fetch.max-bytes}) at a time. A transient fetch failure (network, 5xx, 429) fails the
+ * attempt like any transient failure, so the whole batch is fetched and embedded again.
  *
  * <p><b>Lifecycle.</b> {@link #start()} runs the loop on its own thread; {@link #close()} stops polling, finishes and
  * commits what was already polled, then closes consumer and producer. No static state: several workers may run in
@@ -273,7 +274,9 @@ public final class EncoderWorker implements AutoCloseable {
                     "no encoder for modality " + event.getModality() + " in model " + model),
                     DlqReason.UNSUPPORTED_MODALITY, 1);
         }
+        MediaEvent unfetched = null;
         if (needsFetch(event)) {
+            unfetched = event;
             try {
                 event = withFetchedPayload(event);
             } catch (RuntimeException e) {
@@ -290,10 +293,16 @@ public final class EncoderWorker implements AutoCloseable {
             // native tower: decode and preprocess now, run the tower for the whole batch in encode()
             MediaTower tower = chain.tower(event.getModality()).get();
             Outcome failed = preprocess(o, () -> o.towerItems = tower.prepare(o.event, new StageTimes()));
+            if (unfetched != null) {
+                o.event = unfetched; // the media step is done: release the fetched bytes before the rest of the batch
+            }
             return failed != null ? failed : o;
         } else {
             MediaTranscriber transcriber = chain.transcriber(event.getModality()).orElseThrow();
             Outcome failed = preprocess(o, () -> o.text = transcriber.transcribe(o.event));
+            if (unfetched != null) {
+                o.event = unfetched; // the media step is done: release the fetched bytes before the rest of the batch
+            }
             if (failed != null) {
                 return failed;
             }
@@ -483,7 +492,8 @@ public final class EncoderWorker implements AutoCloseable {
     /** What happens to one record of a batch; filled in as the batch is processed (loop thread only). */
     private static final class Outcome {
         final PolledRecord pending;
-        final MediaEvent event;
+        /** The event; for a fetched uri event, the fetched copy only until its media step is done. */
+        MediaEvent event;
         OutcomeKind kind;
         String instruction;
         /** What the text tower embeds: the event's text, or what the cascade recognised in its media. */
