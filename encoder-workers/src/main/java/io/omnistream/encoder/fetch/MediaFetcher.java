@@ -90,6 +90,8 @@ public final class MediaFetcher {
             } catch (IOException e) {
                 throw new UncheckedIOException("fetching " + UriPolicy.abbreviate(target.uri().toString()) + " failed: "
                         + e.getMessage(), e);
+            } catch (PermanentFailureException e) {
+                throw refused(e.getMessage() + " fetching " + UriPolicy.abbreviate(target.uri().toString()));
             }
             int status = response.status();
             String shown = UriPolicy.abbreviate(target.uri().toString());

@@ -171,7 +171,7 @@ class MediaFetcherIT {
     void refusesAnOversizeBodyFromItsContentLength() {
         assertThat(permanentReason(fetcher("localhost", jpeg.length - 1, Duration.ofSeconds(30), truststore),
                 "/photo.jpg")).isEqualTo("Content-Length " + jpeg.length + " bytes is over encoder.fetch.max-bytes ("
-                + (jpeg.length - 1) + " bytes)");
+                + (jpeg.length - 1) + " bytes) fetching " + url("/photo.jpg"));
     }
 
     @Test
