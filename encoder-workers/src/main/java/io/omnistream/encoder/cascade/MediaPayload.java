@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The inline media bytes of an event, for the cascades and native towers (which do not fetch {@code uri} media),
- * checked before anything decodes them: the format sniffed from the bytes must be one the worker reads, fit the
- * event's modality and agree with the event's declared {@code mimeType} ({@link MediaSniffer#require}). Events can
- * be written straight onto the topic, bypassing ingest's own check, so neither is trusted.
+ * The inline media bytes of an event, for the cascades and native towers, checked before anything decodes them: the
+ * format sniffed from the bytes must be one the worker reads, fit the event's modality and agree with the event's
+ * declared {@code mimeType} ({@link MediaSniffer#require}). Events can be written straight onto the topic, bypassing
+ * ingest's own check, so neither is trusted. They never fetch {@code uri} media themselves: the worker fetches it
+ * first ({@code io.omnistream.encoder.fetch.MediaFetcher}) and hands them the event with the bytes inline.
  */
 final class MediaPayload {
     /** Payload bytes and the format their signature shows. */
@@ -31,7 +32,8 @@ final class MediaPayload {
         ByteBuffer payload = event.getPayload();
         if (payload == null || !payload.hasRemaining()) {
             throw new PermanentFailureException("preprocess", event.getModality() + " event has no inline payload"
-                    + (event.getUri() != null ? " (uri media is not fetched by the encoder; send the bytes inline)" : ""));
+                    + (event.getUri() != null
+                    ? " (its uri was not fetched: the encoder worker fetches uri media before this step)" : ""));
         }
         ByteBuffer copy = payload.duplicate();
         byte[] out = new byte[copy.remaining()];

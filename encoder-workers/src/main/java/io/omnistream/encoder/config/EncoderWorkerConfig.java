@@ -1,6 +1,8 @@
 package io.omnistream.encoder.config;
 
 import io.omnistream.encoder.cascade.ToolSandbox;
+import io.omnistream.encoder.fetch.FetchSettings;
+import io.omnistream.encoder.fetch.HostAllowList;
 import io.omnistream.encoder.model.EncoderSettings;
 import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.encoder.model.ModelRegistry;
@@ -84,6 +86,40 @@ public final class EncoderWorkerConfig {
     public static final ConfigOption<String> TOOLS_TEMP_DIR = ConfigOption.string("encoder.tools.temp-dir", "",
             "Directory for the temp files media tools read (one per record, deleted when it is done); empty = a fresh "
                     + "directory of this worker under java.io.tmpdir");
+    public static final ConfigOption<String> FETCH_ALLOWED_HOSTS = new ConfigOption<>("encoder.fetch.allowed-hosts", "",
+            "Hosts whose uri media the worker fetches, comma-separated: an exact host (media.example.com, an IP literal)"
+                    + " or *.suffix (every name strictly below suffix). Default empty: fetching is disabled and uri events"
+                    + " are dead-lettered (stage fetch) saying so. The addresses a host resolves to are checked"
+                    + " independently (see encoder.fetch.allow-private-addresses)",
+            String::trim, s -> true, "comma-separated host names, IP literals or *.suffix; empty = fetching disabled");
+    public static final ConfigOption<Boolean> FETCH_ALLOW_HTTP = ConfigOption.bool("encoder.fetch.allow-http", false,
+            "Also fetch plain http:// uri media (default false: https only). file: and other schemes are never fetched");
+    public static final ConfigOption<Boolean> FETCH_ALLOW_PRIVATE_ADDRESSES = ConfigOption.bool(
+            "encoder.fetch.allow-private-addresses", false,
+            "Also fetch from hosts that resolve to loopback, link-local (169.254/16: cloud metadata, fe80::/10),"
+                    + " private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT (100.64/10), multicast or"
+                    + " reserved addresses (default false: such a host is refused even when allow-listed; enable only for"
+                    + " tests or an in-cluster media store)");
+    public static final ConfigOption<Long> FETCH_MAX_BYTES = ConfigOption.longValue("encoder.fetch.max-bytes",
+            FetchSettings.DEFAULT_MAX_BYTES, 1, 512L * 1024 * 1024,
+            "Largest fetched body (default 20 MiB, ingest's inline limit); a larger Content-Length is refused before"
+                    + " the body is read, a longer body as soon as it passes the limit (permanent failure), bytes");
+    public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOption.duration("encoder.fetch.connect-timeout",
+            FetchSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1),
+            "Longest TCP connect to one address of a media host (default 5s); a timeout is transient (retried), duration");
+    public static final ConfigOption<Duration> FETCH_TIMEOUT = ConfigOption.duration("encoder.fetch.timeout",
+            FetchSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1),
+            "Total time budget of one fetch, redirects, TLS, headers and body included (default 60s); a fetch over it"
+                    + " is a permanent failure (dead-lettered), duration");
+    public static final ConfigOption<Integer> FETCH_MAX_REDIRECTS = ConfigOption.integer("encoder.fetch.max-redirects",
+            FetchSettings.DEFAULT_MAX_REDIRECTS, 0, 10,
+            "Redirects followed at most per fetch (default 3), each target re-checked like the event's uri; redirects");
+    public static final ConfigOption<String> FETCH_TRUSTSTORE = new ConfigOption<>("encoder.fetch.truststore", "",
+            "PKCS12 or JKS trust store with the CAs trusted for https media (default empty: the JVM's default trust)",
+            String::trim, s -> true, "file path or empty");
+    public static final ConfigOption<String> FETCH_TRUSTSTORE_PASSWORD = new ConfigOption<>(
+            "encoder.fetch.truststore-password", "",
+            "Password of encoder.fetch.truststore (default empty: none)", s -> s, s -> true, "any string");
     /**
      * The stage keys every Kafka stage shares, with the worker's prefix: {@code encoder.batch.max-bytes} and
      * {@code encoder.errors.*}. The byte bound's default (64 MiB) keeps a batch of media events with inline payloads
@@ -114,6 +150,7 @@ public final class EncoderWorkerConfig {
     private final StagePolicy errors;
     private final Duration maxPollInterval;
     private final ToolSandbox.Limits toolLimits;
+    private final FetchSettings fetch;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
@@ -137,6 +174,18 @@ public final class EncoderWorkerConfig {
         toolLimits = new ToolSandbox.Limits(source.get(TOOLS_MAX_MEMORY), source.get(TOOLS_MAX_CPU),
                 source.get(TOOLS_MAX_FILE_SIZE), source.get(TOOLS_MAX_OPEN_FILES), source.get(TOOLS_ISOLATE_NETWORK),
                 source.get(TOOLS_STDERR_TAIL), tempDir.isEmpty() ? null : Path.of(tempDir));
+        String truststore = source.get(FETCH_TRUSTSTORE);
+        String truststorePassword = source.get(FETCH_TRUSTSTORE_PASSWORD);
+        HostAllowList allowedHosts;
+        try {
+            allowedHosts = HostAllowList.parse(source.get(FETCH_ALLOWED_HOSTS));
+        } catch (ConfigException e) {
+            throw new ConfigException("invalid value for '" + FETCH_ALLOWED_HOSTS.key() + "': " + e.getMessage(), e);
+        }
+        fetch = new FetchSettings(allowedHosts, source.get(FETCH_ALLOW_HTTP),
+                source.get(FETCH_ALLOW_PRIVATE_ADDRESSES), source.get(FETCH_MAX_BYTES), source.get(FETCH_CONNECT_TIMEOUT),
+                source.get(FETCH_TIMEOUT), source.get(FETCH_MAX_REDIRECTS), truststore.isEmpty() ? null : truststore,
+                truststorePassword.isEmpty() ? null : truststorePassword);
         if (inputTopic.equals(dlqTopic) || inputTopic.equals(outputTopic()) || dlqTopic.equals(outputTopic())) {
             throw new ConfigException("input topic '" + inputTopic + "', DLQ topic '" + dlqTopic + "' and output topic '"
                     + outputTopic() + "' must all differ");
@@ -149,7 +198,9 @@ public final class EncoderWorkerConfig {
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
-                TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR));
+                TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
+                FETCH_ALLOW_PRIVATE_ADDRESSES, FETCH_MAX_BYTES, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
+                FETCH_TRUSTSTORE, FETCH_TRUSTSTORE_PASSWORD));
         options.addAll(STAGE.options());
         return List.copyOf(options);
     }
@@ -201,4 +252,6 @@ public final class EncoderWorkerConfig {
     public Duration maxPollInterval() { return maxPollInterval; }
     /** Limits every media tool runs under ({@code encoder.tools.*}). */
     public ToolSandbox.Limits toolLimits() { return toolLimits; }
+    /** How uri media is fetched ({@code encoder.fetch.*}). */
+    public FetchSettings fetch() { return fetch; }
 }

@@ -175,7 +175,7 @@ class CascadesTest {
                 .isInstanceOf(PermanentFailureException.class).hasMessageContaining("audio");
         assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.IMAGE, "tesseract", Map.of()))
                 .transcribe(MediaEvent.newBuilder(event(Modality.IMAGE, png)).setPayload(null).setUri("s3://b/k").build()))
-                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("send the bytes inline");
+                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("its uri was not fetched");
     }
 
     @Test

@@ -41,6 +41,40 @@ class EncoderWorkerConfigTest {
     }
 
     @Test
+    void fetchingIsOffByDefaultAndConfigurable() {
+        var off = config(Map.of()).fetch();
+        assertThat(off.allowedHosts().isEmpty()).isTrue();
+        assertThat(off.allowHttp()).isFalse();
+        assertThat(off.allowPrivateAddresses()).isFalse();
+        assertThat(off.maxBytes()).isEqualTo(20L * 1024 * 1024);
+        assertThat(off.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(off.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(off.maxRedirects()).isEqualTo(3);
+        assertThat(off.truststore()).isNull();
+        assertThat(off.truststorePassword()).isNull();
+
+        var on = config(Map.of("encoder.fetch.allowed-hosts", "media.example.com, *.cdn.example.org",
+                "encoder.fetch.max-bytes", "1048576", "encoder.fetch.timeout", "10s", "encoder.fetch.connect-timeout",
+                "500ms", "encoder.fetch.max-redirects", "0", "encoder.fetch.truststore", "/etc/omnistream/ca.p12",
+                "encoder.fetch.truststore-password", "pw")).fetch();
+        assertThat(on.allowedHosts().allows("media.example.com")).isTrue();
+        assertThat(on.allowedHosts().allows("a.cdn.example.org")).isTrue();
+        assertThat(on.allowedHosts().allows("cdn.example.org")).isFalse();
+        assertThat(on.maxBytes()).isEqualTo(1_048_576L);
+        assertThat(on.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(on.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(on.maxRedirects()).isZero();
+        assertThat(on.truststore()).isEqualTo("/etc/omnistream/ca.p12");
+        assertThat(on.truststorePassword()).isEqualTo("pw");
+
+        assertThatThrownBy(() -> config(Map.of("encoder.fetch.allowed-hosts", "https://media.example.com")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.fetch.allowed-hosts")
+                .hasMessageContaining("https://media.example.com");
+        assertThatThrownBy(() -> config(Map.of("encoder.fetch.max-redirects", "11")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.fetch.max-redirects");
+    }
+
+    @Test
     void bootstrapServersAreRequired() {
         assertThatThrownBy(() -> new EncoderWorkerConfig(ConfigSource.of(Map.of())))
                 .isInstanceOf(ConfigException.class)
