@@ -12,7 +12,6 @@ import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
 import io.omnistream.runtime.auth.Scope;
-import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.search.TenantSearch;
 import java.io.IOException;
@@ -70,7 +69,6 @@ public final class SearchServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        HttpTimeouts.install(config.requestTimeout(), config.responseTimeout());
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.threads()),
                 r -> new Thread(r, "search-http-" + threadIds.incrementAndGet()),
