@@ -150,6 +150,14 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
         } catch (IOException e) {
             throw new PermanentFailureException("preprocess", "document: cannot read " + pdf.length
                     + " bytes as PDF: " + e.getMessage(), e);
+        } catch (PermanentFailureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // PDFBox also reports broken structure unchecked, e.g. IllegalStateException "1-based index not found" for a
+            // page tree whose /Count promises pages its /Kids lack (found by DocumentRenderFuzzTest); unlike an
+            // IOException that would read as a transient failure and be retried forever
+            throw new PermanentFailureException("preprocess", "document: PDFBox cannot process " + pdf.length
+                    + " bytes as PDF: " + e, e);
         }
     }
 
