@@ -116,6 +116,12 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof StackOverflowError deep) {
+                // PDFBox follows references recursively: a hostile chain of objects overflows the render thread's
+                // stack (found by DocumentRenderFuzzTest); that thread ends, the worker's are untouched
+                throw new PermanentFailureException("preprocess", "document: " + pdf.length + " bytes of PDF nest "
+                        + "objects too deeply for PDFBox (stack overflow)", deep);
+            }
             if (e.getCause() instanceof OutOfMemoryError oom) {
                 // one document's pages did not fit in the heap; the worker's other records still do
                 throw new PermanentFailureException("preprocess", "document: rendering ran out of memory: " + oom.getMessage(), oom);

@@ -105,4 +105,17 @@ class DocumentOcrTranscriberTest {
                 .hasMessageContaining("document: PDFBox cannot process " + pdf.length + " bytes as PDF")
                 .hasMessageContaining("1-based index not found");
     }
+
+    @Test
+    void objectsNestedTooDeeplyForPdfboxAreAPermanentFailureNotATransientOne() throws IOException {
+        // found by DocumentRenderFuzzTest: PDFBox's parser recursed through its objects until the stack overflowed
+        byte[] pdf;
+        try (var in = getClass().getResourceAsStream("DocumentRenderFuzzTestInputs/render/crash-stack-overflow-nested-objects.pdf")) {
+            pdf = in.readAllBytes();
+        }
+        assertThatThrownBy(() -> DocumentOcrTranscriber.render(pdf, 72, DocumentOcrTranscriber.Budget.of(2, 30_000)))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("document: " + pdf.length + " bytes of PDF nest objects too deeply for PDFBox (stack overflow)")
+                .hasCauseInstanceOf(StackOverflowError.class);
+    }
 }
