@@ -14,10 +14,9 @@ import io.omnistream.ingest.validate.MediaValidator;
 import io.omnistream.ingest.validate.Rejection;
 import io.omnistream.ingest.validate.RejectionReason;
 import io.omnistream.ingest.validate.Validated;
-import io.omnistream.runtime.auth.AuthResult;
 import io.omnistream.runtime.auth.Authenticator;
-import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
+import io.omnistream.runtime.auth.RequestAuthorization;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.schemas.avro.MediaEvent;
@@ -256,24 +255,19 @@ public final class IngestServer implements AutoCloseable {
      * credential's tenant; otherwise answers 401, 403, 429 or 503 without reading the body.
      */
     private void asTenant(HttpExchange exchange, Scope scope, TenantHandler handler) throws IOException {
-        AuthResult auth = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (auth instanceof AuthResult.Unauthenticated u) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", Authenticator.CHALLENGE);
-            exchange.getResponseHeaders().set("Connection", "close");
-            reject(exchange, new Rejection(RejectionReason.UNAUTHENTICATED, u.reason()));
+        RequestAuthorization.Outcome outcome = RequestAuthorization.check(authenticator,
+                exchange.getRequestHeaders().getFirst("Authorization"), scope);
+        if (outcome instanceof RequestAuthorization.Refused refused) {
+            refused.headers().forEach(exchange.getResponseHeaders()::set);
+            RejectionReason reason = switch (refused.status()) {
+                case 401 -> RejectionReason.UNAUTHENTICATED;
+                case 403 -> RejectionReason.FORBIDDEN;
+                default -> RejectionReason.UNAVAILABLE;
+            };
+            reject(exchange, new Rejection(reason, refused.reason()));
             return;
         }
-        if (auth instanceof AuthResult.Unavailable u) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            reject(exchange, new Rejection(RejectionReason.UNAVAILABLE, u.reason()));
-            return;
-        }
-        Principal principal = ((AuthResult.Authenticated) auth).principal();
-        if (Authenticator.authorize(principal, scope, null) instanceof Authorization.Forbidden f) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            reject(exchange, new Rejection(RejectionReason.FORBIDDEN, f.reason()));
-            return;
-        }
+        Principal principal = ((RequestAuthorization.Allowed) outcome).principal();
         TenantQuotas.Admission admission = quotas.admit(principal.tenant());
         if (admission instanceof TenantQuotas.Refused refused) {
             exchange.getResponseHeaders().set("Retry-After", Long.toString(refused.retryAfterSeconds()));

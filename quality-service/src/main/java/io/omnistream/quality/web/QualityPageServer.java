@@ -6,9 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.omnistream.quality.metrics.PipelineMonitor;
 import io.omnistream.quality.view.ActiveDriftAlerts;
 import io.omnistream.quality.view.QualityMetricsView;
-import io.omnistream.runtime.auth.AuthResult;
 import io.omnistream.runtime.auth.Authenticator;
-import io.omnistream.runtime.auth.Authorization;
+import io.omnistream.runtime.auth.RequestAuthorization;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.http.HttpTls;
 import java.io.IOException;
@@ -174,21 +173,17 @@ public final class QualityPageServer implements AutoCloseable {
      * not any user tenant's rows, so any tenant's credential with the scope may read them.
      */
     private boolean authorized(HttpExchange exchange) throws IOException {
-        AuthResult auth = authenticator.authenticate(asBearer(exchange.getRequestHeaders().getFirst("Authorization")));
-        if (auth instanceof AuthResult.Authenticated ok) {
-            if (Authenticator.authorize(ok.principal(), Scope.READ_QUALITY, null) instanceof Authorization.Forbidden f) {
-                send(exchange, 403, "text/plain; charset=utf-8", (f.reason() + "\n").getBytes(StandardCharsets.UTF_8));
-                return false;
-            }
+        RequestAuthorization.Outcome outcome = RequestAuthorization.check(authenticator,
+                asBearer(exchange.getRequestHeaders().getFirst("Authorization")), Scope.READ_QUALITY);
+        if (outcome instanceof RequestAuthorization.Allowed) {
             return true;
         }
-        String reason = auth instanceof AuthResult.Unauthenticated u ? u.reason()
-                : ((AuthResult.Unavailable) auth).reason();
-        if (auth.httpStatus() == 401) {
-            exchange.getResponseHeaders().add("WWW-Authenticate", Authenticator.CHALLENGE);
+        RequestAuthorization.Refused refused = (RequestAuthorization.Refused) outcome;
+        refused.headers().forEach(exchange.getResponseHeaders()::set);
+        if (refused.status() == 401) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"omnistream quality (password: API key)\"");
         }
-        send(exchange, auth.httpStatus(), "text/plain; charset=utf-8", (reason + "\n").getBytes(StandardCharsets.UTF_8));
+        send(exchange, refused.status(), "text/plain; charset=utf-8", (refused.reason() + "\n").getBytes(StandardCharsets.UTF_8));
         return false;
     }
 

@@ -8,10 +8,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.omnistream.milvus.search.SearchHit;
 import io.omnistream.milvus.search.StoredItem;
-import io.omnistream.runtime.auth.AuthResult;
 import io.omnistream.runtime.auth.Authenticator;
-import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
+import io.omnistream.runtime.auth.RequestAuthorization;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.schemas.tenant.Tenants;
@@ -156,25 +155,14 @@ public final class SearchServer implements AutoCloseable {
 
     /** The credential's principal with scope search, or null after answering 401, 403 or 503. */
     private Principal searcher(HttpExchange exchange) throws IOException {
-        AuthResult auth = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (auth instanceof AuthResult.Unauthenticated u) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", Authenticator.CHALLENGE);
-            exchange.getResponseHeaders().set("Connection", "close");
-            error(exchange, 401, "unauthenticated", u.reason());
+        RequestAuthorization.Outcome outcome = RequestAuthorization.check(authenticator,
+                exchange.getRequestHeaders().getFirst("Authorization"), Scope.SEARCH);
+        if (outcome instanceof RequestAuthorization.Refused refused) {
+            refused.headers().forEach(exchange.getResponseHeaders()::set);
+            error(exchange, refused.status(), refused.code(), refused.reason());
             return null;
         }
-        if (auth instanceof AuthResult.Unavailable u) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            error(exchange, 503, "unavailable", u.reason());
-            return null;
-        }
-        Principal principal = ((AuthResult.Authenticated) auth).principal();
-        if (Authenticator.authorize(principal, Scope.SEARCH, null) instanceof Authorization.Forbidden f) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            error(exchange, 403, "forbidden", f.reason());
-            return null;
-        }
-        return principal;
+        return ((RequestAuthorization.Allowed) outcome).principal();
     }
 
     /**
