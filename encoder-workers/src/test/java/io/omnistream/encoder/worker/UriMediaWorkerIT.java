@@ -17,6 +17,7 @@ import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.Color;
 import java.awt.Font;
@@ -181,7 +182,10 @@ class UriMediaWorkerIT {
     private static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> read(EmbeddedKafka kafka,
             String registry, String topic, Class<T> type, Map<String, MediaEvent> events) {
         Map<String, String> keyById = new HashMap<>();
-        events.forEach((k, e) -> keyById.put(e.getContentId(), k));
+        events.forEach((k, e) -> {
+            keyById.put(Tenants.recordKey(e.getTenant(), e.getContentId()), k); // embeddings: keyed by record key
+            keyById.put(e.getContentId(), k); // dead letters: keyed like the input record
+        });
         Map<String, T> out = new HashMap<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -21,6 +21,7 @@ import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -231,7 +232,10 @@ class CascadeWorkerIT {
     private static <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> read(EmbeddedStack stack,
             String topic, Class<T> type, Map<String, MediaEvent> events) {
         Map<String, String> keyById = new HashMap<>();
-        events.forEach((k, e) -> keyById.put(e.getContentId(), k));
+        events.forEach((k, e) -> {
+            keyById.put(Tenants.recordKey(e.getTenant(), e.getContentId()), k); // records are keyed by tenant and id
+            keyById.put(e.getContentId(), k); // events produced straight onto the topic by this test
+        });
         Map<String, T> out = new HashMap<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

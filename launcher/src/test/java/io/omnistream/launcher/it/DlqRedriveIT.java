@@ -20,6 +20,7 @@ import io.omnistream.runtime.error.DeadLetterRedrive;
 import io.omnistream.runtime.kafka.TopicSnapshot;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.avro.Modality;
+import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class DlqRedriveIT {
             DeadLetter[] letter = new DeadLetter[1];
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 letter[0] = DeadLetterQueue.read(stack.bootstrapServers(), stack.registryUrl(), stack.dlqTopic(),
-                        Duration.ofSeconds(10)).stream().filter(l -> ID.equals(l.key())).findFirst().orElse(null);
+                        Duration.ofSeconds(10)).stream().filter(l -> Tenants.recordKey("dlq-it", ID).equals(l.key()))
+                        .findFirst().orElse(null);
                 return letter[0] != null;
             });
             assertThat(letter[0].event().getStage()).isEqualTo("encode");
