@@ -7,9 +7,22 @@ and the Service depend on) > the component's `config` map > values derived from 
 {{- toYaml (dict "kafka.bootstrap.servers" (include "omnistream.kafkaBootstrap" .) "schema.registry.url" (include "omnistream.schemaRegistryUrl" .)) -}}
 {{- end -}}
 
+{{/* The auth.* keys of the HTTP services: the mode, the mounted key store, the JWT settings when given. */}}
+{{- define "omnistream.authConfig" -}}
+{{- $a := dict "auth.mode" .Values.auth.mode -}}
+{{- if contains "api-key" .Values.auth.mode -}}
+{{- $_ := set $a "auth.key-store-file" (printf "%s/%s" (include "omnistream.authMountPath" .) .Values.auth.apiKeys.secretKey) -}}
+{{- end -}}
+{{- with .Values.auth.jwt.jwksUrl }}{{ $_ := set $a "auth.jwt.jwks-url" . }}{{ end -}}
+{{- with .Values.auth.jwt.issuer }}{{ $_ := set $a "auth.jwt.issuer" . }}{{ end -}}
+{{- with .Values.auth.jwt.audience }}{{ $_ := set $a "auth.jwt.audience" . }}{{ end -}}
+{{- $_ := set $a "auth.jwt.tenant-claim" .Values.auth.jwt.tenantClaim -}}
+{{- toYaml $a -}}
+{{- end -}}
+
 {{- define "omnistream.config.ingest" -}}
 {{- $fixed := dict "ingest.http.host" "0.0.0.0" "ingest.http.port" "8080" -}}
-{{- $derived := merge (dict "ingest.topic" .Values.topics.mediaEvents) (include "omnistream.commonConfig" . | fromYaml) -}}
+{{- $derived := merge (dict "ingest.topic" .Values.topics.mediaEvents) (include "omnistream.authConfig" . | fromYaml) (include "omnistream.commonConfig" . | fromYaml) -}}
 {{- include "omnistream.configData" (merge $fixed (deepCopy .Values.ingest.config) $derived) -}}
 {{- end -}}
 
@@ -46,5 +59,5 @@ and the Service depend on) > the component's `config` map > values derived from 
 
 {{- define "omnistream.config.quality" -}}
 {{- $fixed := dict "quality-service.web.host" "0.0.0.0" "quality-service.web.port" (.Values.qualityService.service.port | toString) -}}
-{{- include "omnistream.configData" (merge $fixed (deepCopy .Values.qualityService.config) (include "omnistream.commonConfig" . | fromYaml)) -}}
+{{- include "omnistream.configData" (merge $fixed (deepCopy .Values.qualityService.config) (include "omnistream.authConfig" . | fromYaml) (include "omnistream.commonConfig" . | fromYaml)) -}}
 {{- end -}}

@@ -146,3 +146,28 @@ imagePullSecrets:
 {{- with .affinity }}{{ $_ := set $s "affinity" . }}{{ end -}}
 {{- with $s }}{{ toYaml . }}{{ end -}}
 {{- end -}}
+
+{{/* Where the API key store Secret is mounted in the HTTP services' pods. */}}
+{{- define "omnistream.authMountPath" -}}/etc/omnistream/auth{{- end -}}
+
+{{- define "omnistream.apiKeysSecretName" -}}
+{{- .Values.auth.apiKeys.existingSecret | default (printf "%s-api-keys" (include "omnistream.fullname" .)) -}}
+{{- end -}}
+
+{{/* volumeMounts / volumes entries of the API key store (api-key modes only). */}}
+{{- define "omnistream.authVolumeMount" -}}
+{{- if contains "api-key" .Values.auth.mode }}
+- name: api-keys
+  mountPath: {{ include "omnistream.authMountPath" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "omnistream.authVolume" -}}
+{{- if contains "api-key" .Values.auth.mode }}
+- name: api-keys
+  secret:
+    secretName: {{ include "omnistream.apiKeysSecretName" . }}
+    defaultMode: 0400
+{{- end }}
+{{- end -}}

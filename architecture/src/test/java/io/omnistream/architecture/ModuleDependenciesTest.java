@@ -44,7 +44,8 @@ class ModuleDependenciesTest {
                 "service shell, config, failure taxonomy");
         allow("milvus", "schemas", "reads EmbeddingEvent", "runtime", "service shell, config, failure taxonomy");
         allow("search", "encoder-workers", "embeds the query with the workers' model",
-                "milvus", "searches the model version's collection");
+                "milvus", "searches the model version's collection", "schemas", "the tenant vocabulary",
+                "runtime", "the HTTP API's credentials, TLS and config");
         allow("flink-jobs", "schemas", "reads embeddings/judgments, writes metrics/alerts", "runtime",
                 "typed config of the jobs", "milvus", "the served path searches Milvus like users do");
         allow("quality-service", "schemas", "reads quality.metrics.v1 and quality.alerts.v1", "runtime",

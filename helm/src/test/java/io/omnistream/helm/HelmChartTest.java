@@ -210,13 +210,43 @@ class HelmChartTest {
         m.ofKind("ConfigMap").forEach(cm -> assertThat(cm.path("data").has("OMNISTREAM_MILVUS_TOKEN")).isFalse());
 
         Manifests existing = render("--set", "milvus.existingSecret=vault-milvus", "--set", "milvus.existingSecretKey=pw");
-        assertThat(existing.ofKind("Secret")).isEmpty();
+        assertThat(existing.ofKind("Secret")).noneMatch(sec -> sec.at("/metadata/name").asText().endsWith("-milvus"));
         JsonNode ref = findByName(existing.deploymentContainer(FULL + "-sink").path("env"), "OMNISTREAM_MILVUS_TOKEN");
         assertThat(ref.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("vault-milvus");
         assertThat(ref.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("pw");
 
         assertThat(findByNameOptional(render().deploymentContainer(FULL + "-sink").path("env"), "OMNISTREAM_MILVUS_TOKEN"))
                 .isEmpty();
+    }
+
+    @Test
+    void theHttpServicesReadTheirApiKeyStoreFromAReadOnlySecret() {
+        Manifests m = render();
+        JsonNode empty = m.get("Secret", FULL + "-api-keys");
+        assertThat(new String(java.util.Base64.getDecoder().decode(empty.at("/data/api-keys.json").asText())))
+                .as("without a store of the operator's, every request is refused").isEqualTo("{\"version\":1,\"keys\":[]}");
+        for (String service : new String[] {FULL + "-ingest", FULL + "-quality"}) {
+            JsonNode mount = findByName(m.deploymentContainer(service).path("volumeMounts"), "api-keys");
+            assertThat(mount.path("mountPath").asText()).isEqualTo("/etc/omnistream/auth");
+            assertThat(mount.path("readOnly").asBoolean()).isTrue();
+            JsonNode volume = findByName(m.get("Deployment", service).at("/spec/template/spec/volumes"), "api-keys");
+            assertThat(volume.at("/secret/secretName").asText()).isEqualTo(FULL + "-api-keys");
+        }
+        assertThat(m.get("ConfigMap", FULL + "-ingest").at("/data/OMNISTREAM_AUTH_KEY_STORE_FILE").asText())
+                .isEqualTo("/etc/omnistream/auth/api-keys.json");
+        assertThat(m.get("ConfigMap", FULL + "-ingest").at("/data/OMNISTREAM_AUTH_MODE").asText()).isEqualTo("api-key");
+
+        Manifests existing = render("--set", "auth.apiKeys.existingSecret=team-keys");
+        assertThat(existing.ofKind("Secret")).noneMatch(sec -> sec.at("/metadata/name").asText().endsWith("-api-keys"));
+        assertThat(findByName(existing.get("Deployment", FULL + "-ingest").at("/spec/template/spec/volumes"), "api-keys")
+                .at("/secret/secretName").asText()).isEqualTo("team-keys");
+
+        Manifests jwt = render("--set", "auth.mode=jwt", "--set", "auth.jwt.jwksUrl=https://idp.example/jwks",
+                "--set", "auth.jwt.issuer=https://idp.example", "--set", "auth.jwt.audience=omnistream");
+        assertThat(jwt.ofKind("Secret")).noneMatch(sec -> sec.at("/metadata/name").asText().endsWith("-api-keys"));
+        assertThat(findByNameOptional(jwt.deploymentContainer(FULL + "-ingest").path("volumeMounts"), "api-keys")).isEmpty();
+        assertThat(jwt.get("ConfigMap", FULL + "-quality").at("/data/OMNISTREAM_AUTH_JWT_JWKS_URL").asText())
+                .isEqualTo("https://idp.example/jwks");
     }
 
     @Test

@@ -204,7 +204,8 @@ class ReplayPlanTest {
         assertThat(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a%20b"))
                 .isNotEqualTo(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b"));
         var validator = new io.omnistream.ingest.validate.MediaValidator(1000, 1000, "default", TYPES, CLOCK);
-        assertThat(validator.checkContentId(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b\tc\u200b"))).isNull();
+        assertThat(validator.checkContentId(ReplayPlan.contentId("t", 0, BenchmarkRole.QUERY, "a b\tc\u200b"),
+                io.omnistream.schemas.tenant.Tenants.BENCHMARK)).as("valid in the benchmark tenant").isNull();
         assertThatThrownBy(() -> new ReplayPlan(scifact, -1)).hasMessageContaining("epoch");
     }
 }

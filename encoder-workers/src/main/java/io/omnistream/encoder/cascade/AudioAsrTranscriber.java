@@ -1,13 +1,24 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.media.MediaSniffer;
+import io.omnistream.encoder.media.WavHeader;
 import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * AUDIO → text: decodes any audio ffmpeg reads (WAV, OGG/Vorbis, MP3, ...) to 16 kHz mono 16-bit PCM and runs
- * PocketSphinx's continuous recogniser on it. Clips longer than {@code maxSeconds} are rejected after probing.
+ * AUDIO → text: decodes any audio ffmpeg reads (WAV, OGG/Vorbis, MP3, FLAC, ...) to 16 kHz mono 16-bit PCM and runs
+ * PocketSphinx's continuous recogniser on it.
+ *
+ * <p>Duration budget ({@code maxSeconds}), without ffprobe: a WAV whose header declares more is refused before any
+ * tool runs ({@link WavHeader}); every input is then decoded with {@code ffmpeg -t maxSeconds+1}, so decoding stops one
+ * second past the budget whatever the container claims, and audio whose decoded length is over the budget is refused
+ * ("audio is N s, over the M s budget"; "at least N s" when decoding reached the cap).
  */
 final class AudioAsrTranscriber implements MediaTranscriber {
     private final Pocketsphinx asr;
@@ -22,20 +33,27 @@ final class AudioAsrTranscriber implements MediaTranscriber {
 
     @Override
     public String transcribe(MediaEvent event, StageTimes times) {
-        Path in = MediaPayload.toTempFile(MediaPayload.bytes(event), ".audio");
+        MediaPayload.Checked media = MediaPayload.checked(event);
+        if (media.format() == MediaSniffer.Format.WAV) {
+            WavHeader.checkDeclaredDuration(media.bytes(), maxSeconds);
+        }
+        Path in = null;
         Path wav = null;
         try {
-            double duration = times.decode(() -> ffmpeg.durationSeconds(in, "a", "audio"));
-            if (duration > maxSeconds) {
-                throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
-                        "audio: %.1f s exceeds the limit of %.0f s", duration, maxSeconds));
-            }
-            Path decoded = MediaPayload.toTempFile(new byte[0], ".wav");
-            wav = decoded;
-            times.decode(() -> {
-                ffmpeg.toWav16kMono(in, decoded, "audio");
-                return decoded;
+            in = MediaPayload.toTempFile(media.bytes(), ".audio");
+            wav = MediaPayload.toTempFile(new byte[0], ".wav");
+            Path source = in;
+            Path decoded = wav;
+            double cap = maxSeconds + 1;
+            double seconds = times.decode(() -> {
+                ffmpeg.toWav16kMono(source, media.format(), decoded, cap, "audio");
+                return decodedSeconds(decoded);
             });
+            if (seconds > maxSeconds) {
+                throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
+                        "audio is %s%.1f s, over the %s s budget", seconds >= cap - 0.05 ? "at least " : "", seconds,
+                        plain(maxSeconds)));
+            }
             return times.recognise(() -> asr.recognize(decoded));
         } finally {
             ExternalTool.deleteQuietly(in);
@@ -46,5 +64,21 @@ final class AudioAsrTranscriber implements MediaTranscriber {
     @Override
     public String version() {
         return "audio-asr(" + ffmpeg.version() + " 16kHz mono, " + asr.version() + ")";
+    }
+
+    /** Length of ffmpeg's 16 kHz mono s16 WAV, from its header (ffmpeg seeks back and writes the data size). */
+    static double decodedSeconds(Path wav) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(wav)) {
+            head = in.readNBytes(4096);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the decoded audio", e);
+        }
+        return WavHeader.declaredSeconds(head).orElseThrow(() -> new PermanentFailureException("preprocess",
+                "audio: ffmpeg decoded no samples"));
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

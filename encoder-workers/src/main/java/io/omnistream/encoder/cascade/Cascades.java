@@ -15,12 +15,16 @@ import java.util.Map;
  * declared cascade. Settings (all optional, defaults in brackets):
  * <ul>
  *   <li>IMAGE {@code tesseract}: {@code lang} [eng], {@code psm} [3], {@code maxPixels} [50,000,000]</li>
- *   <li>DOCUMENT {@code tesseract}: as IMAGE, plus {@code dpi} [150], {@code maxPages} [2]</li>
+ *   <li>DOCUMENT {@code tesseract}: as IMAGE, plus {@code dpi} [150], {@code maxPages} [2], {@code maxImages} [100
+ *       image XObjects per page], {@code renderTimeoutSeconds} [30], {@code maxObjects} [200,000 objects in the
+ *       cross-reference table]</li>
  *   <li>VIDEO {@code tesseract}: as IMAGE, plus {@code frames} [8], {@code maxSide} [1280 px],
  *       {@code maxSeconds} [600]</li>
- *   <li>AUDIO {@code pocketsphinx}: {@code maxSeconds} [120], {@code jsgf} [none: the generic language model] — a
+ *   <li>AUDIO {@code pocketsphinx}: {@code maxSeconds} [120] (the audio duration budget: a WAV header declaring more
+ *       is refused undecoded, other audio is decoded to at most one second past it), {@code jsgf} [none: the generic language model] — a
  *       JSGF grammar file for closed-vocabulary audio (e.g. spoken digits)</li>
- *   <li>every cascade: {@code timeoutSeconds} [60] per tool run</li>
+ *   <li>every cascade: {@code timeoutSeconds} [60] per tool run; every tool also runs under the worker's
+ *       {@link ToolSandbox} (rlimits, no network; {@code encoder.tools.*})</li>
  * </ul>
  * The tools are probed (versions read) when the chain is built, so a missing binary fails at start-up with the
  * install hint rather than on the first event.
@@ -72,7 +76,8 @@ public final class Cascades {
             case DOCUMENT -> new DocumentOcrTranscriber(ocr(s, timeout), s.integer("dpi", 150, 36, 600),
                     new DocumentOcrTranscriber.Budget(s.integer("maxPages", 2, 1, 100),
                             s.longValue("maxPixels", 50_000_000L, 1), s.integer("maxImages", DocumentOcrTranscriber.Budget.DEFAULT_MAX_IMAGES, 0, 10_000),
-                            s.seconds("renderTimeoutSeconds", (int) DocumentOcrTranscriber.Budget.DEFAULT_RENDER_TIMEOUT.toSeconds())));
+                            s.seconds("renderTimeoutSeconds", (int) DocumentOcrTranscriber.Budget.DEFAULT_RENDER_TIMEOUT.toSeconds()),
+                            s.integer("maxObjects", DocumentOcrTranscriber.Budget.DEFAULT_MAX_OBJECTS, 1, 100_000_000)));
             case VIDEO -> new VideoOcrTranscriber(ocr(s, timeout), new Ffmpeg(timeout), s.integer("frames", 8, 1, 64),
                     s.integer("maxSide", 1280, 64, 8192), s.integer("maxSeconds", 600, 1, 86_400));
             case AUDIO -> new AudioAsrTranscriber(new Pocketsphinx("pocketsphinx_continuous", Pocketsphinx.MODEL_DIR,

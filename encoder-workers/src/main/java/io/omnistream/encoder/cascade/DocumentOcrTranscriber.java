@@ -36,7 +36,8 @@ import org.apache.pdfbox.rendering.PDFRenderer;
  * than the worker: at most {@code maxPages} pages are rendered; a page whose rendered size would exceed
  * {@code maxPixels} is rejected before rendering; so is a page whose image XObjects (also inside form XObjects, to a
  * depth of {@value #MAX_FORM_DEPTH}) number more than {@code maxImages} or of which one would decode to more than
- * {@code maxPixels} pixels (checked from the image dictionaries, before anything is decoded); and loading plus
+ * {@code maxPixels} pixels (checked from the image dictionaries, before anything is decoded); a document whose
+ * cross-reference table lists more than {@code maxObjects} objects is rejected right after loading; and loading plus
  * rendering of one document must finish within {@code renderTimeout}. Rendering runs on a daemon thread of its own;
  * PDFBox cannot be cancelled, so a document over the time budget leaves that thread running until PDFBox returns,
  * while the worker goes on with the next record (the poison-pill count of the stage runtime is the last line when a
@@ -53,14 +54,23 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
      * @param maxPixels     largest rendered page and largest embedded image, in pixels
      * @param maxImages     most image XObjects on one page
      * @param renderTimeout longest time to load and render the document
+     * @param maxObjects    most objects in the document's cross-reference table (counted after loading, before any
+     *                      page is read: each object is parsed on demand, and a file of millions of tiny objects costs
+     *                      memory and time however few pages it has)
      */
-    record Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout) {
+    record Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout, int maxObjects) {
         static final int DEFAULT_MAX_IMAGES = 100;
         static final Duration DEFAULT_RENDER_TIMEOUT = Duration.ofSeconds(30);
+        static final int DEFAULT_MAX_OBJECTS = 200_000;
 
-        /** {@code maxPages} and {@code maxPixels} with the default image count and time budgets. */
+        /** The budgets without an object budget of their own: {@link #DEFAULT_MAX_OBJECTS}. */
+        Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout) {
+            this(maxPages, maxPixels, maxImages, renderTimeout, DEFAULT_MAX_OBJECTS);
+        }
+
+        /** {@code maxPages} and {@code maxPixels} with the default image count, time and object budgets. */
         static Budget of(int maxPages, long maxPixels) {
-            return new Budget(maxPages, maxPixels, DEFAULT_MAX_IMAGES, DEFAULT_RENDER_TIMEOUT);
+            return new Budget(maxPages, maxPixels, DEFAULT_MAX_IMAGES, DEFAULT_RENDER_TIMEOUT, DEFAULT_MAX_OBJECTS);
         }
     }
 
@@ -128,6 +138,11 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
         int maxPages = budget.maxPages();
         long maxPixels = budget.maxPixels();
         try (PDDocument doc = Loader.loadPDF(pdf)) {
+            int objects = doc.getDocument().getXrefTable().size();
+            if (objects > budget.maxObjects()) {
+                throw new PermanentFailureException("preprocess", "document: the PDF declares " + objects
+                        + " objects in its cross-reference table, over the budget of " + budget.maxObjects());
+            }
             int count = doc.getNumberOfPages();
             if (count == 0) {
                 throw new PermanentFailureException("preprocess", "document: the PDF has no pages");

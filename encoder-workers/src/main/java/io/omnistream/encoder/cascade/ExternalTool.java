@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,62 +14,93 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a recogniser or codec binary (tesseract, pocketsphinx, ffmpeg) as a child process, with the guarantees the
- * worker needs: a hard timeout (the process is killed), bounded memory (stdout is capped, stderr goes to a temp file
- * of which only the last line is kept), stdin fed from a byte array on its own thread (no pipe deadlock).
+ * worker needs: confinement by the {@link ToolSandbox} (rlimits, no network), a hard timeout (the process is killed),
+ * bounded memory (stdout is capped; of stderr only the last {@link ToolSandbox.Limits#stderrTailBytes()} bytes are
+ * kept, in memory: no temp file), stdin fed from a byte array on its own thread (no pipe deadlock).
+ *
+ * <p>A tool killed by SIGXCPU or SIGXFSZ went over its CPU-time or file-size rlimit: that is a budget the input
+ * exceeded, reported as a {@link PermanentFailureException}.
  */
 public final class ExternalTool {
+    /** Linux signal numbers of the rlimit kills; a process killed by signal s exits with 128 + s. */
+    static final int SIGXCPU = 24;
+    static final int SIGXFSZ = 25;
+
     /** What a run produced. */
-    public record Result(int exitCode, byte[] stdout, String stderrLastLine) {
+    public record Result(int exitCode, byte[] stdout, String stderrTail) {
         public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** The last non-blank line the tool wrote to stderr; "" if none. */
+        public String stderrLastLine() {
+            List<String> lines = stderrTail.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         }
     }
 
     private ExternalTool() {}
 
+    /** {@link #run(ToolSandbox, List, byte[], Duration, int)} in the {@linkplain ToolSandbox#current() current} sandbox. */
+    public static Result run(List<String> command, byte[] stdin, Duration timeout, int maxStdoutBytes) {
+        return run(ToolSandbox.current(), command, stdin, timeout, maxStdoutBytes);
+    }
+
     /**
      * @param stdin          bytes to write to the process (null = none)
      * @param maxStdoutBytes output beyond this is an error (a runaway tool must not exhaust the heap)
-     * @throws ToolUnavailableException if the binary cannot be started, times out or is interrupted
+     * @throws ToolUnavailableException  if the binary cannot be started, times out or is interrupted
+     * @throws PermanentFailureException if the tool was killed for exceeding its CPU-time or file-size limit
      */
-    public static Result run(List<String> command, byte[] stdin, Duration timeout, int maxStdoutBytes) {
-        Path stderr = null;
+    public static Result run(ToolSandbox sandbox, List<String> command, byte[] stdin, Duration timeout,
+                             int maxStdoutBytes) {
+        String tool = command.get(0);
         Process process;
         try {
-            stderr = Files.createTempFile("omnistream-tool", ".err");
-            process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            process = new ProcessBuilder(sandbox.wrap(command)).start();
         } catch (IOException e) {
-            deleteQuietly(stderr);
-            throw new ToolUnavailableException("cannot run '" + command.get(0) + "' (" + e.getMessage()
+            throw new ToolUnavailableException("cannot run '" + tool + "' (" + e.getMessage()
                     + "); install the media tools with scripts/install-media-tools.sh", e);
         }
         try {
-            Thread feeder = new Thread(() -> feed(process, stdin), "tool-stdin-" + command.get(0));
+            Thread feeder = new Thread(() -> feed(process, stdin), "tool-stdin-" + tool);
             feeder.setDaemon(true);
             feeder.start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Thread reader = new Thread(() -> drain(process.getInputStream(), out, maxStdoutBytes),
-                    "tool-stdout-" + command.get(0));
+            Thread reader = new Thread(() -> drain(process.getInputStream(), out, maxStdoutBytes), "tool-stdout-" + tool);
             reader.setDaemon(true);
             reader.start();
+            TailBuffer err = new TailBuffer(sandbox.limits().stderrTailBytes());
+            Thread errReader = new Thread(() -> err.drain(process.getErrorStream()), "tool-stderr-" + tool);
+            errReader.setDaemon(true);
+            errReader.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new ToolUnavailableException("'" + command.get(0) + "' did not finish within "
+                throw new ToolUnavailableException("'" + tool + "' did not finish within "
                         + timeout.toMillis() + " ms and was killed");
             }
             reader.join(timeout.toMillis());
+            errReader.join(timeout.toMillis());
             if (out.size() > maxStdoutBytes) {
-                throw new IllegalStateException("'" + command.get(0) + "' wrote more than " + maxStdoutBytes
+                throw new IllegalStateException("'" + tool + "' wrote more than " + maxStdoutBytes
                         + " bytes to stdout");
             }
-            return new Result(process.exitValue(), out.toByteArray(), lastLine(stderr));
+            int exit = process.exitValue();
+            if (exit == 128 + SIGXCPU) {
+                throw new PermanentFailureException("preprocess", "'" + tool + "' was killed after "
+                        + sandbox.limits().maxCpuSeconds() + " s of CPU time, its budget (SIGXCPU)");
+            }
+            if (exit == 128 + SIGXFSZ) {
+                throw new PermanentFailureException("preprocess", "'" + tool + "' was killed writing a file over "
+                        + sandbox.limits().maxFileBytes() + " bytes, its budget (SIGXFSZ)");
+            }
+            return new Result(exit, out.toByteArray(), err.text());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new ToolUnavailableException("interrupted while '" + command.get(0) + "' ran", e);
+            throw new ToolUnavailableException("interrupted while '" + tool + "' ran", e);
         } finally {
             process.destroyForcibly();
-            deleteQuietly(stderr);
         }
     }
 
@@ -104,13 +136,48 @@ public final class ExternalTool {
         }
     }
 
-    private static String lastLine(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .map(String::strip).filter(l -> !l.isEmpty()).toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        } catch (IOException e) {
-            return "";
+    /** Keeps the last {@code capacity} bytes written to it (a ring buffer): a tool's stderr, bounded. */
+    static final class TailBuffer {
+        private final byte[] ring;
+        private long written;
+
+        TailBuffer(int capacity) {
+            this.ring = new byte[capacity];
+        }
+
+        synchronized void write(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                ring[(int) (written++ % ring.length)] = b[off + i];
+            }
+        }
+
+        /** Reads {@code in} to its end, keeping the tail. */
+        void drain(InputStream in) {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    write(buf, 0, n);
+                }
+            } catch (IOException ignored) {
+                // process killed
+            }
+        }
+
+        /** Bytes seen in all (also those no longer kept). */
+        synchronized long written() {
+            return written;
+        }
+
+        /** The kept tail as UTF-8 text (a multi-byte character cut at the start becomes U+FFFD). */
+        synchronized String text() {
+            int n = (int) Math.min(written, ring.length);
+            byte[] out = new byte[n];
+            int start = (int) ((written - n) % ring.length);
+            for (int i = 0; i < n; i++) {
+                out[i] = ring[(start + i) % ring.length];
+            }
+            return new String(out, StandardCharsets.UTF_8);
         }
     }
 

@@ -46,9 +46,10 @@ final class VideoOcrTranscriber implements MediaTranscriber {
 
     @Override
     public String transcribe(MediaEvent event, StageTimes times) {
-        Path file = MediaPayload.toTempFile(MediaPayload.bytes(event), ".video");
+        MediaPayload.Checked media = MediaPayload.checked(event);
+        Path file = MediaPayload.toTempFile(media.bytes(), ".video");
         try {
-            double duration = times.decode(() -> ffmpeg.durationSeconds(file, "v", "video"));
+            double duration = times.decode(() -> ffmpeg.durationSeconds(file, media.format(), "v", "video"));
             if (duration > maxSeconds) {
                 throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
                         "video: %.1f s exceeds the limit of %.0f s", duration, maxSeconds));
@@ -57,7 +58,7 @@ final class VideoOcrTranscriber implements MediaTranscriber {
             String previous = null;
             int[] lastRecognised = null;
             for (double t : sampleTimes(duration, frames)) {
-                byte[] png = times.decode(() -> ffmpeg.frameAt(file, t, maxSide, "video"));
+                byte[] png = times.decode(() -> ffmpeg.frameAt(file, media.format(), t, maxSide, "video"));
                 int[] thumb = times.decode(() -> thumbnail(png));
                 if (lastRecognised != null && thumb != null && maxAbsoluteDifference(thumb, lastRecognised) <= SAME_FRAME_MAX_DIFF) {
                     continue; // same picture as the last recognised frame: same text, already kept (or empty)

@@ -1,5 +1,8 @@
 package io.omnistream.encoder.config;
 
+import io.omnistream.encoder.cascade.ToolSandbox;
+import io.omnistream.encoder.fetch.FetchSettings;
+import io.omnistream.encoder.fetch.HostAllowList;
 import io.omnistream.encoder.model.EncoderSettings;
 import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.encoder.model.ModelRegistry;
@@ -8,10 +11,12 @@ import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.stage.StageOptions;
 import io.omnistream.runtime.stage.StagePolicy;
 import io.omnistream.schemas.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +61,65 @@ public final class EncoderWorkerConfig {
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
             "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Long> TOOLS_MAX_MEMORY = ConfigOption.longValue("encoder.tools.max-memory",
+            ToolSandbox.Limits.DEFAULT_MAX_ADDRESS_SPACE_BYTES, 1L << 20, Long.MAX_VALUE,
+            "Address-space rlimit (RLIMIT_AS, via prlimit) of every media tool run (ffmpeg, ffprobe, tesseract, "
+                    + "pocketsphinx): its allocations past it fail, bytes");
+    public static final ConfigOption<Long> TOOLS_MAX_CPU = ConfigOption.longValue("encoder.tools.max-cpu-seconds",
+            ToolSandbox.Limits.DEFAULT_MAX_CPU_SECONDS, 1, 86_400,
+            "CPU-time rlimit (RLIMIT_CPU, all threads) of every media tool run; past it the tool is killed (SIGXCPU) "
+                    + "and the record dead-lettered, seconds");
+    public static final ConfigOption<Long> TOOLS_MAX_FILE_SIZE = ConfigOption.longValue("encoder.tools.max-file-size",
+            ToolSandbox.Limits.DEFAULT_MAX_FILE_BYTES, 1, Long.MAX_VALUE,
+            "File-size rlimit (RLIMIT_FSIZE) of every media tool run: the largest file it may write (decoded audio); "
+                    + "past it the tool is killed (SIGXFSZ) and the record dead-lettered, bytes");
+    public static final ConfigOption<Integer> TOOLS_MAX_OPEN_FILES = ConfigOption.integer("encoder.tools.max-open-files",
+            ToolSandbox.Limits.DEFAULT_MAX_OPEN_FILES, 3, 1_048_576,
+            "Open-descriptor rlimit (RLIMIT_NOFILE) of every media tool run, files");
+    public static final ConfigOption<Boolean> TOOLS_ISOLATE_NETWORK = ConfigOption.bool("encoder.tools.isolate-network",
+            true, "Run every media tool in a network namespace of its own ('unshare -rn': no interface but a loopback "
+                    + "that is down); probed once at start-up, with one WARN and network access where the host forbids "
+                    + "unprivileged user namespaces");
+    public static final ConfigOption<Integer> TOOLS_STDERR_TAIL = ConfigOption.integer("encoder.tools.stderr-tail-bytes",
+            ToolSandbox.Limits.DEFAULT_STDERR_TAIL_BYTES, 256, 16 << 20,
+            "How much of a media tool's stderr is kept (the last bytes, in memory) for error messages, bytes");
+    public static final ConfigOption<String> TOOLS_TEMP_DIR = ConfigOption.string("encoder.tools.temp-dir", "",
+            "Directory for the temp files media tools read (one per record, deleted when it is done); empty = a fresh "
+                    + "directory of this worker under java.io.tmpdir");
+    public static final ConfigOption<String> FETCH_ALLOWED_HOSTS = new ConfigOption<>("encoder.fetch.allowed-hosts", "",
+            "Hosts whose uri media the worker fetches, comma-separated: an exact host (media.example.com, an IP literal)"
+                    + " or *.suffix (every name strictly below suffix). Default empty: fetching is disabled and uri events"
+                    + " are dead-lettered (stage fetch) saying so. The addresses a host resolves to are checked"
+                    + " independently (see encoder.fetch.allow-private-addresses)",
+            String::trim, s -> true, "comma-separated host names, IP literals or *.suffix; empty = fetching disabled");
+    public static final ConfigOption<Boolean> FETCH_ALLOW_HTTP = ConfigOption.bool("encoder.fetch.allow-http", false,
+            "Also fetch plain http:// uri media (default false: https only). file: and other schemes are never fetched");
+    public static final ConfigOption<Boolean> FETCH_ALLOW_PRIVATE_ADDRESSES = ConfigOption.bool(
+            "encoder.fetch.allow-private-addresses", false,
+            "Also fetch from hosts that resolve to loopback, link-local (169.254/16: cloud metadata, fe80::/10),"
+                    + " private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT (100.64/10), multicast or"
+                    + " reserved addresses (default false: such a host is refused even when allow-listed; enable only for"
+                    + " tests or an in-cluster media store)");
+    public static final ConfigOption<Long> FETCH_MAX_BYTES = ConfigOption.longValue("encoder.fetch.max-bytes",
+            FetchSettings.DEFAULT_MAX_BYTES, 1, 512L * 1024 * 1024,
+            "Largest fetched body (default 20 MiB, ingest's inline limit); a larger Content-Length is refused before"
+                    + " the body is read, a longer body as soon as it passes the limit (permanent failure), bytes");
+    public static final ConfigOption<Duration> FETCH_CONNECT_TIMEOUT = ConfigOption.duration("encoder.fetch.connect-timeout",
+            FetchSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1),
+            "Longest TCP connect to one address of a media host (default 5s); a timeout is transient (retried), duration");
+    public static final ConfigOption<Duration> FETCH_TIMEOUT = ConfigOption.duration("encoder.fetch.timeout",
+            FetchSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1),
+            "Total time budget of one fetch, redirects, TLS, headers and body included (default 60s); a fetch over it"
+                    + " is a permanent failure (dead-lettered), duration");
+    public static final ConfigOption<Integer> FETCH_MAX_REDIRECTS = ConfigOption.integer("encoder.fetch.max-redirects",
+            FetchSettings.DEFAULT_MAX_REDIRECTS, 0, 10,
+            "Redirects followed at most per fetch (default 3), each target re-checked like the event's uri; redirects");
+    public static final ConfigOption<String> FETCH_TRUSTSTORE = new ConfigOption<>("encoder.fetch.truststore", "",
+            "PKCS12 or JKS trust store with the CAs trusted for https media (default empty: the JVM's default trust)",
+            String::trim, s -> true, "file path or empty");
+    public static final ConfigOption<String> FETCH_TRUSTSTORE_PASSWORD = new ConfigOption<>(
+            "encoder.fetch.truststore-password", "",
+            "Password of encoder.fetch.truststore (default empty: none)", s -> s, s -> true, "any string");
     /**
      * The stage keys every Kafka stage shares, with the worker's prefix: {@code encoder.batch.max-bytes} and
      * {@code encoder.errors.*}. The byte bound's default (64 MiB) keeps a batch of media events with inline payloads
@@ -70,6 +134,7 @@ public final class EncoderWorkerConfig {
             Duration.ofMinutes(10));
 
     private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String schemaRegistryUrl;
     private final String model;
     private final String modelsFile;
@@ -84,11 +149,14 @@ public final class EncoderWorkerConfig {
     private final int intraOpThreads;
     private final StagePolicy errors;
     private final Duration maxPollInterval;
+    private final ToolSandbox.Limits toolLimits;
+    private final FetchSettings fetch;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
         schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        kafka = KafkaConnection.from(source);
         model = source.get(MODEL);
         modelsFile = source.get(MODELS_FILE);
         groupId = source.get(GROUP_ID);
@@ -102,6 +170,22 @@ public final class EncoderWorkerConfig {
         intraOpThreads = source.get(INTRA_OP_THREADS);
         errors = STAGE.read(source);
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
+        String tempDir = source.get(TOOLS_TEMP_DIR).trim();
+        toolLimits = new ToolSandbox.Limits(source.get(TOOLS_MAX_MEMORY), source.get(TOOLS_MAX_CPU),
+                source.get(TOOLS_MAX_FILE_SIZE), source.get(TOOLS_MAX_OPEN_FILES), source.get(TOOLS_ISOLATE_NETWORK),
+                source.get(TOOLS_STDERR_TAIL), tempDir.isEmpty() ? null : Path.of(tempDir));
+        String truststore = source.get(FETCH_TRUSTSTORE);
+        String truststorePassword = source.get(FETCH_TRUSTSTORE_PASSWORD);
+        HostAllowList allowedHosts;
+        try {
+            allowedHosts = HostAllowList.parse(source.get(FETCH_ALLOWED_HOSTS));
+        } catch (ConfigException e) {
+            throw new ConfigException("invalid value for '" + FETCH_ALLOWED_HOSTS.key() + "': " + e.getMessage(), e);
+        }
+        fetch = new FetchSettings(allowedHosts, source.get(FETCH_ALLOW_HTTP),
+                source.get(FETCH_ALLOW_PRIVATE_ADDRESSES), source.get(FETCH_MAX_BYTES), source.get(FETCH_CONNECT_TIMEOUT),
+                source.get(FETCH_TIMEOUT), source.get(FETCH_MAX_REDIRECTS), truststore.isEmpty() ? null : truststore,
+                truststorePassword.isEmpty() ? null : truststorePassword);
         if (inputTopic.equals(dlqTopic) || inputTopic.equals(outputTopic()) || dlqTopic.equals(outputTopic())) {
             throw new ConfigException("input topic '" + inputTopic + "', DLQ topic '" + dlqTopic + "' and output topic '"
                     + outputTopic() + "' must all differ");
@@ -110,10 +194,13 @@ public final class EncoderWorkerConfig {
 
     /** Every option, in documentation order (the README's configuration table is checked against this list). */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> options = new ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
-                KafkaOptions.SCHEMA_REGISTRY_URL, MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
+        List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
+        options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
-                INTRA_OP_THREADS));
+                INTRA_OP_THREADS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
+                TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
+                FETCH_ALLOW_PRIVATE_ADDRESSES, FETCH_MAX_BYTES, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
+                FETCH_TRUSTSTORE, FETCH_TRUSTSTORE_PASSWORD));
         options.addAll(STAGE.options());
         return List.copyOf(options);
     }
@@ -146,6 +233,8 @@ public final class EncoderWorkerConfig {
     }
 
     public String bootstrapServers() { return bootstrapServers; }
+    /** Kafka client properties (servers, security) and registry settings; every Kafka client of the worker starts from it. */
+    public KafkaConnection kafka() { return kafka; }
     public String schemaRegistryUrl() { return schemaRegistryUrl; }
     public String model() { return model; }
     public String modelsFile() { return modelsFile; }
@@ -161,4 +250,8 @@ public final class EncoderWorkerConfig {
     /** Error handling and batch byte bound of the worker's stage ({@link #STAGE}). */
     public StagePolicy errors() { return errors; }
     public Duration maxPollInterval() { return maxPollInterval; }
+    /** Limits every media tool runs under ({@code encoder.tools.*}). */
+    public ToolSandbox.Limits toolLimits() { return toolLimits; }
+    /** How uri media is fetched ({@code encoder.fetch.*}). */
+    public FetchSettings fetch() { return fetch; }
 }

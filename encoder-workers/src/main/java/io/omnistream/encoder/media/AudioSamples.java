@@ -2,9 +2,11 @@ package io.omnistream.encoder.media;
 
 import io.omnistream.encoder.cascade.ExternalTool;
 import io.omnistream.runtime.error.PermanentFailureException;
+import io.omnistream.schemas.avro.Modality;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,7 +17,11 @@ import java.util.Objects;
  * That is Whisper's own {@code load_audio} command (ffmpeg's default resampler and down-mix), except that samples stay
  * 32-bit float instead of going through 16-bit integers.
  *
- * <p>Bounds: the source's duration (ffprobe) above {@link AudioSettings#maxSeconds()} is refused before decoding.
+ * <p>Input: the payload's format is sniffed first ({@link MediaSniffer}); bytes in no audio format the worker reads are
+ * refused, and ffmpeg/ffprobe read the file with that format's demuxer and the file protocol only.
+ *
+ * <p>Bounds: the source's duration above {@link AudioSettings#maxSeconds()} is refused before decoding: for a WAV as
+ * its header declares it ({@link WavHeader}, before any tool runs), then as ffprobe reads it from the container.
  * Within it, only the first {@code clipSeconds} are decoded (ffmpeg {@code -t}): a model with a fixed clip length
  * (Whisper: 30 s) never sees more, as Whisper's {@code pad_or_trim} does, and decoding stops early. stdout is capped
  * at the clip's size plus one second.
@@ -55,15 +61,14 @@ public final class AudioSamples {
         if (!(clipSeconds > 0) || Double.isInfinite(clipSeconds)) {
             throw new IllegalArgumentException("clipSeconds must be finite and > 0, got " + clipSeconds);
         }
-        if (media == null || media.length == 0) {
-            throw new PermanentFailureException("preprocess", "audio: empty payload (0 bytes)");
-        }
+        MediaSniffer.Format format = MediaSniffer.require(media, Modality.AUDIO, null);
+        WavHeader.checkDeclaredDuration(media, settings.maxSeconds());
         Path file = MediaFiles.tempFile(media, ".audio");
         try {
-            double source = MediaFiles.probe(file, "a", settings.timeout(), "audio").durationSeconds();
+            double source = MediaFiles.probe(file, format, "a", settings.timeout(), "audio").durationSeconds();
             if (source > settings.maxSeconds()) {
                 throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
-                        "audio: %.1f s exceeds the limit of %s s", source, plain(settings.maxSeconds())));
+                        "audio is %.1f s, over the %s s budget", source, plain(settings.maxSeconds())));
             }
             long clipSamples = (long) Math.ceil(clipSeconds * sampleRateHz);
             long cap = (clipSamples + sampleRateHz) * 4L;
@@ -73,10 +78,12 @@ public final class AudioSamples {
             }
             ExternalTool.Result r;
             try {
-                r = ExternalTool.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(),
-                        "-map", "0:a:0", "-vn", "-ac", "1", "-ar", Integer.toString(sampleRateHz),
+                List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-nostdin"));
+                command.addAll(format.ffmpegInput(file));
+                command.addAll(List.of("-map", "0:a:0", "-vn", "-ac", "1", "-ar", Integer.toString(sampleRateHz),
                         "-t", String.format(Locale.ROOT, "%.6f", clipSeconds), "-f", "f32le", "-acodec", "pcm_f32le",
-                        "-"), null, settings.timeout(), (int) cap);
+                        "-"));
+                r = ExternalTool.run(command, null, settings.timeout(), (int) cap);
             } catch (IllegalStateException e) {
                 throw new PermanentFailureException("preprocess", "audio: ffmpeg produced more than the "
                         + clipSeconds + " s clip", e);

@@ -3,12 +3,14 @@ package io.omnistream.encoder.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.encoder.cascade.ExternalTool;
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Media bytes in a temp file for ffmpeg / ffprobe (they seek, so a pipe will not do for MP4), and probing it. */
@@ -17,10 +19,10 @@ final class MediaFiles {
 
     private MediaFiles() {}
 
-    /** A temp file holding {@code bytes}; the caller deletes it ({@link #delete}). */
+    /** A temp file in the tool sandbox's directory holding {@code bytes}; the caller deletes it ({@link #delete}). */
     static Path tempFile(byte[] bytes, String suffix) {
         try {
-            Path file = Files.createTempFile("omnistream-media", suffix);
+            Path file = ToolSandbox.current().newTempFile(suffix);
             try {
                 Files.write(file, bytes);
             } catch (IOException e) {
@@ -51,14 +53,17 @@ final class MediaFiles {
     record Probe(String container, double durationSeconds, double startSeconds, String codec, int width, int height) {}
 
     /**
-     * Probes the first {@code "v"} (video) or {@code "a"} (audio) stream and the container.
+     * Probes the first {@code "v"} (video) or {@code "a"} (audio) stream and the container, read with the demuxer of
+     * {@code input} only (see {@link MediaSniffer.Format#ffmpegInput}).
      *
      * @throws PermanentFailureException if ffprobe cannot read the file, it has no such stream or no duration
      */
-    static Probe probe(Path file, String streamType, Duration timeout, String what) {
-        ExternalTool.Result r = ExternalTool.run(List.of("ffprobe", "-v", "error", "-select_streams", streamType + ":0",
-                "-show_entries", "stream=codec_name,width,height:format=duration,start_time,format_name", "-of", "json",
-                file.toString()), null, timeout, 1 << 20);
+    static Probe probe(Path file, MediaSniffer.Format input, String streamType, Duration timeout, String what) {
+        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        command.addAll(input.ffmpegInput(file));
+        command.addAll(List.of("-select_streams", streamType + ":0", "-show_entries",
+                "stream=codec_name,width,height:format=duration,start_time,format_name", "-of", "json"));
+        ExternalTool.Result r = ExternalTool.run(command, null, timeout, 1 << 20);
         if (r.exitCode() != 0) {
             throw new PermanentFailureException("preprocess", what + ": ffprobe cannot read it: " + toolError(r, file));
         }

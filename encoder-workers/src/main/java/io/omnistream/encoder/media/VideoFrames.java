@@ -2,6 +2,7 @@ package io.omnistream.encoder.media;
 
 import io.omnistream.encoder.cascade.ExternalTool;
 import io.omnistream.runtime.error.PermanentFailureException;
+import io.omnistream.schemas.avro.Modality;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,9 @@ import java.util.function.Consumer;
  * <p>Bounds, checked after probing and before decoding any frame: duration &lt;= {@link VideoSettings#maxSeconds()},
  * width x height &lt;= {@link VideoSettings#maxFramePixels()}. Each frame is decoded by its own ffmpeg run (input
  * seek, so only the GOP up to the frame is decoded), as 8-bit RGB (PPM), with stdout capped at the frame's size.
+ *
+ * <p>Input: the payload's format is sniffed first ({@link MediaSniffer}); bytes in no video container the worker reads
+ * are refused, and ffmpeg/ffprobe read the file with that container's demuxer and the file protocol only.
  *
  * <p>Errors: empty, unreadable, frame-less, too long or too large videos throw {@link PermanentFailureException}
  * (stage {@code preprocess}); a missing binary or a run past the timeout throws
@@ -86,10 +90,11 @@ public final class VideoFrames {
         if (video == null || video.length == 0) {
             throw new PermanentFailureException("preprocess", "video: empty payload (0 bytes)");
         }
+        MediaSniffer.Format format = MediaSniffer.require(video, Modality.VIDEO, null);
         Path file = MediaFiles.tempFile(video, ".video");
         try {
-            MediaFiles.Probe probe = probe(file);
-            double[] pts = packetTimes(file);
+            MediaFiles.Probe probe = probe(file, format);
+            double[] pts = packetTimes(file, format);
             double[] times = sampleTimes(probe.durationSeconds(), settings.frames());
             for (int i = 0; i < times.length; i++) {
                 double seek;
@@ -106,7 +111,7 @@ public final class VideoFrames {
                     double gap = k > 0 ? pts[k] - pts[k - 1] : 0.002;
                     seek = Math.max(0, frameSeconds - Math.min(0.001, gap / 2));
                 }
-                BufferedImage image = frameAt(file, seek, probe, times[i]);
+                BufferedImage image = frameAt(file, format, seek, probe, times[i]);
                 consumer.accept(new SampledFrame(i, times[i], frameSeconds, image));
             }
         } finally {
@@ -127,8 +132,8 @@ public final class VideoFrames {
         return Math.max(0, insertion - 1);
     }
 
-    private MediaFiles.Probe probe(Path file) {
-        MediaFiles.Probe probe = MediaFiles.probe(file, "v", settings.timeout(), "video");
+    private MediaFiles.Probe probe(Path file, MediaSniffer.Format format) {
+        MediaFiles.Probe probe = MediaFiles.probe(file, format, "v", settings.timeout(), "video");
         if (probe.durationSeconds() > settings.maxSeconds()) {
             throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
                     "video: %.1f s exceeds the limit of %s s", probe.durationSeconds(), plain(settings.maxSeconds())));
@@ -145,11 +150,13 @@ public final class VideoFrames {
     }
 
     /** Sorted presentation times (s) of the first video stream's packets; empty if the container has none. */
-    private double[] packetTimes(Path file) {
+    private double[] packetTimes(Path file, MediaSniffer.Format format) {
         ExternalTool.Result r;
         try {
-            r = ExternalTool.run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                    "packet=pts_time", "-of", "csv=p=0", file.toString()), null, settings.timeout(), MAX_PACKET_LIST_BYTES);
+            List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+            command.addAll(format.ffmpegInput(file));
+            command.addAll(List.of("-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0"));
+            r = ExternalTool.run(command, null, settings.timeout(), MAX_PACKET_LIST_BYTES);
         } catch (IllegalStateException e) {
             throw new PermanentFailureException("preprocess", "video: more packets than " + MAX_PACKET_LIST_BYTES
                     + " bytes of timestamps", e);
@@ -171,15 +178,18 @@ public final class VideoFrames {
         return pts;
     }
 
-    private BufferedImage frameAt(Path file, double seekSeconds, MediaFiles.Probe probe, double sampleSeconds) {
+    private BufferedImage frameAt(Path file, MediaSniffer.Format format, double seekSeconds, MediaFiles.Probe probe,
+                                  double sampleSeconds) {
         // 8-bit RGB PPM: 3 bytes a pixel plus a short header. Rotation metadata may swap width and height, not
         // their product.
         int maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, (long) probe.width() * probe.height() * 3 + 64);
         ExternalTool.Result r;
         try {
-            r = ExternalTool.run(List.of("ffmpeg", "-v", "error", "-nostdin", "-ss",
-                    String.format(Locale.ROOT, "%.6f", seekSeconds), "-i", file.toString(), "-map", "0:v:0",
-                    "-frames:v", "1", "-f", "image2pipe", "-vcodec", "ppm", "-"), null, settings.timeout(), maxBytes);
+            List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-nostdin", "-ss",
+                    String.format(Locale.ROOT, "%.6f", seekSeconds)));
+            command.addAll(format.ffmpegInput(file));
+            command.addAll(List.of("-map", "0:v:0", "-frames:v", "1", "-f", "image2pipe", "-vcodec", "ppm", "-"));
+            r = ExternalTool.run(command, null, settings.timeout(), maxBytes);
         } catch (IllegalStateException e) {
             throw new PermanentFailureException("preprocess", "video: decoded frame larger than the probed "
                     + probe.width() + "x" + probe.height(), e);

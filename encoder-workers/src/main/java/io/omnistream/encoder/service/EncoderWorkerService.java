@@ -2,6 +2,7 @@ package io.omnistream.encoder.service;
 
 import io.omnistream.encoder.cascade.Cascades;
 import io.omnistream.encoder.cascade.EncodingChain;
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.encoder.model.ProviderMetrics;
@@ -50,7 +51,7 @@ public final class EncoderWorkerService implements ManagedService {
         this.config = config;
         this.spec = config.modelSpec(); // an unknown model or unreadable registry is a configuration error
         this.registry = registry;
-        this.kafka = new KafkaReachability(config.bootstrapServers(), KAFKA_PROBE_TIMEOUT,
+        this.kafka = new KafkaReachability(config.kafka().clientProperties(), KAFKA_PROBE_TIMEOUT,
                 "omnistream-encoder-health-" + config.model());
     }
 
@@ -77,6 +78,12 @@ public final class EncoderWorkerService implements ManagedService {
         if (shutdown.requested()) {
             return; // SIGTERM while loading: do not join the consumer group only to leave it again
         }
+        // every media tool runs confined (rlimits, no network, the worker's own temp directory); installed before the
+        // cascades probe their tools, so the probe runs confined too and the host's support is logged once at start-up
+        ToolSandbox sandbox = ToolSandbox.of(config.toolLimits());
+        ToolSandbox.install(sandbox);
+        log.info("media tools run with rlimits {} and network isolation {}; temp files in {}",
+                sandbox.rlimited() ? "on" : "OFF", sandbox.networkIsolated() ? "on" : "OFF", sandbox.tempDir());
         // the model's cascades (OCR / speech recognition): their tools are probed here, a missing one fails start-up
         EncodingChain chain = Cascades.chain(spec, loaded);
         EncoderWorker w = new EncoderWorker(config, chain, new WorkerMetrics(registry));

@@ -18,6 +18,12 @@ public enum DlqReason {
     UNSUPPORTED_MODALITY,
     /** A TEXT event without text, or media in which the cascade recognised no text. */
     EMPTY_TEXT,
+    /**
+     * The media of a {@code uri} event could not be fetched for good: a refused URI or redirect (scheme, user info,
+     * host not allow-listed, private address), a budget exceeded (size, time), a 4xx status, a content-type or
+     * signature that is not the modality's.
+     */
+    FETCH_FAILED,
     /** Media that cannot be decoded or transcribed (corrupt, truncated, unsupported, over a limit). */
     PREPROCESS_FAILED,
     /** A tombstone without a key: nothing to delete. */

@@ -5,6 +5,8 @@ import io.omnistream.encoder.cascade.MediaTower;
 import io.omnistream.encoder.cascade.MediaTranscriber;
 import io.omnistream.encoder.cascade.StageTimes;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.encoder.fetch.FetchedMedia;
+import io.omnistream.encoder.fetch.MediaFetcher;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.runtime.error.FailureClassifier;
@@ -25,6 +27,7 @@ import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
 import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,13 +64,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> Per record, before inference: an undecodable value is dead-lettered (stage {@code deserialize}),
  * a modality the model cannot embed (stage {@code encode}), a TEXT event without text and media that cannot be decoded
- * or recognised (stage {@code preprocess}) too; a tombstone is forwarded as a tombstone (that is how deletes reach
- * Milvus). A transient failure (classified by {@link FailureClassifier}: a crashed or timed-out recogniser, an
+ * or recognised (stage {@code preprocess}) too, and so is a {@code uri} event whose media cannot be fetched for good
+ * (stage {@code fetch}: refused URI or redirect, size or time budget, 4xx, wrong type; see {@link MediaFetcher}); a
+ * tombstone is forwarded as a tombstone (that is how deletes reach Milvus). A transient failure (classified by {@link FailureClassifier}: a crashed or timed-out recogniser, an
  * unavailable device) fails the attempt: the stage pauses its partitions and embeds the same batch again with backoff
  * for as long as {@code encoder.errors.retry.timeout} allows (default: no limit). A batch whose inference fails
  * permanently is embedded record by record so that only the bad ones are dead-lettered. A record whose batch killed
  * the process {@code encoder.errors.max.attempts} times is dead-lettered as a poison pill (stage {@code poison}). If
  * the broker does not acknowledge a produced record, the worker stops without committing ({@link #failure()}).
+ *
+ * <p><b>Media by reference.</b> A non-text event without inline payload but with a {@code uri} is fetched first
+ * ({@link MediaFetcher}, {@code encoder.fetch.*}: allow-listed https hosts with public addresses only) and then
+ * embedded exactly like an inline payload; its sniffed MIME type replaces the event's. The fetched bytes are dropped
+ * as soon as the media step (recognition or tower preprocessing) is done, so a batch holds at most one fetched body
+ * (at most {@code encoder.fetch.max-bytes}) at a time. A transient fetch failure (network, 5xx, 429) fails the
+ * attempt like any transient failure, so the whole batch is fetched and embedded again.
  *
  * <p><b>Lifecycle.</b> {@link #start()} runs the loop on its own thread; {@link #close()} stops polling, finishes and
  * commits what was already polled, then closes consumer and producer. No static state: several workers may run in
@@ -83,6 +94,7 @@ public final class EncoderWorker implements AutoCloseable {
     private final EncoderWorkerConfig config;
     private final TextEncoder encoder;
     private final EncodingChain chain;
+    private final MediaFetcher fetcher;
     private final WorkerMetrics metrics;
     private final String model;
     private final String outputTopic;
@@ -124,6 +136,7 @@ public final class EncoderWorker implements AutoCloseable {
         this.config = config;
         this.encoder = encoder;
         this.chain = chain;
+        this.fetcher = new MediaFetcher(config.fetch());
         this.metrics = metrics;
         this.model = encoder.modelId();
         this.outputTopic = config.outputTopic();
@@ -159,8 +172,9 @@ public final class EncoderWorker implements AutoCloseable {
             throw new IllegalStateException("worker already started");
         }
         started = true;
-        LOG.info("encoder worker starting: model {} version {}, {} -> {}, group {}", model, chain.modelVersion(),
-                config.inputTopic(), outputTopic, config.groupId());
+        LOG.info("encoder worker starting: model {} version {}, {} -> {}, group {}, uri media: {}", model,
+                chain.modelVersion(), config.inputTopic(), outputTopic, config.groupId(),
+                fetcher.enabled() ? fetcher : "not fetched (encoder.fetch.allowed-hosts is empty)");
         stage.start("encoder-worker-" + model);
     }
 
@@ -189,7 +203,7 @@ public final class EncoderWorker implements AutoCloseable {
 
     Properties consumerProperties() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(config.kafka().clientProperties()); // servers and security (SASL/TLS) from the shared keys
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -208,7 +222,7 @@ public final class EncoderWorker implements AutoCloseable {
 
     Properties producerProperties() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(config.kafka().clientProperties()); // servers and security (SASL/TLS) from the shared keys
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -256,25 +270,45 @@ public final class EncoderWorker implements AutoCloseable {
             return Outcome.deadLetter(p, new PermanentFailureException("deserialize",
                     "undecodable MediaEvent: " + FailureClassifier.reasonOf(e), e), DlqReason.UNDECODABLE, 1);
         }
-        Outcome o = new Outcome(p, OutcomeKind.ENCODE, event);
         String identityProblem = identityProblem(event);
         if (identityProblem != null) {
-            return o.failed(new PermanentFailureException("validate", identityProblem), DlqReason.INVALID_IDENTITY, 1);
+            return new Outcome(p, OutcomeKind.ENCODE, event).failed(new PermanentFailureException("validate",
+                    identityProblem), DlqReason.INVALID_IDENTITY, 1);
         }
         if (!chain.supports(event.getModality())) {
-            return o.failed(new PermanentFailureException("encode", "no encoder for modality " + event.getModality()
-                    + " in model " + model), DlqReason.UNSUPPORTED_MODALITY, 1);
+            return new Outcome(p, OutcomeKind.ENCODE, event).failed(new PermanentFailureException("encode",
+                    "no encoder for modality " + event.getModality() + " in model " + model),
+                    DlqReason.UNSUPPORTED_MODALITY, 1);
         }
+        MediaEvent unfetched = null;
+        if (needsFetch(event)) {
+            unfetched = event;
+            try {
+                event = withFetchedPayload(event);
+            } catch (RuntimeException e) {
+                if (FailureClassifier.classify(e) == FailureKind.PERMANENT) {
+                    return new Outcome(p, OutcomeKind.ENCODE, event).failed(e, DlqReason.FETCH_FAILED, 1);
+                }
+                throw e;
+            }
+        }
+        Outcome o = new Outcome(p, OutcomeKind.ENCODE, event);
         if (event.getModality() == Modality.TEXT) {
             o.text = event.getText();
         } else if (chain.tower(event.getModality()).isPresent()) {
             // native tower: decode and preprocess now, run the tower for the whole batch in encode()
             MediaTower tower = chain.tower(event.getModality()).get();
             Outcome failed = preprocess(o, () -> o.towerItems = tower.prepare(o.event, new StageTimes()));
+            if (unfetched != null) {
+                o.event = unfetched; // the media step is done: release the fetched bytes before the rest of the batch
+            }
             return failed != null ? failed : o;
         } else {
             MediaTranscriber transcriber = chain.transcriber(event.getModality()).orElseThrow();
             Outcome failed = preprocess(o, () -> o.text = transcriber.transcribe(o.event));
+            if (unfetched != null) {
+                o.event = unfetched; // the media step is done: release the fetched bytes before the rest of the batch
+            }
             if (failed != null) {
                 return failed;
             }
@@ -289,6 +323,24 @@ public final class EncoderWorker implements AutoCloseable {
                 ? Side.QUERY : Side.DOCUMENT;
         o.instruction = encoder.spec().instructionFor(side, event.getInstruction());
         return o;
+    }
+
+    /** A non-text event whose media is only referenced by its {@code uri} (no inline payload). */
+    private static boolean needsFetch(MediaEvent event) {
+        ByteBuffer payload = event.getPayload();
+        return event.getModality() != Modality.TEXT && event.getUri() != null
+                && (payload == null || !payload.hasRemaining());
+    }
+
+    /** The event with the fetched media as its payload and the sniffed MIME type; throws as {@link MediaFetcher#fetch}. */
+    private MediaEvent withFetchedPayload(MediaEvent event) {
+        long t0 = System.nanoTime();
+        FetchedMedia media = fetcher.fetch(event.getUri(), event.getModality());
+        LOG.debug("fetched {} bytes of {} for {} from {} in {} ms ({} redirects)", media.bytes().length,
+                media.mimeType(), event.getContentId(), media.finalUri(), (System.nanoTime() - t0) / 1_000_000,
+                media.redirects());
+        return MediaEvent.newBuilder(event).setPayload(ByteBuffer.wrap(media.bytes())).setMimeType(media.mimeType())
+                .build();
     }
 
     /**
@@ -471,7 +523,8 @@ public final class EncoderWorker implements AutoCloseable {
     /** What happens to one record of a batch; filled in as the batch is processed (loop thread only). */
     private static final class Outcome {
         final PolledRecord pending;
-        final MediaEvent event;
+        /** The event; for a fetched uri event, the fetched copy only until its media step is done. */
+        MediaEvent event;
         OutcomeKind kind;
         String instruction;
         /** What the text tower embeds: the event's text, or what the cascade recognised in its media. */

@@ -5,6 +5,7 @@ import static io.omnistream.encoder.cascade.MediaFixtures.wordRecall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.omnistream.encoder.media.MediaSniffer;
 import io.omnistream.encoder.model.CascadeSpec;
 import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
@@ -96,9 +97,9 @@ class CascadesTest {
             Files.write(file, clip);
             Ffmpeg ffmpeg = new Ffmpeg(java.time.Duration.ofSeconds(30));
             // slide 1 is shown for 0-2 s, slide 2 for 2-4 s: two H.264 frames of slide 1 differ only by coding noise
-            int[] a = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 0.25, 1280, "video"));
-            int[] b = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 1.75, 1280, "video"));
-            int[] c = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, 2.25, 1280, "video"));
+            int[] a = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 0.25, 1280, "video"));
+            int[] b = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 1.75, 1280, "video"));
+            int[] c = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 2.25, 1280, "video"));
             assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, b)).isLessThanOrEqualTo(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
             assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, c)).isGreaterThan(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
         } finally {
@@ -155,16 +156,26 @@ class CascadesTest {
                 .isInstanceOf(PermanentFailureException.class).hasMessageContaining("exceeds the limit of 1000");
         assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.DOCUMENT, "tesseract", Map.of()))
                 .transcribe(event(Modality.DOCUMENT, noise)))
+                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("document: 4096 bytes are in no supported format");
+        byte[] pdfHeaderThenNoise = Arrays.copyOf("%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 4096);
+        System.arraycopy(noise, 0, pdfHeaderThenNoise, 9, 4096 - 9);
+        assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.DOCUMENT, "tesseract", Map.of()))
+                .transcribe(event(Modality.DOCUMENT, pdfHeaderThenNoise)))
                 .isInstanceOf(PermanentFailureException.class).hasMessageContaining("as PDF");
         assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.VIDEO, "tesseract", Map.of()))
                 .transcribe(event(Modality.VIDEO, noise)))
+                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("video: 4096 bytes are in no supported format");
+        byte[] truncatedMp4 = Arrays.copyOf(MediaFixtures.slideVideo(List.of(MediaFixtures.textImage(SLIDE_1, 320, 180)),
+                1, "mp4"), 2000);
+        assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.VIDEO, "tesseract", Map.of()))
+                .transcribe(event(Modality.VIDEO, truncatedMp4)))
                 .isInstanceOf(PermanentFailureException.class).hasMessageContaining("video: ffprobe cannot read it");
         assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.AUDIO, "pocketsphinx", Map.of()))
                 .transcribe(event(Modality.AUDIO, png)))
                 .isInstanceOf(PermanentFailureException.class).hasMessageContaining("audio");
         assertThatThrownBy(() -> Cascades.transcriber(new CascadeSpec(Modality.IMAGE, "tesseract", Map.of()))
                 .transcribe(MediaEvent.newBuilder(event(Modality.IMAGE, png)).setPayload(null).setUri("s3://b/k").build()))
-                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("send the bytes inline");
+                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("its uri was not fetched");
     }
 
     @Test

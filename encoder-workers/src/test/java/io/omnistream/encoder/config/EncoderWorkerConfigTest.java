@@ -3,10 +3,12 @@ package io.omnistream.encoder.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.encoder.model.ExecutionProvider;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,40 @@ class EncoderWorkerConfigTest {
     }
 
     @Test
+    void fetchingIsOffByDefaultAndConfigurable() {
+        var off = config(Map.of()).fetch();
+        assertThat(off.allowedHosts().isEmpty()).isTrue();
+        assertThat(off.allowHttp()).isFalse();
+        assertThat(off.allowPrivateAddresses()).isFalse();
+        assertThat(off.maxBytes()).isEqualTo(20L * 1024 * 1024);
+        assertThat(off.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(off.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(off.maxRedirects()).isEqualTo(3);
+        assertThat(off.truststore()).isNull();
+        assertThat(off.truststorePassword()).isNull();
+
+        var on = config(Map.of("encoder.fetch.allowed-hosts", "media.example.com, *.cdn.example.org",
+                "encoder.fetch.max-bytes", "1048576", "encoder.fetch.timeout", "10s", "encoder.fetch.connect-timeout",
+                "500ms", "encoder.fetch.max-redirects", "0", "encoder.fetch.truststore", "/etc/omnistream/ca.p12",
+                "encoder.fetch.truststore-password", "pw")).fetch();
+        assertThat(on.allowedHosts().allows("media.example.com")).isTrue();
+        assertThat(on.allowedHosts().allows("a.cdn.example.org")).isTrue();
+        assertThat(on.allowedHosts().allows("cdn.example.org")).isFalse();
+        assertThat(on.maxBytes()).isEqualTo(1_048_576L);
+        assertThat(on.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(on.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(on.maxRedirects()).isZero();
+        assertThat(on.truststore()).isEqualTo("/etc/omnistream/ca.p12");
+        assertThat(on.truststorePassword()).isEqualTo("pw");
+
+        assertThatThrownBy(() -> config(Map.of("encoder.fetch.allowed-hosts", "https://media.example.com")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.fetch.allowed-hosts")
+                .hasMessageContaining("https://media.example.com");
+        assertThatThrownBy(() -> config(Map.of("encoder.fetch.max-redirects", "11")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.fetch.max-redirects");
+    }
+
+    @Test
     void bootstrapServersAreRequired() {
         assertThatThrownBy(() -> new EncoderWorkerConfig(ConfigSource.of(Map.of())))
                 .isInstanceOf(ConfigException.class)
@@ -61,6 +97,29 @@ class EncoderWorkerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("[AUTO, CUDA, CPU]");
         assertThatThrownBy(() -> config(Map.of("encoder.batch.max-padding-ratio", "0.5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("number >= 1");
+    }
+
+    @Test
+    void mediaToolLimitsHaveSafeDefaultsAndAreConfigurable() {
+        ToolSandbox.Limits defaults = config(Map.of()).toolLimits();
+        assertThat(defaults.maxAddressSpaceBytes()).isEqualTo(4L << 30);
+        assertThat(defaults.maxCpuSeconds()).isEqualTo(300);
+        assertThat(defaults.maxFileBytes()).isEqualTo(1L << 30);
+        assertThat(defaults.maxOpenFiles()).isEqualTo(256);
+        assertThat(defaults.isolateNetwork()).isTrue();
+        assertThat(defaults.stderrTailBytes()).isEqualTo(64 << 10);
+        assertThat(defaults.tempDir()).isNull();
+
+        ToolSandbox.Limits set = config(Map.of("encoder.tools.max-memory", "2147483648", "encoder.tools.max-cpu-seconds",
+                "30", "encoder.tools.max-file-size", "1000000", "encoder.tools.max-open-files", "32",
+                "encoder.tools.isolate-network", "false", "encoder.tools.stderr-tail-bytes", "4096",
+                "encoder.tools.temp-dir", "/var/tmp/omnistream-worker-1")).toolLimits();
+        assertThat(set).isEqualTo(new ToolSandbox.Limits(2L << 30, 30, 1_000_000, 32, false, 4096,
+                Path.of("/var/tmp/omnistream-worker-1")));
+        assertThatThrownBy(() -> config(Map.of("encoder.tools.max-memory", "1000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.tools.max-memory");
+        assertThatThrownBy(() -> config(Map.of("encoder.tools.max-open-files", "2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("encoder.tools.max-open-files");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -141,7 +142,13 @@ class AudioSamplesTest {
 
         AudioSamples strict = new AudioSamples(new AudioSettings(10, Duration.ofSeconds(30)));
         assertThatThrownBy(() -> strict.decode(tone, 16000, 5))
-                .isInstanceOf(PermanentFailureException.class).hasMessage("audio: 12.0 s exceeds the limit of 10 s");
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("audio is 12.0 s (declared by its WAV header), over the 10 s budget");
+        // not a WAV: the container's duration (ffprobe) decides
+        byte[] ogg = MediaTestSupport.ffmpeg(dir, "tone.ogg", "-f", "lavfi", "-i", "sine=frequency=440:duration=12",
+                "-c:a", "libvorbis");
+        assertThatThrownBy(() -> strict.decode(ogg, 16000, 5))
+                .isInstanceOf(PermanentFailureException.class).hasMessage("audio is 12.0 s, over the 10 s budget");
     }
 
     @Test
@@ -161,9 +168,20 @@ class AudioSamplesTest {
         byte[] text = "this is a text file, not audio".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> audio.decode(text, 16000, 30))
                 .isInstanceOf(PermanentFailureException.class)
-                .hasMessage("audio: ffprobe cannot read it: input: Invalid data found when processing input");
+                .hasMessage("audio: 30 bytes are in no supported format (they start with 74 68 69 73 20 69 73 20)");
         byte[] png = Files.readAllBytes(MediaTestSupport.sharedData("tuxpaint-stamps/animals/birds/albino_peahen.png"));
         assertThatThrownBy(() -> audio.decode(png, 16000, 30))
-                .isInstanceOf(PermanentFailureException.class).hasMessage("audio: no audio stream (container png_pipe)");
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("audio: the payload is PNG (image/png), which AUDIO events cannot carry");
+        // an MP4 with a picture and no sound: the container may carry audio, ffprobe finds none
+        byte[] silentMovie = MediaTestSupport.ffmpeg(dir, "picture.mp4", "-f", "lavfi", "-i",
+                "testsrc=size=64x48:rate=5:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        assertThatThrownBy(() -> audio.decode(silentMovie, 16000, 30))
+                .isInstanceOf(PermanentFailureException.class).hasMessageStartingWith("audio: no audio stream (container mov,mp4");
+        // a truncated OGG: the signature is intact, the stream is not
+        byte[] ogg = MediaTestSupport.ffmpeg(dir, "tone.ogg", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+                "-c:a", "libvorbis");
+        assertThatThrownBy(() -> audio.decode(Arrays.copyOf(ogg, 60), 16000, 30))
+                .isInstanceOf(PermanentFailureException.class).hasMessageStartingWith("audio: ");
     }
 }

@@ -178,7 +178,8 @@ class VideoFramesTest {
                 .isInstanceOf(PermanentFailureException.class).hasMessage("video: empty payload (0 bytes)");
         byte[] text = "definitely not a video container".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> frames.sample(text))
-                .isInstanceOf(PermanentFailureException.class).hasMessageStartingWith("video: ffprobe cannot read it: ");
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("video: 32 bytes are in no supported format (they start with 64 65 66 69 6e 69 74 65)");
         // ffmpeg writes the MP4 index (moov) at the end: the first half has none
         byte[] half = Arrays.copyOf(video("mp4"), mp4.length / 2);
         assertThatThrownBy(() -> frames.sample(half))
@@ -186,7 +187,13 @@ class VideoFramesTest {
                 .hasMessage("video: ffprobe cannot read it: input: Invalid data found when processing input");
         byte[] wav = MediaTestSupport.ffmpeg(dir, "tone.wav", "-f", "lavfi", "-i", "sine=frequency=440:duration=1");
         assertThatThrownBy(() -> frames.sample(wav))
-                .isInstanceOf(PermanentFailureException.class).hasMessage("video: no video stream (container wav)");
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("video: the payload is WAV (audio/wav), which VIDEO events cannot carry");
+        // a container that can hold video but holds only audio: refused by ffprobe's stream list
+        byte[] audioOnlyWebm = MediaTestSupport.ffmpeg(dir, "tone.webm", "-f", "lavfi", "-i",
+                "sine=frequency=440:duration=1", "-c:a", "libvorbis");
+        assertThatThrownBy(() -> frames.sample(audioOnlyWebm))
+                .isInstanceOf(PermanentFailureException.class).hasMessage("video: no video stream (container matroska,webm)");
     }
 
     @Test

@@ -30,6 +30,8 @@ public abstract class AvroRecordReader<A extends SpecificRecord, T> implements K
     private final Class<A> avroType;
     private final String registryUrl;
     private final TypeInformation<T> producedType;
+    /** The registry's auth/TLS client config (see {@code KafkaConnection.registryConfig()}); empty: none. */
+    private java.util.HashMap<String, String> registryConfig = new java.util.HashMap<>();
     private transient ConfluentAvroDeserializer<A> deserializer;
     private transient Counter undecodable;
     private transient long lastLogMs;
@@ -40,8 +42,25 @@ public abstract class AvroRecordReader<A extends SpecificRecord, T> implements K
         this.producedType = producedType;
     }
 
+    /**
+     * Sets the registry client configuration (basic auth, TLS) this reader registers for its URL when it opens on a
+     * task manager, whose JVM has not read the job's config; returns this reader.
+     */
+    public AvroRecordReader<A, T> withRegistryConfig(java.util.Map<String, String> config) {
+        this.registryConfig = new java.util.HashMap<>(config);
+        return this;
+    }
+
+    /** Registers {@code config} for {@code url} in this JVM before a serde is built (nothing when empty or mock://). */
+    static void configureRegistry(String url, java.util.Map<String, String> config) {
+        if (!config.isEmpty() && !url.startsWith("mock://")) {
+            io.omnistream.schemas.serde.SchemaRegistries.configure(url, config);
+        }
+    }
+
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
+        configureRegistry(registryUrl, registryConfig);
         deserializer = new ConfluentAvroDeserializer<>(avroType, registryUrl);
         undecodable = context.getMetricGroup().counter("undecodableRecords");
     }

@@ -14,6 +14,8 @@ public class DriftAlertWriter implements KafkaRecordSerializationSchema<DriftAle
 
     private final String topic;
     private final String registryUrl;
+    /** The registry's auth/TLS client config (see {@code KafkaConnection.registryConfig()}); empty: none. */
+    private java.util.HashMap<String, String> registryConfig = new java.util.HashMap<>();
     private transient ConfluentAvroSerializer<DriftAlert> serializer;
 
     public DriftAlertWriter(String topic, String registryUrl) {
@@ -21,8 +23,15 @@ public class DriftAlertWriter implements KafkaRecordSerializationSchema<DriftAle
         this.registryUrl = registryUrl;
     }
 
+    /** Sets the registry client configuration (basic auth, TLS) registered when the writer opens; returns this. */
+    public DriftAlertWriter withRegistryConfig(java.util.Map<String, String> config) {
+        this.registryConfig = new java.util.HashMap<>(config);
+        return this;
+    }
+
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        AvroRecordReader.configureRegistry(registryUrl, registryConfig);
         serializer = new ConfluentAvroSerializer<>(DriftAlert.class, registryUrl);
     }
 

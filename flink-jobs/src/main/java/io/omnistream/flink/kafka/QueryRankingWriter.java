@@ -20,6 +20,8 @@ public class QueryRankingWriter implements KafkaRecordSerializationSchema<QueryS
 
     private final String topic;
     private final String registryUrl;
+    /** The registry's auth/TLS client config (see {@code KafkaConnection.registryConfig()}); empty: none. */
+    private java.util.HashMap<String, String> registryConfig = new java.util.HashMap<>();
     private transient ConfluentAvroSerializer<QueryRanking> serializer;
 
     public QueryRankingWriter(String topic, String registryUrl) {
@@ -27,8 +29,15 @@ public class QueryRankingWriter implements KafkaRecordSerializationSchema<QueryS
         this.registryUrl = registryUrl;
     }
 
+    /** Sets the registry client configuration (basic auth, TLS) registered when the writer opens; returns this. */
+    public QueryRankingWriter withRegistryConfig(java.util.Map<String, String> config) {
+        this.registryConfig = new java.util.HashMap<>(config);
+        return this;
+    }
+
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        AvroRecordReader.configureRegistry(registryUrl, registryConfig);
         serializer = new ConfluentAvroSerializer<>(QueryRanking.class, registryUrl);
     }
 

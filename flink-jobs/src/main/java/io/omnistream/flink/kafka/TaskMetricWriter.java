@@ -18,6 +18,8 @@ public class TaskMetricWriter implements KafkaRecordSerializationSchema<TaskMetr
 
     private final String topic;
     private final String registryUrl;
+    /** The registry's auth/TLS client config (see {@code KafkaConnection.registryConfig()}); empty: none. */
+    private java.util.HashMap<String, String> registryConfig = new java.util.HashMap<>();
     private transient ConfluentAvroSerializer<RetrievalMetric> serializer;
 
     public TaskMetricWriter(String topic, String registryUrl) {
@@ -25,8 +27,15 @@ public class TaskMetricWriter implements KafkaRecordSerializationSchema<TaskMetr
         this.registryUrl = registryUrl;
     }
 
+    /** Sets the registry client configuration (basic auth, TLS) registered when the writer opens; returns this. */
+    public TaskMetricWriter withRegistryConfig(java.util.Map<String, String> config) {
+        this.registryConfig = new java.util.HashMap<>(config);
+        return this;
+    }
+
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        AvroRecordReader.configureRegistry(registryUrl, registryConfig);
         serializer = new ConfluentAvroSerializer<>(RetrievalMetric.class, registryUrl);
     }
 

@@ -4,11 +4,15 @@ import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.http.HttpTls;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.tenant.Tenants;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Typed, validated configuration of the ingest service. Every key is declared once below with its default, unit and
@@ -73,6 +77,8 @@ public final class IngestConfig {
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
+    private final KafkaConnection kafka;
+    private final Optional<SSLContext> tls;
     private final String httpHost;
     private final int httpPort;
     private final int httpThreads;
@@ -97,6 +103,8 @@ public final class IngestConfig {
     private IngestConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
         schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        kafka = KafkaConnection.from(source);
+        tls = HttpTls.sslContext(source);
         httpHost = source.get(HTTP_HOST);
         httpPort = source.get(HTTP_PORT);
         httpThreads = source.get(HTTP_THREADS);
@@ -145,17 +153,22 @@ public final class IngestConfig {
 
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> own = List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL, HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, TOPIC,
-                MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, MAX_BATCH_ITEMS, DEDUP_CAPACITY, PRODUCE_TIMEOUT,
-                PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT, HTTP_REQUEST_TIMEOUT,
-                HTTP_RESPONSE_TIMEOUT, TENANT_REQUESTS_PER_SECOND, TENANT_BURST, TENANT_MAX_CONCURRENT);
-        List<ConfigOption<?>> all = new java.util.ArrayList<>(own);
-        all.addAll(AuthOptions.options());
-        return List.copyOf(all);
+        List<ConfigOption<?>> options = new java.util.ArrayList<>(KafkaOptions.options());
+        options.addAll(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, HTTP_REQUEST_TIMEOUT, HTTP_RESPONSE_TIMEOUT));
+        options.addAll(HttpTls.options());
+        options.addAll(List.of(TOPIC, MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, MAX_BATCH_ITEMS,
+                DEDUP_CAPACITY, PRODUCE_TIMEOUT, PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT,
+                TENANT_REQUESTS_PER_SECOND, TENANT_BURST, TENANT_MAX_CONCURRENT));
+        options.addAll(AuthOptions.options());
+        return List.copyOf(options);
     }
 
     public String bootstrapServers() { return bootstrapServers; }
     public String schemaRegistryUrl() { return schemaRegistryUrl; }
+    /** Kafka client properties (servers, security) and registry settings; every Kafka client of ingest starts from it. */
+    public KafkaConnection kafka() { return kafka; }
+    /** The HTTP API's TLS context ({@code http.tls.*}); empty: plain HTTP. See {@link HttpTls#createServer}. */
+    public Optional<SSLContext> tls() { return tls; }
     public String httpHost() { return httpHost; }
     public int httpPort() { return httpPort; }
     public int httpThreads() { return httpThreads; }

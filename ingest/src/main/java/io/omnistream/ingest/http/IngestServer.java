@@ -20,6 +20,7 @@ import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.http.HttpTimeouts;
+import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.tenant.Tenants;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -138,7 +139,8 @@ public final class IngestServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(config.httpQueue()),
                 r -> new Thread(r, "ingest-http-" + workerIds.incrementAndGet()),
                 (task, pool) -> shedder.execute(task));
-        server = HttpServer.create(new InetSocketAddress(config.httpHost(), config.httpPort()), config.httpQueue());
+        server = HttpTls.createServer(new InetSocketAddress(config.httpHost(), config.httpPort()), config.httpQueue(),
+                config.tls());
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
@@ -158,9 +160,9 @@ public final class IngestServer implements AutoCloseable {
         return workers == null ? 0 : workers.getQueue().size();
     }
 
-    /** e.g. {@code http://127.0.0.1:8080} */
+    /** e.g. {@code http://127.0.0.1:8080}, or {@code https://...} when TLS is configured ({@code http.tls.*}) */
     public URI baseUri() {
-        return URI.create("http://" + config.httpHost() + ":" + port());
+        return URI.create((config.tls().isPresent() ? "https" : "http") + "://" + config.httpHost() + ":" + port());
     }
 
     /**

@@ -58,8 +58,8 @@ public final class MediaEventProducer implements MediaEventPublisher, AutoClosea
     public MediaEventProducer(IngestConfig config, Map<String, Object> extraProducerConfig) {
         this.topic = config.topic();
         this.maxRecordBytes = maxRecordBytes(config);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // servers and security (SASL/TLS) from the shared keys
+        Map<String, Object> props = new HashMap<>(config.kafka().clientProperties());
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.produceLinger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.produceBatchBytes());
         long timeoutMs = config.produceTimeout().toMillis();

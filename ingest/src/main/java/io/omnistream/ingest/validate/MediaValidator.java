@@ -35,15 +35,18 @@ import java.util.Set;
  *       {@code ingest.max-payload-bytes} (checked from the encoded length before decoding); its MIME type is detected
  *       from the bytes and must belong to the declared modality ({@link MediaTypes}). The client's {@code mimeType} is
  *       ignored for this decision.</li>
- *   <li>URI: absolute, scheme http, https, s3 or gs (ingest never fetches it; {@code file:} is refused so a client
- *       cannot make an encoder read local files).</li>
+ *   <li>URI: at most {@value #MAX_URI_CHARS} characters, absolute with scheme {@code https} and a host, no user info
+ *       ({@code user:pass@}). Ingest never fetches it; the encoder worker does, from allow-listed hosts only, and
+ *       checks the same rules again (encoder-workers {@code io.omnistream.encoder.fetch.UriPolicy}). Every other scheme
+ *       ({@code http}, {@code file:}, {@code s3}, ...) is refused here, so the client hears at once what the encoder
+ *       would dead-letter.</li>
  * </ol>
  * Thread-safe.
  */
 public final class MediaValidator {
     static final int MAX_SOURCE_CHARS = 128;
     static final int MAX_URI_CHARS = 8192;
-    static final Set<String> URI_SCHEMES = Set.of("http", "https", "s3", "gs");
+    static final Set<String> URI_SCHEMES = Set.of("https");
 
     private final long maxPayloadBytes;
     private final int maxTextChars;
@@ -252,6 +255,12 @@ public final class MediaValidator {
         }
         if (!uri.isAbsolute() || !URI_SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
             return "uri must be absolute with scheme one of " + URI_SCHEMES;
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "uri must not carry user info (user:password@)";
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return "uri has no (valid) host";
         }
         return null;
     }

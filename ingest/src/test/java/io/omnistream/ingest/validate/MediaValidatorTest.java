@@ -72,10 +72,22 @@ class MediaValidatorTest {
 
     @Test
     void acceptsUriEventsWithoutDetecting() {
-        MediaEvent e = accepted(new MediaRequest("v-1", null, "VIDEO", null, null, "s3://bucket/clip.mp4", "video/mp4",
-                null, null, null));
-        assertThat(e.getUri()).isEqualTo("s3://bucket/clip.mp4");
+        MediaEvent e = accepted(new MediaRequest("v-1", null, "VIDEO", null, null, "https://media.example.com/clip.mp4",
+                "video/mp4", null, null, null));
+        assertThat(e.getUri()).isEqualTo("https://media.example.com/clip.mp4");
         assertThat(e.getMimeType()).isNull();
+    }
+
+    @Test
+    void refusesUrisTheEncoderWouldNotFetch() {
+        for (String uri : new String[] {"http://media.example.com/a.png", "file:///etc/passwd", "s3://bucket/a.png",
+                "gs://bucket/a.png", "ftp://media.example.com/a.png", "/a.png", "https:///a.png",
+                "https://user:pw@media.example.com/a.png", "https://" + "a".repeat(MediaValidator.MAX_URI_CHARS) + ".com/"}) {
+            Rejection r = rejected(new MediaRequest("u-1", null, "IMAGE", null, null, uri, null, null, null, null));
+            assertThat(r.reason()).as(uri).isEqualTo(RejectionReason.INVALID_FIELD);
+            assertThat(r.message()).as(uri).containsAnyOf("scheme one of [https]", "user info", "no (valid) host",
+                    "longer than");
+        }
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class AlertsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long cutoff = since == null ? Long.MIN_VALUE : System.currentTimeMillis() - TopicToolOptions.parseSince(since).toMillis();
-        List<DriftAlert> alerts = DriftAlertsConsumer.read(kafka.bootstrapServers(stackOptions), kafka.registryUrl(), topic,
+        List<DriftAlert> alerts = DriftAlertsConsumer.read(kafka.clientProperties(stackOptions), kafka.registryUrl(), topic,
                 Duration.ofSeconds(30));
         print(alerts.stream().filter(a -> a.getRaisedAtMs() >= cutoff).toList(), System.out);
         return 0;

@@ -11,6 +11,7 @@ import io.omnistream.quality.service.QualityServiceConfig;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.service.ServiceRuntime;
+import io.omnistream.search.http.SearchConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,6 +40,7 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
         services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
         services.put("quality service (QualityServiceConfig)", QualityServiceConfig.options());
+        services.put("search API, in the embedded stack (SearchConfig)", SearchConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());
         services.put("multi-process stack, ./omnistream cluster (ClusterConfig)", ClusterConfig.options());
         services.put("standalone services (ServiceRuntime): ingest, encoder worker, Milvus sink and quality service images",

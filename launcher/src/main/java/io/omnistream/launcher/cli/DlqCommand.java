@@ -66,8 +66,8 @@ public final class DlqCommand implements Runnable {
             return new DeadLetterFilter(stage, reason, from);
         }
 
-        List<DeadLetter> matching(String bootstrap) {
-            return DeadLetterQueue.read(bootstrap, kafka.registryUrl(), topic, TIMEOUT).stream().filter(filter()).toList();
+        List<DeadLetter> matching(Map<String, Object> kafkaClient) {
+            return DeadLetterQueue.read(kafkaClient, kafka.registryUrl(), topic, TIMEOUT).stream().filter(filter()).toList();
         }
     }
 
@@ -80,9 +80,9 @@ public final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String bootstrap = filters.kafka.bootstrapServers(filters.stackOptions);
-            List<DeadLetter> letters = filters.matching(bootstrap);
-            print(letters, ledgerIfAny(bootstrap), System.out);
+            Map<String, Object> kafkaClient = filters.kafka.clientProperties(filters.stackOptions);
+            List<DeadLetter> letters = filters.matching(kafkaClient);
+            print(letters, ledgerIfAny(kafkaClient), System.out);
             return 0;
         }
     }
@@ -104,9 +104,9 @@ public final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String bootstrap = filters.kafka.bootstrapServers(filters.stackOptions);
-            List<DeadLetter> letters = filters.matching(bootstrap);
-            Map<String, String> ledger = ledgerIfAny(bootstrap);
+            Map<String, Object> kafkaClient = filters.kafka.clientProperties(filters.stackOptions);
+            List<DeadLetter> letters = filters.matching(kafkaClient);
+            Map<String, String> ledger = ledgerIfAny(kafkaClient);
             DeadLetterRedrive.Plan plan = DeadLetterRedrive.plan(letters, ledger);
             PrintStream out = System.out;
             out.printf("%d matching letter(s): %d to redrive, %d already redriven, %d without original bytes%n",
@@ -121,7 +121,7 @@ public final class DlqCommand implements Runnable {
                 out.println("redrove 0 letter(s)");
                 return 0;
             }
-            try (DeadLetterRedrive redrive = DeadLetterRedrive.open(bootstrap, Topics.DLQ_REDRIVE_LEDGER, TIMEOUT)) {
+            try (DeadLetterRedrive redrive = DeadLetterRedrive.open(kafkaClient, Topics.DLQ_REDRIVE_LEDGER, TIMEOUT)) {
                 int n = redrive.execute(plan, ledger);
                 byTopic.forEach((topic, count) -> out.printf("republished %d record(s) to %s%n", count, topic));
                 out.printf("redrove %d letter(s); ledger %s%n", n, Topics.DLQ_REDRIVE_LEDGER);
@@ -131,9 +131,9 @@ public final class DlqCommand implements Runnable {
     }
 
     /** The redrive ledger, or empty when no redrive has created it yet. */
-    static Map<String, String> ledgerIfAny(String bootstrap) {
+    static Map<String, String> ledgerIfAny(Map<String, Object> kafkaClient) {
         try {
-            return DeadLetterRedrive.readLedger(bootstrap, Topics.DLQ_REDRIVE_LEDGER, TIMEOUT);
+            return DeadLetterRedrive.readLedger(kafkaClient, Topics.DLQ_REDRIVE_LEDGER, TIMEOUT);
         } catch (IllegalStateException noLedgerYet) {
             if (String.valueOf(noLedgerYet.getMessage()).endsWith("does not exist")) {
                 return Map.of();

@@ -3,8 +3,14 @@ package io.omnistream.launcher.cli;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.launcher.stack.RunningStackFile;
+import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.serde.SchemaRegistries;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,6 +40,24 @@ public final class TopicToolOptions {
 
     String registryUrl() {
         return registry == null ? EmbeddedStack.REGISTRY_URL : registry;
+    }
+
+    /**
+     * The Kafka client properties of the command: {@link #bootstrapServers} plus the security of the shared keys
+     * ({@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*} from {@code --config}, {@code -D} or
+     * the environment), so the tools reach a secured cluster as the services do. Also registers the registry's
+     * authentication/TLS ({@code schema.registry.basic-auth.*}, {@code schema.registry.ssl.*}) for {@link #registryUrl}.
+     */
+    Map<String, Object> clientProperties(StackOptions stackOptions) {
+        ConfigSource source = stackOptions.configSource();
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(stackOptions));
+        props.putAll(KafkaOptions.securityProperties(source));
+        Map<String, String> registryConfig = KafkaOptions.registryClientConfig(source);
+        if (!registryConfig.isEmpty() && !registryUrl().startsWith("mock://")) {
+            SchemaRegistries.configure(registryUrl(), registryConfig);
+        }
+        return props;
     }
 
     /** {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT15M}), for {@code --since}. */

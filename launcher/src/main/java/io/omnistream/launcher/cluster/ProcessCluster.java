@@ -164,7 +164,7 @@ public final class ProcessCluster implements RunningPipeline, AutoCloseable {
         ConfigSource base = config.with(endpoints);
         workerConfig = new EncoderWorkerConfig(base);
         ingestConfig = IngestConfig.from(base.with(Map.of("sink.topic", workerConfig.outputTopic())));
-        TopicBootstrap.ensurePipelineTopics(bootstrapServers, workerConfig, ingestConfig, launcher.partitions());
+        TopicBootstrap.ensurePipelineTopics(workerConfig, ingestConfig, launcher.partitions());
 
         // services refuse keys they do not know: each gets the endpoints it uses
         Map<String, String> kafkaAndRegistry = Map.of("kafka.bootstrap.servers", bootstrapServers,

@@ -33,6 +33,7 @@ import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authenticators;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.search.SemanticSearch;
 import io.omnistream.search.http.SearchConfig;
@@ -75,6 +76,9 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     private final LauncherConfig launcher;
     private EmbeddedKafka kafka;
     private String bootstrapServers;
+    /** The SCRAM password of the SASL_SSL broker ({@code launcher.kafka.sasl-ssl}); null for a PLAINTEXT one. */
+    private String kafkaPassword;
+    private ConfigSource effectiveConfig;
     private MilvusLiteServer milvusLite;
     private String milvusUri;
     private TextEncoder encoder;
@@ -133,8 +137,15 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
                 config.get(AuthOptions.KEY_STORE_RELOAD)));
         authenticator = Authenticators.from(config, home);
         if (launcher.externalKafka().isEmpty()) {
-            out.println("starting Kafka (in-JVM KRaft broker)...");
-            kafka = track(EmbeddedKafka.start());
+            if (launcher.kafkaSaslSsl()) {
+                // every component connects with SCRAM over TLS, through the shared kafka.* keys set below
+                out.println("starting Kafka (in-JVM KRaft broker, SASL_SSL listener)...");
+                kafkaPassword = randomPassword();
+                kafka = track(EmbeddedKafka.startSaslSsl(Map.of(KAFKA_USER, kafkaPassword)));
+            } else {
+                out.println("starting Kafka (in-JVM KRaft broker)...");
+                kafka = track(EmbeddedKafka.start());
+            }
             bootstrapServers = kafka.bootstrapServers();
         } else {
             bootstrapServers = launcher.externalKafka();
@@ -160,14 +171,22 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         // endpoints this launcher owns win over whatever the config layers say
         Map<String, String> endpoints = new HashMap<>();
         endpoints.put("kafka.bootstrap.servers", bootstrapServers);
+        if (kafkaPassword != null) {
+            endpoints.put(KafkaOptions.SECURITY_PROTOCOL.key(), "SASL_SSL");
+            endpoints.put(KafkaOptions.SASL_MECHANISM.key(), "SCRAM-SHA-512");
+            endpoints.put(KafkaOptions.SASL_USERNAME.key(), KAFKA_USER);
+            endpoints.put(KafkaOptions.SASL_PASSWORD.key(), kafkaPassword);
+            endpoints.put(KafkaOptions.SSL_TRUSTSTORE_LOCATION.key(), kafka.truststorePem().orElseThrow().toString());
+        }
         endpoints.put("milvus.uri", milvusUri);
         ConfigSource base = config.with(Map.of("schema.registry.url", REGISTRY_URL)).with(endpoints);
         workerConfig = new EncoderWorkerConfig(base);
         embeddingTopic = workerConfig.outputTopic();
         ConfigSource effective = base.with(Map.of("sink.topic", embeddingTopic));
+        effectiveConfig = effective;
         IngestConfig ingestConfig = IngestConfig.from(effective);
 
-        TopicBootstrap.ensurePipelineTopics(bootstrapServers, workerConfig, ingestConfig, launcher.partitions());
+        TopicBootstrap.ensurePipelineTopics(workerConfig, ingestConfig, launcher.partitions());
 
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
@@ -333,6 +352,21 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         started.push(component);
         return component;
     }
+
+    /** The user every component of a SASL_SSL embedded broker connects as. */
+    public static final String KAFKA_USER = "omnistream";
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * The configuration every component of this stack runs with (the endpoints and, for a SASL_SSL broker, the
+     * kafka.* security keys included): what a test's own client needs to reach the same broker.
+     */
+    public ConfigSource effectiveConfig() { return effectiveConfig; }
 
     private static Path tempDir(String prefix) {
         try {

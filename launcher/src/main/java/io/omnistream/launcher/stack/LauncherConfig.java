@@ -35,6 +35,11 @@ public final class LauncherConfig {
     public static final ConfigOption<Boolean> BIAS_JOB = ConfigOption.bool("launcher.bias-job.enabled", true,
             "Run the modality-bias and drift-detection Flink job (MiniCluster) beside the quality job; see the bias.* keys.");
 
+    public static final ConfigOption<Boolean> KAFKA_SASL_SSL = ConfigOption.bool("launcher.kafka.sasl-ssl", false,
+            "Start the embedded broker with a SASL_SSL client listener (SCRAM-SHA-512 over TLS, a certificate and a "
+                    + "password generated at start) and connect every component through it with the shared kafka.* "
+                    + "keys; the broker's controller listener stays PLAINTEXT on loopback.");
+
     private final Path home;
     private final String externalKafka;
     private final String externalMilvus;
@@ -44,6 +49,7 @@ public final class LauncherConfig {
     private final boolean freshMilvus;
     private final boolean qualityJob;
     private final boolean biasJob;
+    private final boolean kafkaSaslSsl;
 
     public LauncherConfig(ConfigSource source) {
         this.home = Path.of(source.get(HOME));
@@ -55,11 +61,12 @@ public final class LauncherConfig {
         this.freshMilvus = source.get(FRESH_MILVUS);
         this.qualityJob = source.get(QUALITY_JOB);
         this.biasJob = source.get(BIAS_JOB);
+        this.kafkaSaslSsl = source.get(KAFKA_SASL_SSL);
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(HOME, EXTERNAL_KAFKA, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT, FRESH_MILVUS, QUALITY_JOB,
-                BIAS_JOB);
+        return List.of(HOME, EXTERNAL_KAFKA, KAFKA_SASL_SSL, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT,
+                FRESH_MILVUS, QUALITY_JOB, BIAS_JOB);
     }
 
     public Path home() { return home; }
@@ -71,4 +78,5 @@ public final class LauncherConfig {
     public boolean freshMilvus() { return freshMilvus; }
     public boolean qualityJob() { return qualityJob; }
     public boolean biasJob() { return biasJob; }
+    public boolean kafkaSaslSsl() { return kafkaSaslSsl; }
 }

@@ -21,8 +21,14 @@ public final class TopicBootstrap implements AutoCloseable {
     private final Admin admin;
     private final short replicationFactor;
 
+    /** A PLAINTEXT connection to {@code bootstrapServers}. */
     public TopicBootstrap(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** @param clientProperties the shared client properties ({@code KafkaOptions.clientProperties}: security included) */
+    public TopicBootstrap(Map<String, Object> clientProperties) {
+        this.admin = Admin.create(clientProperties);
         this.replicationFactor = clusterSize() >= 3 ? (short) 3 : (short) 1;
     }
 
@@ -63,9 +69,8 @@ public final class TopicBootstrap implements AutoCloseable {
      *
      * @param partitions partitions of the keyed topics (the parallelism of their consumer groups)
      */
-    public static void ensurePipelineTopics(String bootstrapServers, EncoderWorkerConfig workerConfig,
-            IngestConfig ingestConfig, int partitions) {
-        try (TopicBootstrap topics = new TopicBootstrap(bootstrapServers)) {
+    public static void ensurePipelineTopics(EncoderWorkerConfig workerConfig, IngestConfig ingestConfig, int partitions) {
+        try (TopicBootstrap topics = new TopicBootstrap(ingestConfig.kafka().clientProperties())) {
             // media events carry inline payloads up to ingest.max-payload-bytes
             long maxMediaRecord = MediaEventProducer.maxRecordBytes(ingestConfig);
             topics.ensure(workerConfig.inputTopic(), partitions,

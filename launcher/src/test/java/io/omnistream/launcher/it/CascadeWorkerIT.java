@@ -2,6 +2,7 @@ package io.omnistream.launcher.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.omnistream.encoder.cascade.Cascades;
 import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
@@ -23,7 +24,11 @@ import io.omnistream.schemas.serde.ConfluentAvroSerializer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +41,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -118,6 +124,28 @@ class CascadeWorkerIT {
         add(events, "broken-document", Modality.DOCUMENT, noise, null);
         add(events, "broken-video", Modality.VIDEO, Arrays.copyOf(video, 1024), null);
         add(events, "broken-audio", Modality.AUDIO, noise, null);
+        // hostile events written straight onto the topic (ingest never saw them): an HLS playlist declared as MP4
+        // video that points at a server on loopback, a WAV whose header claims ten hours, PNG bytes declared as JPEG
+        AtomicInteger contacted = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            contacted.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+        byte[] playlist = ("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nhttp://127.0.0.1:"
+                + server.getAddress().getPort() + "/segment.ts\n#EXT-X-ENDLIST\n").getBytes(StandardCharsets.US_ASCII);
+        events.put("hls-playlist", withMime(add(events, "hls-playlist", Modality.VIDEO, playlist, null), "video/mp4"));
+        ByteBuffer tenHours = ByteBuffer.allocate(44 + 3200).order(ByteOrder.LITTLE_ENDIAN);
+        tenHours.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 1_152_000_000)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(16_000).putInt(32_000).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(1_152_000_000);
+        events.put("ten-hour-wav", withMime(add(events, "ten-hour-wav", Modality.AUDIO, tenHours.array(), null),
+                "audio/vnd.wave"));
+        events.put("png-declared-jpeg", withMime(add(events, "png-declared-jpeg", Modality.IMAGE, pagePng, null),
+                "image/jpeg"));
 
         TextEncoder text = TextEncoder.load(config.modelSpec(), config.encoderSettings(),
                 new ProviderMetrics(new PrometheusRegistry()));
@@ -153,9 +181,16 @@ class CascadeWorkerIT {
                 }
             }
             assertReason(dead, "broken-image", "image: cannot decode");
-            assertReason(dead, "broken-document", "document: cannot read 8192 bytes as PDF");
+            assertReason(dead, "broken-document", "document: 8192 bytes are in no supported format");
             assertReason(dead, "broken-video", "video: ffprobe cannot read it");
-            assertReason(dead, "broken-audio", "audio: ffprobe cannot read it");
+            assertReason(dead, "broken-audio", "audio: 8192 bytes are in no supported format");
+            assertReason(dead, "hls-playlist", "video: the payload is an HLS/M3U playlist (#EXTM3U); playlists are refused");
+            assertThat(contacted.get()).as("requests the playlist's server saw").isZero();
+            assertReason(dead, "ten-hour-wav", "audio is 36000.0 s (declared by its WAV header), over the 120 s budget");
+            assertReason(dead, "png-declared-jpeg", "image: declared MIME type 'image/jpeg' contradicts the payload's "
+                    + "bytes, which are PNG (image/png)");
+        } finally {
+            server.stop(0);
         }
     }
 
@@ -167,10 +202,17 @@ class CascadeWorkerIT {
         assertThat(f.getOriginalValue()).as(key + " keeps the original record").isNotNull();
     }
 
-    private static void add(Map<String, MediaEvent> events, String key, Modality modality, byte[] payload, String text) {
-        events.put(key, MediaEvent.newBuilder().setContentId("it-cascade:" + key).setModality(modality)
+    private static MediaEvent add(Map<String, MediaEvent> events, String key, Modality modality, byte[] payload,
+                                  String text) {
+        MediaEvent event = MediaEvent.newBuilder().setContentId("it-cascade:" + key).setModality(modality)
                 .setPayload(payload == null ? null : ByteBuffer.wrap(payload)).setText(text).setSource("it")
-                .setEventTimeMs(System.currentTimeMillis()).build());
+                .setEventTimeMs(System.currentTimeMillis()).build();
+        events.put(key, event);
+        return event;
+    }
+
+    private static MediaEvent withMime(MediaEvent event, String mimeType) {
+        return MediaEvent.newBuilder(event).setMimeType(mimeType).build();
     }
 
     private static void produce(EmbeddedStack stack, String topic, Map<String, MediaEvent> events) throws Exception {

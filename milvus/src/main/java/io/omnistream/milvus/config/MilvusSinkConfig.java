@@ -4,6 +4,7 @@ import io.omnistream.milvus.collection.IndexSettings;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.runtime.stage.StageOptions;
 import io.omnistream.runtime.stage.StagePolicy;
@@ -15,6 +16,8 @@ import java.util.List;
 /**
  * Configuration of the Milvus sink (one instance per embedding topic) and of the Milvus client the search side
  * shares. Resolved from a {@link ConfigSource}; every value is parsed and validated when the config is built.
+ *
+ * @param kafka Kafka client properties (servers, security) and registry settings; the sink's clients start from it
  */
 public record MilvusSinkConfig(
         String bootstrapServers,
@@ -27,7 +30,8 @@ public record MilvusSinkConfig(
         Duration batchMaxWait,
         StagePolicy errors,
         IndexSettings index,
-        int searchEf) {
+        int searchEf,
+        KafkaConnection kafka) {
 
     public static final ConfigOption<String> MILVUS_URI = ConfigOption.string("milvus.uri", "http://127.0.0.1:19530",
             "Milvus endpoint, http://host:port (the embedded Milvus Lite server's URI, or Milvus standalone/cluster).");
@@ -65,8 +69,8 @@ public record MilvusSinkConfig(
             "HNSW search-time candidate list size; raised to k when k is larger. Higher = better recall, slower.");
 
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> options = new ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
-                KafkaOptions.SCHEMA_REGISTRY_URL, MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT, SINK_TOPIC,
+        List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
+        options.addAll(List.of(MILVUS_URI, MILVUS_TOKEN, MILVUS_REQUEST_TIMEOUT, SINK_TOPIC,
                 SINK_GROUP_ID, SINK_DLQ_TOPIC, SINK_BATCH_MAX_SIZE, SINK_BATCH_MAX_WAIT));
         options.addAll(STAGE.options());
         options.addAll(List.of(MILVUS_INDEX_TYPE, MILVUS_HNSW_M, MILVUS_HNSW_EF_CONSTRUCTION, MILVUS_SEARCH_EF));
@@ -92,6 +96,7 @@ public record MilvusSinkConfig(
                 STAGE.read(source),
                 new IndexSettings(source.get(MILVUS_INDEX_TYPE), source.get(MILVUS_HNSW_M),
                         source.get(MILVUS_HNSW_EF_CONSTRUCTION)),
-                source.get(MILVUS_SEARCH_EF));
+                source.get(MILVUS_SEARCH_EF),
+                KafkaConnection.from(source));
     }
 }

@@ -51,7 +51,7 @@ public final class MilvusSinkService implements ManagedService {
         this.config = config;
         this.registry = registry;
         this.shutdownTimeout = shutdownTimeout;
-        this.kafka = new KafkaReachability(config.bootstrapServers(), PROBE_TIMEOUT, "omnistream-sink-health-" + config.topic());
+        this.kafka = new KafkaReachability(config.kafka().clientProperties(), PROBE_TIMEOUT, "omnistream-sink-health-" + config.topic());
         this.milvus = new MilvusProbe(config.milvus());
     }
 

@@ -129,7 +129,7 @@ public final class MilvusSink implements AutoCloseable {
 
     private static Properties consumerProperties(MilvusSinkConfig config) {
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.putAll(config.kafka().clientProperties()); // servers and security (SASL/TLS) from the shared keys
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -142,7 +142,7 @@ public final class MilvusSink implements AutoCloseable {
 
     private static Properties producerProperties(MilvusSinkConfig config) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(config.kafka().clientProperties());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "omnistream-milvus-sink-dlq-" + config.topic());

@@ -61,20 +61,20 @@ public final class AvroTopicReader<T extends SpecificRecord> implements AutoClos
     private long skippedSinceLastLog;
     private long nextUndecodableLogNanos = System.nanoTime();
 
-    private AvroTopicReader(String bootstrapServers, String registryUrl, String topic, Class<T> type,
+    private AvroTopicReader(Map<String, Object> clientProperties, String registryUrl, String topic, Class<T> type,
                             Consumer<? super T> sink) {
         this.topic = requireText(topic, "topic");
         this.sink = Objects.requireNonNull(sink, "sink");
         // SchemaRegistries rejects a URL that is not mock://, http:// or https://
         this.deserializer = new ConfluentAvroDeserializer<>(Objects.requireNonNull(type, "type"),
                 requireText(registryUrl, "registryUrl"));
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, requireText(bootstrapServers, "bootstrapServers"),
-                ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-reader-" + topic,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        requireText((String) props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), "bootstrapServers");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-reader-" + topic);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "avro-reader-" + topic);
         thread.setDaemon(true);
     }
@@ -88,7 +88,18 @@ public final class AvroTopicReader<T extends SpecificRecord> implements AutoClos
     public static <T extends SpecificRecord> AvroTopicReader<T> start(String bootstrapServers, String registryUrl,
                                                                       String topic, Class<T> type,
                                                                       Consumer<? super T> sink) {
-        AvroTopicReader<T> reader = new AvroTopicReader<>(bootstrapServers, registryUrl, topic, type, sink);
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        return start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), registryUrl, topic, type, sink);
+    }
+
+    /**
+     * {@link #start(String, String, String, Class, Consumer)} with a consumer on {@code clientProperties} (bootstrap
+     * servers and security, from {@code KafkaConnection.clientProperties()}).
+     */
+    public static <T extends SpecificRecord> AvroTopicReader<T> start(Map<String, Object> clientProperties,
+                                                                      String registryUrl, String topic, Class<T> type,
+                                                                      Consumer<? super T> sink) {
+        AvroTopicReader<T> reader = new AvroTopicReader<>(clientProperties, registryUrl, topic, type, sink);
         reader.thread.start();
         return reader;
     }

@@ -62,10 +62,16 @@ public final class DriftAlertsConsumer implements AutoCloseable {
      * @throws IllegalStateException if the topic does not exist or the end is not reached within the timeout
      */
     public static List<DriftAlert> read(String bootstrapServers, String registryUrl, String topic, Duration timeout) {
+        return read(java.util.Map.<String, Object>of("bootstrap.servers", bootstrapServers), registryUrl, topic, timeout);
+    }
+
+    /** {@link #read(String, String, String, Duration)} with a consumer on {@code clientProperties} (servers, security). */
+    public static List<DriftAlert> read(java.util.Map<String, Object> clientProperties, String registryUrl, String topic,
+                                        Duration timeout) {
         ConfluentAvroDeserializer<DriftAlert> deserializer =
                 ConfluentAvroDeserializer.withLocalSchemaFallback(DriftAlert.class, registryUrl);
         List<DriftAlert> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(bootstrapServers, topic, timeout)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(clientProperties, topic, timeout)) {
             if (r.value() != null) {
                 out.add(deserializer.deserialize(r.topic(), r.value()));
             }

@@ -91,15 +91,16 @@ public final class PipelineMonitor implements AutoCloseable {
     private Set<List<String>> exported = new HashSet<>();
     private boolean failing;
 
-    private PipelineMonitor(String bootstrapServers, PrometheusRegistry registry, Duration interval) {
+    private PipelineMonitor(Map<String, Object> clientProperties, PrometheusRegistry registry, Duration interval) {
         this.registry = Objects.requireNonNull(registry, "registry");
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("interval must be positive, got " + interval);
         }
         this.interval = interval;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
-                AdminClientConfig.CLIENT_ID_CONFIG, "omnistream-pipeline-monitor"));
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        Objects.requireNonNull(props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), "bootstrapServers");
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "omnistream-pipeline-monitor");
+        this.admin = Admin.create(props);
         this.lagGauge = Gauge.builder().name("omnistream_kafka_consumer_lag")
                 .help("Records not yet committed by a consumer group on a topic (end offset minus committed offset, "
                         + "partitions with a commit only)")
@@ -113,7 +114,14 @@ public final class PipelineMonitor implements AutoCloseable {
 
     /** Starts sampling at once and then every {@code interval}. */
     public static PipelineMonitor start(String bootstrapServers, PrometheusRegistry registry, Duration interval) {
-        PipelineMonitor monitor = new PipelineMonitor(bootstrapServers, registry, interval);
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        return start(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), registry, interval);
+    }
+
+    /** {@link #start(String, PrometheusRegistry, Duration)} with an admin client on {@code clientProperties}. */
+    public static PipelineMonitor start(Map<String, Object> clientProperties, PrometheusRegistry registry,
+                                        Duration interval) {
+        PipelineMonitor monitor = new PipelineMonitor(clientProperties, registry, interval);
         monitor.scheduler.scheduleWithFixedDelay(monitor::sampleSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return monitor;
     }

@@ -87,17 +87,17 @@ public final class QualityPlane implements AutoCloseable {
         track(new QualityPrometheus(view, registry));
         track(new BiasPrometheus(view, registry));
         alertMetrics = track(new DriftAlertsConsumer(registry));
-        metricsReader = track(AvroTopicReader.start(config.bootstrapServers(), config.schemaRegistryUrl(),
+        metricsReader = track(AvroTopicReader.start(config.kafka().clientProperties(), config.schemaRegistryUrl(),
                 config.metricsTopic(), RetrievalMetric.class, view::accept));
         DriftAlertsConsumer metrics = alertMetrics;
-        alertsReader = track(AvroTopicReader.start(config.bootstrapServers(), config.schemaRegistryUrl(),
+        alertsReader = track(AvroTopicReader.start(config.kafka().clientProperties(), config.schemaRegistryUrl(),
                 config.alertsTopic(), DriftAlert.class, alert -> {
                     activeAlerts.accept(alert);
                     metrics.accept(alert);
                 }));
-        pipeline = track(PipelineMonitor.start(config.bootstrapServers(), registry, config.lagInterval()));
+        pipeline = track(PipelineMonitor.start(config.kafka().clientProperties(), registry, config.lagInterval()));
         page = track(QualityPageServer.start(config.webHost(), config.webPort(), view, activeAlerts, pipeline,
-                authenticator));
+                authenticator, config.tls()));
         LOG.info("quality plane: reading {} and {}, page {}", config.metricsTopic(), config.alertsTopic(), page.uri());
     }
 

@@ -4,10 +4,14 @@ import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.http.HttpTls;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Typed, validated configuration of the quality plane: where it reads the Flink jobs' output and where it serves the
@@ -35,6 +39,8 @@ public final class QualityServiceConfig {
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
+    private final KafkaConnection kafka;
+    private final Optional<SSLContext> tls;
     private final String metricsTopic;
     private final String alertsTopic;
     private final String webHost;
@@ -44,6 +50,8 @@ public final class QualityServiceConfig {
     private QualityServiceConfig(ConfigSource source) {
         bootstrapServers = source.get(KafkaOptions.BOOTSTRAP_SERVERS);
         schemaRegistryUrl = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        kafka = KafkaConnection.from(source);
+        tls = HttpTls.sslContext(source);
         metricsTopic = topic(source, METRICS_TOPIC);
         alertsTopic = topic(source, ALERTS_TOPIC);
         webHost = source.get(WEB_HOST);
@@ -70,14 +78,20 @@ public final class QualityServiceConfig {
 
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> all = new java.util.ArrayList<>(List.of(KafkaOptions.BOOTSTRAP_SERVERS,
-                KafkaOptions.SCHEMA_REGISTRY_URL, METRICS_TOPIC, ALERTS_TOPIC, WEB_HOST, WEB_PORT, LAG_INTERVAL));
-        all.addAll(AuthOptions.options());
-        return List.copyOf(all);
+        List<ConfigOption<?>> options = new java.util.ArrayList<>(KafkaOptions.options());
+        options.addAll(List.of(METRICS_TOPIC, ALERTS_TOPIC, WEB_HOST, WEB_PORT));
+        options.addAll(HttpTls.options());
+        options.add(LAG_INTERVAL);
+        options.addAll(AuthOptions.options());
+        return List.copyOf(options);
     }
 
     public String bootstrapServers() { return bootstrapServers; }
     public String schemaRegistryUrl() { return schemaRegistryUrl; }
+    /** Kafka client properties (servers, security) and registry settings; every Kafka client of the service starts from it. */
+    public KafkaConnection kafka() { return kafka; }
+    /** TLS of the page and its API ({@code http.tls.*}); empty: plain HTTP. See {@link HttpTls#createServer}. */
+    public Optional<SSLContext> tls() { return tls; }
     public String metricsTopic() { return metricsTopic; }
     public String alertsTopic() { return alertsTopic; }
     public String webHost() { return webHost; }

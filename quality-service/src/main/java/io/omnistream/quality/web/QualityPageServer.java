@@ -10,6 +10,7 @@ import io.omnistream.runtime.auth.AuthResult;
 import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Scope;
+import io.omnistream.runtime.http.HttpTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +22,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +85,8 @@ public final class QualityPageServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound or a static file is missing from the classpath
      */
     public static QualityPageServer start(String host, int port, QualityMetricsView quality, ActiveDriftAlerts alerts,
-                                          PipelineMonitor pipeline, Authenticator authenticator) {
+                                          PipelineMonitor pipeline, Authenticator authenticator,
+                                          Optional<SSLContext> tls) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(quality, "quality");
@@ -99,7 +103,7 @@ public final class QualityPageServer implements AutoCloseable {
                 "/api/pipeline", () -> QualityPageJson.pipeline(pipeline.latest(), pipeline.interval().toMillis()));
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+            server = HttpTls.createServer(new InetSocketAddress(host, port), 16, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the quality page to " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -216,7 +220,8 @@ public final class QualityPageServer implements AutoCloseable {
     /** The page's address, e.g. {@code http://127.0.0.1:9401/} (the loopback address when bound to all interfaces). */
     public URI uri() {
         String address = ANY.equals(host) || "::".equals(host) ? LOOPBACK : host;
-        return URI.create("http://" + address + ":" + server.getAddress().getPort() + "/");
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://" + address + ":" + server.getAddress().getPort() + "/");
     }
 
     public int port() {

@@ -28,11 +28,13 @@ class QualityServiceConfigTest {
     }
 
     @Test
-    void keysUseTheQualityServicePrefixAndTheSharedKafkaAndAuthKeys() {
-        assertThat(QualityServiceConfig.options()).startsWith(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL);
-        assertThat(QualityServiceConfig.options()).endsWith(AuthOptions.options().toArray(ConfigOption<?>[]::new));
-        assertThat(QualityServiceConfig.options().stream().skip(2).limit(QualityServiceConfig.options().size() - 2
-                        - AuthOptions.options().size()).map(ConfigOption::key))
+    void keysUseTheQualityServicePrefixAndTheSharedKafkaTlsAndAuthKeys() {
+        assertThat(QualityServiceConfig.options()).startsWith(KafkaOptions.options().toArray(new ConfigOption<?>[0]));
+        assertThat(QualityServiceConfig.options()).endsWith(AuthOptions.options().toArray(new ConfigOption<?>[0]));
+        // besides the shared Kafka, HTTP TLS and auth keys, every key is the service's own
+        assertThat(QualityServiceConfig.options()).containsAll(io.omnistream.runtime.http.HttpTls.options());
+        assertThat(QualityServiceConfig.options().stream().skip(KafkaOptions.options().size()).map(ConfigOption::key)
+                .filter(k -> !k.startsWith("http.tls.") && !k.startsWith("auth.")))
                 .allMatch(k -> k.startsWith("quality-service."));
         assertThat(QualityServiceConfig.WEB_HOST.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_HOST");
         assertThat(QualityServiceConfig.WEB_PORT.envVar()).isEqualTo("OMNISTREAM_QUALITY_SERVICE_WEB_PORT");

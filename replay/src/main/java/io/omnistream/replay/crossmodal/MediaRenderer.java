@@ -121,7 +121,10 @@ final class MediaRenderer {
             ImageIO.write(page.getSubimage(0, 0, page.getWidth(), half), "png", a.toFile());
             ImageIO.write(page.getSubimage(0, half, page.getWidth(), half), "png", b.toFile());
             String t = Integer.toString(secondsPerSlide);
-            run(List.of("ffmpeg", "-v", "error", "-y", "-loop", "1", "-t", t, "-i", a.toString(), "-loop", "1", "-t", t,
+            // inputs opened with an explicit demuxer and the file protocol only (issue 14: no ffmpeg run probes its
+            // input or may follow it elsewhere), although these are PNGs this renderer has just written itself
+            run(List.of("ffmpeg", "-v", "error", "-y", "-protocol_whitelist", "file", "-f", "image2", "-loop", "1", "-t", t,
+                    "-i", a.toString(), "-protocol_whitelist", "file", "-f", "image2", "-loop", "1", "-t", t,
                     "-i", b.toString(), "-filter_complex",
                     "[0:v]scale=1280:-2,setsar=1,fps=5[a];[1:v]scale=1280:-2,setsar=1,fps=5[b];"
                             + "[a][b]concat=n=2:v=1:a=0,format=yuv420p[v]",
@@ -142,7 +145,8 @@ final class MediaRenderer {
         Path raw = Files.createTempFile("omnistream-speech", ".wav");
         try {
             run(List.of("espeak-ng", "-v", "en-us", "-s", "150", "-w", raw.toString(), text));
-            run(List.of("ffmpeg", "-v", "error", "-y", "-i", raw.toString(), "-ac", "1", "-ar", "16000",
+            run(List.of("ffmpeg", "-v", "error", "-y", "-protocol_whitelist", "file", "-f", "wav", "-i", raw.toString(),
+                    "-ac", "1", "-ar", "16000",
                     "-sample_fmt", "s16", "-fflags", "+bitexact", "-flags:a", "+bitexact", out.toString()));
         } finally {
             Files.deleteIfExists(raw);

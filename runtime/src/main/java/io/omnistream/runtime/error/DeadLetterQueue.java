@@ -21,7 +21,13 @@ public final class DeadLetterQueue {
      * command-line process) is read with this build's FailedEvent schema.
      */
     public static List<DeadLetter> read(String bootstrapServers, String registryUrl, String topic, Duration timeout) {
-        return decode(TopicSnapshot.read(bootstrapServers, topic, timeout),
+        return read(java.util.Map.<String, Object>of("bootstrap.servers", bootstrapServers), registryUrl, topic, timeout);
+    }
+
+    /** {@link #read(String, String, String, Duration)} with a consumer on {@code clientProperties} (servers, security). */
+    public static List<DeadLetter> read(java.util.Map<String, Object> clientProperties, String registryUrl, String topic,
+                                        Duration timeout) {
+        return decode(TopicSnapshot.read(clientProperties, topic, timeout),
                 ConfluentAvroDeserializer.withLocalSchemaFallback(FailedEvent.class, registryUrl));
     }
 

@@ -65,9 +65,13 @@ public final class DeadLetterRedrive implements AutoCloseable {
      * transactional producer ({@value #TRANSACTIONAL_ID}, idempotent, {@code acks=all}).
      */
     public static DeadLetterRedrive open(String bootstrapServers, String ledgerTopic, Duration timeout) {
-        ensureLedgerTopic(bootstrapServers, ledgerTopic, timeout);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return open(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), ledgerTopic, timeout);
+    }
+
+    /** {@link #open(String, String, Duration)} with clients on {@code clientProperties} (servers and security). */
+    public static DeadLetterRedrive open(Map<String, Object> clientProperties, String ledgerTopic, Duration timeout) {
+        ensureLedgerTopic(clientProperties, ledgerTopic, timeout);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -86,6 +90,12 @@ public final class DeadLetterRedrive implements AutoCloseable {
     /** The ledger as of now: letter coordinates → the key each was redriven under (read {@code read_committed}). */
     public static Map<String, String> readLedger(String bootstrapServers, String ledgerTopic, Duration timeout) {
         return ledger(TopicSnapshot.read(bootstrapServers, ledgerTopic, timeout));
+    }
+
+    /** {@link #readLedger(String, String, Duration)} with a consumer on {@code clientProperties}. */
+    public static Map<String, String> readLedger(Map<String, Object> clientProperties, String ledgerTopic,
+                                                 Duration timeout) {
+        return ledger(TopicSnapshot.read(clientProperties, ledgerTopic, timeout));
     }
 
     /** The ledger of raw ledger records; a later record of the same coordinates wins. */
@@ -163,8 +173,9 @@ public final class DeadLetterRedrive implements AutoCloseable {
         return out;
     }
 
-    private static void ensureLedgerTopic(String bootstrapServers, String topic, Duration timeout) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void ensureLedgerTopic(Map<String, Object> clientProperties, String topic, Duration timeout) {
+        Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(clientProperties)) {
             NewTopic ledger = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(ledger)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -24,14 +24,23 @@ public final class TopicSnapshot {
     private TopicSnapshot() {
     }
 
-    /** Reads {@code topic} on {@code bootstrapServers} with a consumer of its own. */
+    /** Reads {@code topic} on {@code bootstrapServers} (PLAINTEXT) with a consumer of its own. */
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-topic-snapshot",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+        return read(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, timeout);
+    }
+
+    /**
+     * Reads {@code topic} with a consumer of its own built on {@code clientProperties} (bootstrap servers and security,
+     * see {@link KafkaOptions#clientProperties}).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> read(Map<String, Object> clientProperties, String topic,
+                                                            Duration timeout) {
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "omnistream-topic-snapshot");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return read(consumer, topic, timeout);
         }

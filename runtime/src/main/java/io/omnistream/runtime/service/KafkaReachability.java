@@ -18,7 +18,8 @@ import org.apache.kafka.common.Node;
  * broker. The admin client is created on first use and reconnects by itself.
  */
 public final class KafkaReachability implements AutoCloseable {
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
+    private final Object bootstrapServers;
     private final Duration timeout;
     private final String clientId;
     private Admin admin;
@@ -30,7 +31,17 @@ public final class KafkaReachability implements AutoCloseable {
      * @param clientId Kafka client.id (shows in broker logs and quotas)
      */
     public KafkaReachability(String bootstrapServers, Duration timeout, String clientId) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), timeout, clientId);
+    }
+
+    /**
+     * @param clientProperties bootstrap servers and security ({@code KafkaOptions.clientProperties})
+     * @param timeout          longest wait of one check, also the admin client's request deadline
+     * @param clientId         Kafka client.id (shows in broker logs and quotas)
+     */
+    public KafkaReachability(Map<String, Object> clientProperties, Duration timeout, String clientId) {
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         this.timeout = timeout;
         this.clientId = clientId;
     }
@@ -45,11 +56,11 @@ public final class KafkaReachability implements AutoCloseable {
             if (inFlight == null || inFlight.isDone()) {
                 if (admin == null) {
                     int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-                    admin = Admin.create(Map.of(
-                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            AdminClientConfig.CLIENT_ID_CONFIG, clientId,
-                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms));
+                    Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+                    props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+                    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+                    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+                    admin = Admin.create(props);
                 }
                 inFlight = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                         .nodes().toCompletionStage().toCompletableFuture();

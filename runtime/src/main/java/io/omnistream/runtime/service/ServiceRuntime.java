@@ -4,6 +4,7 @@ import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.schemas.serde.SchemaRegistries;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -149,6 +150,7 @@ public final class ServiceRuntime {
             if (placement == Placement.OWN_PROCESS) {
                 requireSharedRegistry(definition, source);
             }
+            configureRegistry(definition, source);
             metricsHost = source.get(METRICS_HOST);
             metricsPort = source.get(METRICS_PORT);
             shutdownTimeout = source.get(SHUTDOWN_TIMEOUT);
@@ -176,6 +178,21 @@ public final class ServiceRuntime {
                 throw new ConfigException("unknown configuration key '" + key + "' (from -D); " + definition.command()
                         + " --help lists the keys");
             }
+        }
+    }
+
+    /**
+     * Registers the registry's authentication and TLS settings ({@link KafkaOptions#registryClientConfig}) for its URL
+     * before the service builds any serde, so every registry client of the process uses them.
+     */
+    private static void configureRegistry(Definition definition, ConfigSource source) {
+        if (!definition.options().contains(KafkaOptions.SCHEMA_REGISTRY_URL)) {
+            return;
+        }
+        String url = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
+        Map<String, String> config = KafkaOptions.registryClientConfig(source);
+        if (!config.isEmpty() && !url.startsWith("mock://")) {
+            SchemaRegistries.configure(url, config);
         }
     }
 

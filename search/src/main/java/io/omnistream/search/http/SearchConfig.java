@@ -3,13 +3,16 @@ package io.omnistream.search.http;
 import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.http.HttpTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
-/** Settings of the search HTTP API ({@link SearchServer}). */
+/** Settings of the search HTTP API ({@link SearchServer}); TLS from the shared {@code http.tls.*} keys. */
 public record SearchConfig(String host, int port, int threads, int maxK, int maxQueryChars, Duration requestTimeout,
-                           Duration responseTimeout) {
+                           Duration responseTimeout, Optional<SSLContext> tls) {
     public static final ConfigOption<String> HTTP_HOST = ConfigOption.string("search.http.host", "127.0.0.1",
             "Address the search API binds to (0.0.0.0 for all interfaces).");
     public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.integer("search.http.port", 8082, 0, 65535,
@@ -30,13 +33,14 @@ public record SearchConfig(String host, int port, int threads, int maxK, int max
     public static SearchConfig from(ConfigSource source) {
         return new SearchConfig(source.get(HTTP_HOST), source.get(HTTP_PORT), source.get(HTTP_THREADS),
                 source.get(MAX_K), source.get(MAX_QUERY_CHARS), source.get(HTTP_REQUEST_TIMEOUT),
-                source.get(HTTP_RESPONSE_TIMEOUT));
+                source.get(HTTP_RESPONSE_TIMEOUT), HttpTls.sslContext(source));
     }
 
     /** Every option of the search API, the shared authentication keys included, in documentation order. */
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, MAX_K, MAX_QUERY_CHARS,
                 HTTP_REQUEST_TIMEOUT, HTTP_RESPONSE_TIMEOUT));
+        all.addAll(HttpTls.options());
         all.addAll(AuthOptions.options());
         return List.copyOf(all);
     }

@@ -13,6 +13,7 @@ import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.http.HttpTimeouts;
+import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.search.TenantSearch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +77,7 @@ public final class SearchServer implements AutoCloseable {
                 // full: the exchange is dropped and its connection closed by the server's timers; a search client
                 // retries. Never run on the dispatcher thread, which must keep accepting.
                 new ThreadPoolExecutor.DiscardPolicy());
-        server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), config.threads() * 2);
+        server = HttpTls.createServer(new InetSocketAddress(config.host(), config.port()), config.threads() * 2, config.tls());
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
@@ -92,7 +93,7 @@ public final class SearchServer implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create("http://" + config.host() + ":" + port());
+        return URI.create((config.tls().isPresent() ? "https" : "http") + "://" + config.host() + ":" + port());
     }
 
     /** Stops accepting, lets running searches finish for up to 10 s. Idempotent. */

@@ -4,11 +4,13 @@ import io.omnistream.flink.launch.RestartPolicy;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -47,7 +49,8 @@ public record BiasJobConfig(
         double ksAlpha,
         double ksMinStatistic,
         long ksMinSamples,
-        RestartPolicy restart) implements Serializable {
+        RestartPolicy restart,
+        KafkaConnection kafka) implements Serializable {
 
     /** Where the sources start when there is neither a checkpoint nor a committed offset of the group. */
     public enum StartingOffsets { EARLIEST, LATEST }
@@ -141,12 +144,12 @@ public record BiasJobConfig(
     }
 
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL,
+        return Stream.concat(KafkaOptions.options().stream(), Stream.of(
                 EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, RANKINGS_TOPIC, METRICS_TOPIC, ALERTS_TOPIC, GROUP_ID,
                 STARTING_OFFSETS, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, EMIT_INTERVAL, RETAINED_EPOCHS, TWIN_SUFFIX,
                 MAX_PENDING_PAIRS, DRIFT_ENABLED, PH_DELTA, PH_LAMBDA, PH_MIN_SAMPLES, CLEAR_AFTER, CLOSE_IDLE, KS_ALPHA,
-                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY);
+                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY)).toList();
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value and rule */
@@ -193,6 +196,7 @@ public record BiasJobConfig(
                 source.get(KS_MIN_STATISTIC),
                 source.get(KS_MIN_SAMPLES),
                 new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
-                        source.get(RESTART_DELAY)));
+                        source.get(RESTART_DELAY)),
+                KafkaConnection.from(source));
     }
 }

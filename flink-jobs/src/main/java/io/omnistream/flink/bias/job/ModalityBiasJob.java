@@ -58,44 +58,44 @@ public final class ModalityBiasJob {
                 c.startingOffsets() == BiasJobConfig.StartingOffsets.EARLIEST
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
         DataStream<BenchEmbedding> embeddings = env.fromSource(KafkaSource.<BenchEmbedding>builder()
-                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setProperties(c.kafka().clientPropertiesAsStrings()).setGroupId(c.groupId())
                         .setTopicPattern(Pattern.compile(c.embeddingTopicPattern())).setStartingOffsets(start)
-                        .setDeserializer(new EmbeddingReader(c.schemaRegistryUrl()))
+                        .setDeserializer(new EmbeddingReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                         .setProperty("partition.discovery.interval.ms", "60000").build(),
                 WatermarkStrategy.noWatermarks(), "embeddings").uid("bias-source-embeddings");
         DataStream<BenchJudgment> judgments = env.fromSource(KafkaSource.<BenchJudgment>builder()
-                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setProperties(c.kafka().clientPropertiesAsStrings()).setGroupId(c.groupId())
                         .setTopics(c.judgmentsTopic()).setStartingOffsets(start)
-                        .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl())).build(),
+                        .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig())).build(),
                 WatermarkStrategy.noWatermarks(), "judgments").uid("bias-source-judgments");
         DataStream<BiasInput> rankings = env.fromSource(KafkaSource.<BiasInput>builder()
-                        .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                        .setProperties(c.kafka().clientPropertiesAsStrings()).setGroupId(c.groupId())
                         .setTopics(c.rankingsTopic()).setStartingOffsets(start)
-                        .setDeserializer(new QueryRankingReader(c.schemaRegistryUrl())).build(),
+                        .setDeserializer(new QueryRankingReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig())).build(),
                 WatermarkStrategy.noWatermarks(), "rankings").uid("bias-source-rankings");
 
         Outputs outputs = build(embeddings, judgments, rankings, c);
         outputs.metrics.sinkTo(KafkaSink.<TaskMetric>builder()
-                        .setBootstrapServers(c.bootstrapServers())
-                        .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                        .setKafkaProducerConfig(c.kafka().clientPropertiesAsStrings())
+                        .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
                 .name("bias-metrics-sink").uid("sink-bias-metrics");
 
         if (c.driftEnabled()) {
             DataStream<TaskMetric> metrics = env.fromSource(KafkaSource.<TaskMetric>builder()
-                            .setBootstrapServers(c.bootstrapServers()).setGroupId(c.groupId())
+                            .setProperties(c.kafka().clientPropertiesAsStrings()).setGroupId(c.groupId())
                             .setTopics(c.metricsTopic()).setStartingOffsets(start)
-                            .setDeserializer(new RetrievalMetricReader(c.schemaRegistryUrl())).build(),
+                            .setDeserializer(new RetrievalMetricReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig())).build(),
                     WatermarkStrategy.noWatermarks(), "metrics").uid("bias-source-metrics");
             Drift drift = drift(metrics, rankings, c);
             drift.alerts().sinkTo(KafkaSink.<DriftAlertEvent>builder()
-                            .setBootstrapServers(c.bootstrapServers())
-                            .setRecordSerializer(new DriftAlertWriter(c.alertsTopic(), c.schemaRegistryUrl()))
+                            .setKafkaProducerConfig(c.kafka().clientPropertiesAsStrings())
+                            .setRecordSerializer(new DriftAlertWriter(c.alertsTopic(), c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
                     .name("drift-alerts-sink").uid("sink-drift-alerts");
             drift.checks().sinkTo(KafkaSink.<TaskMetric>builder()
-                            .setBootstrapServers(c.bootstrapServers())
-                            .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                            .setKafkaProducerConfig(c.kafka().clientPropertiesAsStrings())
+                            .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build())
                     .name("drift-checks-sink").uid("sink-drift-checks");
         }

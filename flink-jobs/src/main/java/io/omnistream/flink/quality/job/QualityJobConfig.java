@@ -6,11 +6,13 @@ import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -45,7 +47,8 @@ public record QualityJobConfig(
         Duration windowSize,
         Duration windowOutOfOrderness,
         Duration windowIdleness,
-        RestartPolicy restart) implements Serializable {
+        RestartPolicy restart,
+        KafkaConnection kafka) implements Serializable {
 
     /** Where the sources start when there is neither a checkpoint nor a committed offset of the group. */
     public enum StartingOffsets { EARLIEST, LATEST }
@@ -109,12 +112,12 @@ public record QualityJobConfig(
             Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart of the job.");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaOptions.SCHEMA_REGISTRY_URL,
+        return Stream.concat(KafkaOptions.options().stream(), Stream.of(
                 MilvusSinkConfig.MILVUS_URI, MilvusSinkConfig.MILVUS_TOKEN, MilvusSinkConfig.MILVUS_REQUEST_TIMEOUT,
                 MilvusSinkConfig.MILVUS_SEARCH_EF, EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, DLQ_TOPIC, METRICS_TOPIC, RANKINGS_TOPIC, GROUP_ID, STARTING_OFFSETS,
                 PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, SERVED_ENABLED, SERVED_TOP_K,
                 SERVED_COMPLETENESS_TIMEOUT, SERVED_POLL_INTERVAL, SERVED_CAPACITY, WINDOW_SIZE,
-                WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY);
+                WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY)).toList();
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value and rule */
@@ -155,7 +158,8 @@ public record QualityJobConfig(
                 source.get(WINDOW_OUT_OF_ORDERNESS),
                 source.get(WINDOW_IDLENESS),
                 new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
-                        source.get(RESTART_DELAY)));
+                        source.get(RESTART_DELAY)),
+                KafkaConnection.from(source));
     }
 
     public MilvusConnection milvus() {

@@ -53,26 +53,26 @@ public final class RetrievalQualityJob {
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
 
         KafkaSource<BenchEmbedding> embeddingSource = KafkaSource.<BenchEmbedding>builder()
-                .setBootstrapServers(c.bootstrapServers())
+                .setProperties(c.kafka().clientPropertiesAsStrings())
                 .setGroupId(c.groupId())
                 .setTopicPattern(Pattern.compile(c.embeddingTopicPattern()))
                 .setStartingOffsets(start)
-                .setDeserializer(new BenchEmbeddingReader(c.schemaRegistryUrl()))
+                .setDeserializer(new BenchEmbeddingReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
         KafkaSource<BenchEmbedding> deadLetterSource = KafkaSource.<BenchEmbedding>builder()
-                .setBootstrapServers(c.bootstrapServers())
+                .setProperties(c.kafka().clientPropertiesAsStrings())
                 .setGroupId(c.groupId())
                 .setTopics(c.dlqTopic())
                 .setStartingOffsets(start)
-                .setDeserializer(new DeadLetterReader(c.schemaRegistryUrl()))
+                .setDeserializer(new DeadLetterReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                 .build();
         KafkaSource<BenchJudgment> judgmentSource = KafkaSource.<BenchJudgment>builder()
-                .setBootstrapServers(c.bootstrapServers())
+                .setProperties(c.kafka().clientPropertiesAsStrings())
                 .setGroupId(c.groupId())
                 .setTopics(c.judgmentsTopic())
                 .setStartingOffsets(start)
-                .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl()))
+                .setDeserializer(new BenchJudgmentReader(c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                 .build();
 
         // Ranking needs no event time; the per-window series assigns its own watermarks on the query scores.
@@ -96,15 +96,15 @@ public final class RetrievalQualityJob {
         RetrievalQualityPipeline.Outputs outputs = RetrievalQualityPipeline.build(embeddings, judgments, options);
 
         KafkaSink<TaskMetric> sink = KafkaSink.<TaskMetric>builder()
-                .setBootstrapServers(c.bootstrapServers())
-                .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()))
+                .setKafkaProducerConfig(c.kafka().clientPropertiesAsStrings())
+                .setRecordSerializer(new TaskMetricWriter(c.metricsTopic(), c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
         outputs.metrics.sinkTo(sink).name("quality-metrics-sink").uid("sink-quality-metrics");
         if (!c.rankingsTopic().isEmpty()) {
             outputs.queryScores.sinkTo(KafkaSink.<QueryScore>builder()
-                            .setBootstrapServers(c.bootstrapServers())
-                            .setRecordSerializer(new QueryRankingWriter(c.rankingsTopic(), c.schemaRegistryUrl()))
+                            .setKafkaProducerConfig(c.kafka().clientPropertiesAsStrings())
+                            .setRecordSerializer(new QueryRankingWriter(c.rankingsTopic(), c.schemaRegistryUrl()).withRegistryConfig(c.kafka().registryConfig()))
                             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                             .build())
                     .name("query-rankings-sink").uid("sink-query-rankings");
