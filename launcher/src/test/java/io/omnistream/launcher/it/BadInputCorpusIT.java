@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.it.BadInputs.ApiRequest;
@@ -62,7 +63,8 @@ import org.junit.jupiter.api.Test;
  * id, and is never embedded; a legal but odd record (a tombstone for an unknown id) leaves no dead letter. After each
  * group a good TEXT event is sent and must become searchable (one row): the pipeline survives. At the end the worker
  * and the sink are still running, the ingest answers its health check, no HLS playlist made anything connect to
- * loopback, and no temporary file named {@code omnistream*} or {@code ffmpeg*} is left behind.
+ * loopback, and no media temp file ({@code omnistream-media*}, {@code omnistream-tool*}, {@code ffmpeg*}) is left behind
+ * in java.io.tmpdir or in the tool sandbox's media directory.
  *
  * <p>Every finding is collected and the test fails once at the end listing them all, after printing the table of
  * kind → answer, so one regression does not hide the others.
@@ -267,13 +269,27 @@ class BadInputCorpusIT {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Names of the files in java.io.tmpdir that the worker's tools create ({@code omnistream*}, {@code ffmpeg*}). */
+    /**
+     * The temp files media processing can leave: every file under the tool sandbox's media directory
+     * ({@link ToolSandbox#tempDir()}: an {@code omnistream-tools-*} directory of java.io.tmpdir private to this JVM,
+     * empty between records; created here before the first snapshot, so the directory itself is not mistaken for a
+     * leak), and entries of java.io.tmpdir named {@code omnistream-media*}, {@code omnistream-tool*} or
+     * {@code ffmpeg*} (where media files and tool logs went before the sandbox had a directory of its own). Other
+     * {@code omnistream*} entries of java.io.tmpdir are not counted: ITs of other JVMs on the same machine create and
+     * remove their stacks' Milvus data, Flink checkpoints and dataset copies there at any time.
+     */
     private static Set<String> tempFiles() throws IOException {
+        Path media = ToolSandbox.current().tempDir();
+        Set<String> names = new LinkedHashSet<>();
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("omnistream") || n.startsWith("ffmpeg"))
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("omnistream-media")
+                    || n.startsWith("omnistream-tool") && !n.equals(media.getFileName().toString()) || n.startsWith("ffmpeg"))
+                    .forEach(names::add);
         }
+        try (Stream<Path> files = Files.walk(media)) {
+            files.filter(p -> !p.equals(media)).forEach(p -> names.add(p.toString()));
+        }
+        return names;
     }
 
     private static String describe(FailedEvent f) {
