@@ -168,6 +168,6 @@ imagePullSecrets:
 - name: api-keys
   secret:
     secretName: {{ include "omnistream.apiKeysSecretName" . }}
-    defaultMode: 0400
+    defaultMode: 0440
 {{- end }}
 {{- end -}}

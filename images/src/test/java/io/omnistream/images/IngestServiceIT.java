@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.stack.TopicBootstrap;
+import io.omnistream.runtime.auth.Scope;
 import io.omnistream.schemas.Topics;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.serde.ConfluentAvroDeserializer;
@@ -69,7 +70,9 @@ class IngestServiceIT {
     void servesTheApiAndProbesProducesToKafkaAndStopsCleanlyOnSigterm() throws Exception {
         int apiPort = PackagedService.freePort();
         int metricsPort = PackagedService.freePort();
+        Map.Entry<Path, String> key = PackagedService.apiKey(scratch, "images-it", Scope.INGEST);
         try (PackagedService ingest = PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
+                "OMNISTREAM_AUTH_KEY_STORE_FILE", key.getKey().toString(),
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_INGEST_HTTP_HOST", "0.0.0.0", // as the image's environment sets it
@@ -83,14 +86,15 @@ class IngestServiceIT {
             assertThat(PackagedService.get(api + "/healthz").status()).isEqualTo(200);
             assertThat(PackagedService.get(api + "/readyz").status()).isEqualTo(200);
 
-            PackagedService.Response accepted = PackagedService.post(api + "/v1/media",
-                    "{\"contentId\":\"images-it-1\",\"modality\":\"TEXT\",\"text\":\"started from the packaged layout\"}");
+            String item = "{\"contentId\":\"images-it-1\",\"modality\":\"TEXT\",\"text\":\"started from the packaged layout\"}";
+            assertThat(PackagedService.post(api + "/v1/media", item, null).status()).as("no credential").isEqualTo(401);
+            PackagedService.Response accepted = PackagedService.post(api + "/v1/media", item, key.getValue());
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-            // 202 means the broker acknowledged it: the record is on the topic, keyed by content id, Confluent-framed
+            // 202 means the broker acknowledged it: the record is on the topic, keyed by tenant and id, Confluent-framed
             List<ConsumerRecord<String, byte[]>> records = EntrypointChecks.read(kafka.bootstrapServers(), Topics.MEDIA_EVENTS, 1);
             assertThat(records).hasSize(1);
             ConsumerRecord<String, byte[]> record = records.get(0);
-            assertThat(record.key()).isEqualTo("images-it-1");
+            assertThat(record.key()).isEqualTo("images-it:images-it-1");
             assertThat(record.value()[0]).as("Confluent wire format magic byte").isZero();
             // written with the shared registry's schema id: this JVM, another client of it, reads the record
             MediaEvent event = new ConfluentAvroDeserializer<>(MediaEvent.class, SharedRegistry.url())

@@ -233,9 +233,17 @@ final class PackagedService implements AutoCloseable {
 
     /** GET; status -1 when the connection is refused or times out (the server is not up yet). */
     static Response get(String url) {
+        return get(url, null);
+    }
+
+    /** GET with {@code Authorization: Bearer <apiKey>} (none when null). */
+    static Response get(String url, String apiKey) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (apiKey != null) {
+                b.header("Authorization", "Bearer " + apiKey);
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Response(-1, e.toString());
@@ -245,11 +253,32 @@ final class PackagedService implements AutoCloseable {
         }
     }
 
-    static Response post(String url, String json) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** POST of a JSON body with {@code Authorization: Bearer <apiKey>} (none when null). */
+    static Response post(String url, String json, String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body());
+    }
+
+    /**
+     * An API key store in {@code scratch/auth} holding one key of {@code tenant} with {@code scopes}, readable by the
+     * image's uid (as a Secret mounted with the pod's fsGroup is): the service's {@code auth.key-store-file}.
+     *
+     * @return the store file and the plaintext key
+     */
+    static Map.Entry<Path, String> apiKey(Path scratch, String tenant, io.omnistream.runtime.auth.Scope... scopes)
+            throws IOException {
+        Path dir = Files.createDirectories(scratch.resolve("auth"));
+        Path store = dir.resolve("api-keys.json");
+        String key = io.omnistream.runtime.auth.ApiKeyStore.open(store, Duration.ZERO)
+                .create(tenant, java.util.EnumSet.copyOf(java.util.List.of(scopes))).plaintext();
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        return Map.entry(store, key);
     }
 
     record Response(int status, String body) {}

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.stack.TopicBootstrap;
 import io.omnistream.quality.service.QualityServiceConfig;
+import io.omnistream.runtime.auth.Scope;
 import io.omnistream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,9 @@ class QualityServiceIT {
     void exportsLagServesThePageAndStopsCleanlyOnSigterm() throws Exception {
         int webPort = PackagedService.freePort();
         int metricsPort = PackagedService.freePort();
+        Map.Entry<Path, String> key = PackagedService.apiKey(scratch, "images-it", Scope.READ_QUALITY);
         try (PackagedService quality = PackagedService.start(MODULE, MAIN, scratch, PackagedService.env(
+                "OMNISTREAM_AUTH_KEY_STORE_FILE", key.getKey().toString(),
                 "OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "OMNISTREAM_SCHEMA_REGISTRY_URL", SharedRegistry.url(),
                 "OMNISTREAM_QUALITY_SERVICE_WEB_HOST", "0.0.0.0", // as the image's environment sets it
@@ -101,21 +104,23 @@ class QualityServiceIT {
             double ready = awaitOk(quality, metrics + "/readyz", Duration.ofSeconds(60));
             assertThat(PackagedService.get(metrics + "/readyz").body()).contains("read to their end");
 
-            // the page and its API, on the http port
-            PackagedService.Response index = PackagedService.get(page + "/");
+            // the page and its API, on the http port, for a read-quality credential only
+            assertThat(PackagedService.get(page + "/").status()).as("no credential").isEqualTo(401);
+            String k = key.getValue();
+            PackagedService.Response index = PackagedService.get(page + "/", k);
             assertThat(index.status()).isEqualTo(200);
             assertThat(index.body()).contains("<script src=\"app.js\"></script>", "id=\"alerts\"");
             for (String api : List.of("/api/quality", "/api/bias", "/api/alerts", "/api/pipeline")) {
-                assertThat(PackagedService.get(page + api).status()).as(api).isEqualTo(200);
+                assertThat(PackagedService.get(page + api, k).status()).as(api).isEqualTo(200);
             }
-            assertThat(PackagedService.get(page + "/api/quality").body()).isEqualTo("{\"tasks\":[]}");
+            assertThat(PackagedService.get(page + "/api/quality", k).body()).isEqualTo("{\"tasks\":[]}");
 
             // consumer lag of every group, sampled every 500 ms
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() -> assertThat(PackagedService.get(metrics + "/metrics").body()).containsPattern(
                             Pattern.quote("omnistream_kafka_consumer_lag{group=\"" + GROUP + "\",topic=\""
                                     + Topics.QUALITY_METRICS + "\"} 1.0")));
-            assertThat(PackagedService.get(page + "/api/pipeline").body())
+            assertThat(PackagedService.get(page + "/api/pipeline", k).body())
                     .contains("{\"group\":\"" + GROUP + "\",\"topic\":\"" + Topics.QUALITY_METRICS + "\",\"records\":1}");
 
             double stop = EntrypointChecks.stopsCleanlyOnSigterm(quality, COMMAND, Duration.ofSeconds(45));

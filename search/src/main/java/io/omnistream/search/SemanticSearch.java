@@ -4,9 +4,11 @@ import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.milvus.search.Filters;
 import io.omnistream.milvus.search.SearchHit;
+import io.omnistream.milvus.search.StoredItem;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.schemas.tenant.Tenants;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -62,6 +64,15 @@ public final class SemanticSearch implements TenantSearch {
         }
         String scope = Filters.and(Filters.tenantIs(tenant), Filters.userContent());
         return searcher.search(modelVersion, queryVector(text), k, Filters.and(scope, filterExpr));
+    }
+
+    @Override
+    public Optional<StoredItem> find(String tenant, String contentId) {
+        String problem = Tenants.nameProblem(tenant);
+        if (problem != null) {
+            throw new IllegalArgumentException("tenant '" + tenant + "' " + problem);
+        }
+        return searcher.find(modelVersion, tenant, contentId);
     }
 
     /**

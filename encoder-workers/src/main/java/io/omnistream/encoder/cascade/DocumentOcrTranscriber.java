@@ -137,6 +137,12 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof StackOverflowError deep) {
+                // PDFBox follows references recursively: a hostile chain of objects overflows the render thread's
+                // stack (found by DocumentRenderFuzzTest); that thread ends, the worker's are untouched
+                throw new PermanentFailureException("preprocess", "document: " + pdf.length + " bytes of PDF nest "
+                        + "objects too deeply for PDFBox (stack overflow)", deep);
+            }
             if (e.getCause() instanceof OutOfMemoryError oom) {
                 // one document's pages did not fit in the heap; the worker's other records still do
                 throw new PermanentFailureException("preprocess", "document: rendering ran out of memory: " + oom.getMessage(), oom);
@@ -180,6 +186,14 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
         } catch (IOException e) {
             throw new PermanentFailureException("preprocess", "document: cannot read " + pdf.length
                     + " bytes as PDF: " + e.getMessage(), e);
+        } catch (PermanentFailureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // PDFBox also reports broken structure unchecked, e.g. IllegalStateException "1-based index not found" for a
+            // page tree whose /Count promises pages its /Kids lack (found by DocumentRenderFuzzTest); unlike an
+            // IOException that would read as a transient failure and be retried forever
+            throw new PermanentFailureException("preprocess", "document: PDFBox cannot process " + pdf.length
+                    + " bytes as PDF: " + e, e);
         }
     }
 

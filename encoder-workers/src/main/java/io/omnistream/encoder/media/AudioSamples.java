@@ -97,14 +97,35 @@ public final class AudioSamples {
                 throw new PermanentFailureException("preprocess", "audio: ffmpeg decoded no samples"
                         + (r.stderrLastLine().isEmpty() ? "" : ": " + MediaFiles.toolError(r, file)));
             }
-            int n = (int) Math.min(pcm.length / 4, clipSamples);
-            float[] samples = new float[n];
-            ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(samples, 0, n);
-            boolean truncated = source > clipSeconds;
-            return new DecodedAudio(samples, sampleRateHz, source, truncated);
+            return fromPcm(pcm, sampleRateHz, clipSeconds, source);
         } finally {
             MediaFiles.delete(file);
         }
+    }
+
+    /**
+     * The samples of ffmpeg's {@code f32le} output: at most {@code clipSeconds} of them (ffmpeg's {@code -t} may round
+     * up by a frame). ffmpeg passes a float source's samples through unchanged, so a float WAV can carry NaN or
+     * infinity; such a sample would turn every value of the model's input (e.g. the whole log-mel spectrogram, whose
+     * floor is relative to its maximum) into NaN, and so the embedding: it is refused here.
+     *
+     * @param pcm           little-endian 32-bit float samples, mono; a trailing partial sample is ignored
+     * @param sourceSeconds the source's duration (ffprobe), recorded in the result and compared to the clip
+     * @throws PermanentFailureException (stage {@code preprocess}) for a sample that is NaN or infinite
+     */
+    static DecodedAudio fromPcm(byte[] pcm, int sampleRateHz, double clipSeconds, double sourceSeconds) {
+        long clipSamples = (long) Math.ceil(clipSeconds * sampleRateHz);
+        int n = (int) Math.min(pcm.length / 4, clipSamples);
+        float[] samples = new float[n];
+        ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(samples, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(samples[i])) {
+                throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
+                        "audio: sample %d (at %.3f s) is %s; the source holds non-finite float samples",
+                        i, (double) i / sampleRateHz, samples[i]));
+            }
+        }
+        return new DecodedAudio(samples, sampleRateHz, sourceSeconds, sourceSeconds > clipSeconds);
     }
 
     /** Decodes at the spectrogram's rate and clip length, then computes its item ({@code [melBins][frames]}). */

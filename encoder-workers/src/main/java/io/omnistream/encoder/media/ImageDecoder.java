@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -59,7 +60,7 @@ public final class ImageDecoder {
             throw new PermanentFailureException("preprocess", what + ": empty payload (0 bytes)");
         }
         // in memory: ImageIO.createImageInputStream would cache the stream in a temp file
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new EndBoundedInputStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new PermanentFailureException("preprocess", what + ": " + bytes.length + " bytes are not in a "
@@ -195,6 +196,44 @@ public final class ImageDecoder {
             }
         }
         return new BufferedImage(cm, dst, cm.isAlphaPremultiplied(), null);
+    }
+
+    /**
+     * The image bytes for a reader, failing a reader that keeps reading past their end. A correct decoder stops at the
+     * first end-of-data it sees; TwelveMonkeys' WebP lossless decoder swallows the {@link java.io.EOFException} and
+     * goes on decoding from nothing, throwing and catching one per bit read, which on a 345-byte file took minutes
+     * (found by ImageDecoderFuzzTest). After {@value #MAX_END_OF_DATA} end-of-data signals every read throws an
+     * {@link IIOException}, which is no {@link java.io.EOFException}, so it reaches {@link #decode} as an unreadable
+     * image.
+     */
+    static final class EndBoundedInputStream extends MemoryCacheImageInputStream {
+        /** End-of-data signals a reader may get before reading on is an error: far more than any decoder needs. */
+        static final int MAX_END_OF_DATA = 1024;
+        private final int length;
+        private int endsSignalled;
+
+        EndBoundedInputStream(byte[] bytes) {
+            super(new ByteArrayInputStream(bytes));
+            this.length = bytes.length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return counted(super.read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return len == 0 ? 0 : counted(super.read(b, off, len));
+        }
+
+        private int counted(int result) throws IIOException {
+            if (result < 0 && ++endsSignalled > MAX_END_OF_DATA) {
+                throw new IIOException("the decoder read past the end of the " + length + " bytes "
+                        + MAX_END_OF_DATA + " times (truncated or corrupt data)");
+            }
+            return result;
+        }
     }
 
     private static String hexStart(byte[] bytes) {

@@ -115,4 +115,36 @@ class DocumentOcrTranscriberTest {
                 .isInstanceOf(PermanentFailureException.class)
                 .hasMessageContaining("cannot read 9 bytes as PDF");
     }
+
+    @Test
+    void aPageTreeThatPromisesPagesItLacksIsAPermanentFailureNotATransientOne() throws IOException {
+        // a PDFBox document whose page tree says /Count 1 over no /Kids: PDFBox throws IllegalStateException
+        // ("1-based index not found"), which the failure classifier would take for transient (found by
+        // DocumentRenderFuzzTest)
+        byte[] pdf;
+        try (PDDocument doc = new PDDocument()) {
+            doc.addPage(new PDPage(new PDRectangle(100, 100)));
+            doc.getPages().getCOSObject().setItem(org.apache.pdfbox.cos.COSName.KIDS, new org.apache.pdfbox.cos.COSArray());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            pdf = out.toByteArray();
+        }
+        assertThatThrownBy(() -> DocumentOcrTranscriber.render(pdf, 72, DocumentOcrTranscriber.Budget.of(2, 30_000)))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessageContaining("document: PDFBox cannot process " + pdf.length + " bytes as PDF")
+                .hasMessageContaining("1-based index not found");
+    }
+
+    @Test
+    void objectsNestedTooDeeplyForPdfboxAreAPermanentFailureNotATransientOne() throws IOException {
+        // found by DocumentRenderFuzzTest: PDFBox's parser recursed through its objects until the stack overflowed
+        byte[] pdf;
+        try (var in = getClass().getResourceAsStream("DocumentRenderFuzzTestInputs/render/crash-stack-overflow-nested-objects.pdf")) {
+            pdf = in.readAllBytes();
+        }
+        assertThatThrownBy(() -> DocumentOcrTranscriber.render(pdf, 72, DocumentOcrTranscriber.Budget.of(2, 30_000)))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessage("document: " + pdf.length + " bytes of PDF nest objects too deeply for PDFBox (stack overflow)")
+                .hasCauseInstanceOf(StackOverflowError.class);
+    }
 }

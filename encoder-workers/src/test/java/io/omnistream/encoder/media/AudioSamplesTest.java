@@ -184,4 +184,42 @@ class AudioSamplesTest {
         assertThatThrownBy(() -> audio.decode(Arrays.copyOf(ogg, 60), 16000, 30))
                 .isInstanceOf(PermanentFailureException.class).hasMessageStartingWith("audio: ");
     }
+
+    @Test
+    void aFloatWavWithANanSampleIsAPermanentFailureNotANanSpectrogram() throws Exception {
+        // the FSDD recording as 32-bit float WAV (ffmpeg passes float samples through unchanged), one sample set to NaN
+        byte[] wav = MediaTestSupport.ffmpeg(dir, "seven-f32.wav", "-i", MediaTestSupport.sharedData(WAV).toString(),
+                "-c:a", "pcm_f32le");
+        int data = indexOf(wav, "data".getBytes(StandardCharsets.US_ASCII)) + 8;
+        ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN).putFloat(data + 4 * 1000, Float.NaN);
+
+        assertThatThrownBy(() -> audio.decode(wav, 8000, 30))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessageContaining("sample 1000 (at 0.125 s) is NaN");
+    }
+
+    @Test
+    void pcmWithAnInfiniteSampleIsRefusedAndFinitePcmIsClippedToTheClip() {
+        ByteBuffer pcm = ByteBuffer.allocate(4 * 5).order(ByteOrder.LITTLE_ENDIAN);
+        pcm.putFloat(0.5f).putFloat(-0.25f).putFloat(Float.NEGATIVE_INFINITY).putFloat(0f).putFloat(0f);
+        assertThatThrownBy(() -> AudioSamples.fromPcm(pcm.array(), 1000, 1, 1))
+                .isInstanceOf(PermanentFailureException.class).hasMessageContaining("sample 2 (at 0.002 s) is -Infinity");
+
+        DecodedAudio clipped = AudioSamples.fromPcm(pcm.array(), 1000, 0.002, 0.005);
+        assertThat(clipped.samples()).containsExactly(0.5f, -0.25f);
+        assertThat(clipped.truncated()).isTrue();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("no " + new String(needle, StandardCharsets.US_ASCII) + " chunk");
+    }
 }

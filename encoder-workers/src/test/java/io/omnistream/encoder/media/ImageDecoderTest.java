@@ -271,6 +271,33 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aWebpThatSendsTheDecoderPastItsEndFailsInsteadOfDecodingFromNothing() throws Exception {
+        // found by ImageDecoderFuzzTest: a 345-byte VP8L (lossless) file on which TwelveMonkeys' decoder swallowed
+        // EOFException per bit and ran for minutes
+        byte[] webp;
+        try (var in = getClass().getResourceAsStream("ImageDecoderFuzzTestInputs/decode/timeout-webp-lossless-read-past-end.webp")) {
+            webp = in.readAllBytes();
+        }
+        assertThatThrownBy(() -> ImageDecoder.decode(webp, ImageSettings.DEFAULT))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessageContaining("cannot decode 345 bytes as WEBP")
+                .hasMessageContaining("the decoder read past the end of the 345 bytes 1024 times");
+    }
+
+    @Test
+    void theImageStreamSignalsTheEndOfDataAFewTimesThenFails() throws Exception {
+        try (var in = new ImageDecoder.EndBoundedInputStream(new byte[] {7})) {
+            assertThat(in.read()).isEqualTo(7);
+            for (int i = 0; i < ImageDecoder.EndBoundedInputStream.MAX_END_OF_DATA - 1; i++) {
+                assertThat(in.read()).isEqualTo(-1);
+            }
+            assertThatThrownBy(in::readByte).isInstanceOf(java.io.EOFException.class); // the 1024th: still a plain end
+            assertThatThrownBy(in::read).isInstanceOf(javax.imageio.IIOException.class)
+                    .hasMessage("the decoder read past the end of the 1 bytes 1024 times (truncated or corrupt data)");
+        }
+    }
+
+    @Test
     void textBytesNamedJpegAreAnUnsupportedFormat() {
         byte[] text = "this is not a picture, just text".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> ImageDecoder.decode(text, ImageSettings.DEFAULT, "image"))

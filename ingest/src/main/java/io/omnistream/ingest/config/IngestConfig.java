@@ -4,6 +4,7 @@ import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.runtime.kafka.KafkaConnection;
 import io.omnistream.runtime.kafka.KafkaOptions;
@@ -31,14 +32,6 @@ public final class IngestConfig {
             "Worker threads handling HTTP requests (each may hold one request body in memory).");
     public static final ConfigOption<Integer> HTTP_QUEUE = ConfigOption.integer("ingest.http.queue", 64, 1, 100_000,
             "Requests waiting for a worker thread; beyond this the server answers 429 with Retry-After at once.");
-    public static final ConfigOption<Duration> HTTP_REQUEST_TIMEOUT = ConfigOption.duration("ingest.http.request-timeout",
-            Duration.ofSeconds(120), Duration.ofSeconds(1),
-            "Longest a client may take to send a request (headers and body) and have it answered; the connection is "
-                    + "closed after it, so slow uploads cannot hold workers. Process-wide (JDK HTTP server), whole "
-                    + "seconds; must exceed ingest.produce.timeout.");
-    public static final ConfigOption<Duration> HTTP_RESPONSE_TIMEOUT = ConfigOption.duration("ingest.http.response-timeout",
-            Duration.ofSeconds(30), Duration.ofSeconds(1),
-            "Longest a client may take to read a response; the connection is closed after it. Process-wide, whole seconds.");
     public static final ConfigOption<Integer> TENANT_REQUESTS_PER_SECOND = ConfigOption.integer(
             "ingest.tenant.requests-per-second", 200, 1, 1_000_000,
             "Sustained requests per second admitted per tenant (a batch is one request); beyond it 429 with Retry-After.");
@@ -94,8 +87,6 @@ public final class IngestConfig {
     private final int produceBatchBytes;
     private final Duration readyTimeout;
     private final String defaultTenant;
-    private final Duration httpRequestTimeout;
-    private final Duration httpResponseTimeout;
     private final int tenantRequestsPerSecond;
     private final int tenantBurst;
     private final int tenantMaxConcurrent;
@@ -120,13 +111,12 @@ public final class IngestConfig {
         produceBatchBytes = source.get(PRODUCE_BATCH_BYTES);
         readyTimeout = source.get(READY_TIMEOUT);
         defaultTenant = source.get(DEFAULT_TENANT);
-        httpRequestTimeout = source.get(HTTP_REQUEST_TIMEOUT);
-        httpResponseTimeout = source.get(HTTP_RESPONSE_TIMEOUT);
+        Duration httpRequestTimeout = source.get(HttpTimeouts.REQUEST_TIMEOUT);
         tenantRequestsPerSecond = source.get(TENANT_REQUESTS_PER_SECOND);
         tenantBurst = source.get(TENANT_BURST);
         tenantMaxConcurrent = source.get(TENANT_MAX_CONCURRENT);
         if (httpRequestTimeout.compareTo(produceTimeout) <= 0) {
-            throw new ConfigException("'" + HTTP_REQUEST_TIMEOUT.key() + "' (" + httpRequestTimeout.toSeconds()
+            throw new ConfigException("'" + HttpTimeouts.REQUEST_TIMEOUT.key() + "' (" + httpRequestTimeout.toSeconds()
                     + " s) must be longer than '" + PRODUCE_TIMEOUT.key() + "' (" + produceTimeout.toSeconds()
                     + " s): a request is answered only after the broker acknowledged it");
         }
@@ -154,7 +144,7 @@ public final class IngestConfig {
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new java.util.ArrayList<>(KafkaOptions.options());
-        options.addAll(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE, HTTP_REQUEST_TIMEOUT, HTTP_RESPONSE_TIMEOUT));
+        options.addAll(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, HTTP_QUEUE));
         options.addAll(HttpTls.options());
         options.addAll(List.of(TOPIC, MAX_PAYLOAD_BYTES, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, MAX_BATCH_ITEMS,
                 DEDUP_CAPACITY, PRODUCE_TIMEOUT, PRODUCE_LINGER, PRODUCE_BATCH_BYTES, READY_TIMEOUT, DEFAULT_TENANT,
@@ -188,8 +178,6 @@ public final class IngestConfig {
     public int produceBatchBytes() { return produceBatchBytes; }
     public Duration readyTimeout() { return readyTimeout; }
     public String defaultTenant() { return defaultTenant; }
-    public Duration httpRequestTimeout() { return httpRequestTimeout; }
-    public Duration httpResponseTimeout() { return httpResponseTimeout; }
     public int tenantRequestsPerSecond() { return tenantRequestsPerSecond; }
     public int tenantBurst() { return tenantBurst; }
     public int tenantMaxConcurrent() { return tenantMaxConcurrent; }

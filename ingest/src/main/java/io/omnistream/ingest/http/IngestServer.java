@@ -19,7 +19,6 @@ import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
 import io.omnistream.runtime.auth.Scope;
-import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.runtime.http.HttpTls;
 import io.omnistream.schemas.avro.MediaEvent;
 import io.omnistream.schemas.tenant.Tenants;
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fair share.</b> Per tenant a request rate and a number of requests in progress ({@link TenantQuotas}): over
  * either, 429 with {@code Retry-After}. A full worker pool is also 429 (load shed, retry shortly); 503 means the
  * platform itself cannot serve (broker unavailable, shutting down). Slow clients are cut off by the process-wide read
- * and write limits ({@link HttpTimeouts}).
+ * and write limits ({@code HttpTimeouts}, installed by the service shell or the embedded stack before any server).
  *
  * <p><b>Guarantees.</b> 202 is sent only after the broker acknowledged the record (acks=all), so an accepted item is
  * durable. 4xx means nothing was produced for that item. 503 (with {@code Retry-After} in seconds) means retry;
@@ -126,7 +125,6 @@ public final class IngestServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        HttpTimeouts.install(config.httpRequestTimeout(), config.httpResponseTimeout());
         // The shedding thread answers what the workers cannot take. Its own overflow is dropped: the exchange never
         // runs, and the server's timers close the connection; the dispatcher thread never runs a handler.
         shedder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(SHED_QUEUE),

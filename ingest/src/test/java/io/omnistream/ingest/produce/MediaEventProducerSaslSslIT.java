@@ -81,7 +81,7 @@ class MediaEventProducerSaslSslIT {
                     return !read.isEmpty();
                 });
                 assertThat(read).singleElement().satisfies(r -> {
-                    assertThat(r.key()).isEqualTo("doc-1");
+                    assertThat(r.key()).as("the record key: tenant and content id").isEqualTo("default:doc-1");
                     assertThat(values.deserialize(TOPIC, r.value()).getText()).isEqualTo("sent over SASL_SSL");
                 });
             }

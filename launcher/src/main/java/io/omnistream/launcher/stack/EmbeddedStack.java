@@ -33,6 +33,7 @@ import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authenticators;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.runtime.kafka.KafkaOptions;
 import io.omnistream.schemas.avro.Modality;
 import io.omnistream.search.SemanticSearch;
@@ -128,6 +129,8 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         }
 
         out.println("log file (framework warnings, our components' INFO lines): " + LogFile.path());
+        // before the first HTTP server of this JVM exists (the JDK reads them once per process)
+        HttpTimeouts.install(config);
         // every HTTP surface checks credentials; the stack's own tools (demo loader, search command) use the demo key
         if (!config.get(AuthOptions.MODE).apiKeys()) {
             throw new ConfigException("the embedded stack needs " + AuthOptions.MODE.key() + " api-key or api-key+jwt: "

@@ -64,7 +64,9 @@ class TenantIsolationIT {
         assertThat(acmeHit.get("score").asDouble()).as("acme's row still holds acme's text")
                 .isGreaterThan(globexHit.get("score").asDouble() + 0.1);
 
-        // globex never sees acme's rows, whatever it searches for
+        // globex can neither read acme's item by id nor find it by searching
+        assertThat(get(search, "/v1/media/acme-only", acme).statusCode()).isEqualTo(200);
+        assertThat(get(search, "/v1/media/acme-only", globex).statusCode()).isEqualTo(404);
         assertThat(ids(search(search, A_ONLY, globex))).doesNotContain("acme-only");
         assertThat(ids(search(search, A_ONLY, acme))).startsWith("acme-only");
 
@@ -98,6 +100,11 @@ class TenantIsolationIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static HttpResponse<String> get(URI base, String path, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> delete(URI base, String id, String key) throws Exception {

@@ -96,6 +96,28 @@ public final class VectorSearcher {
         return count(modelVersion, "");
     }
 
+    /**
+     * The row of {@code contentId} in {@code tenant}, looked up by its primary key (the record key), so no other
+     * tenant's row of the same id can be returned.
+     */
+    public Optional<StoredItem> find(String modelVersion, String tenant, String contentId) {
+        Optional<CollectionInfo> info = collections.find(modelVersion);
+        if (info.isEmpty()) {
+            return Optional.empty();
+        }
+        QueryResp resp = client.query(QueryReq.builder()
+                .collectionName(info.get().name())
+                .filter(EmbeddingFields.ROW_KEY + " == " + Filters.quote(Tenants.recordKey(tenant, contentId)))
+                .outputFields(List.of(EmbeddingFields.CONTENT_ID, EmbeddingFields.MODALITY, EmbeddingFields.EVENT_TIME_MS))
+                .limit(1)
+                .consistencyLevel(consistency)
+                .build());
+        return resp.getQueryResults().stream().findFirst().map(r -> new StoredItem(
+                String.valueOf(r.getEntity().get(EmbeddingFields.CONTENT_ID)),
+                String.valueOf(r.getEntity().get(EmbeddingFields.MODALITY)),
+                ((Number) r.getEntity().get(EmbeddingFields.EVENT_TIME_MS)).longValue()));
+    }
+
     /** Number of rows matching a filter, e.g. {@link Filters#taskIs}. */
     public long count(String modelVersion, String filterExpr) {
         Optional<CollectionInfo> info = collections.find(modelVersion);

@@ -156,6 +156,8 @@ public final class EmbeddingCollectionScenario {
         List<SearchHit> globex = searcher.search(mv, acmeVector, 10, Filters.tenantIs("globex"));
         assertThat(globex).extracting(SearchHit::contentId).containsExactly("shared");
         assertThat(searcher.search(mv, globexVector, 1, Filters.tenantIs("globex")).get(0).score()).isGreaterThan(0.999f);
+        assertThat(searcher.find(mv, "acme", "acme-only")).hasValueSatisfying(i -> assertThat(i.modality()).isEqualTo("TEXT"));
+        assertThat(searcher.find(mv, "globex", "acme-only")).as("looked up by globex's record key").isEmpty();
         drop(mv);
     }
 

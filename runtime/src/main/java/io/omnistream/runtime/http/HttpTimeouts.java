@@ -1,6 +1,9 @@
 package io.omnistream.runtime.http;
 
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,15 +17,36 @@ import org.slf4j.LoggerFactory;
  * first byte of the response until it is written: slow readers), in whole seconds, once per JVM when the first server
  * is created; a connection over either is closed by the server's timer (checked once a second). So they are
  * process-wide: {@link #install} must run before the first server of the process starts, and the first caller's values
- * hold (a later, different request is logged, not applied). Each service is its own process, so its values are its
- * own; in the embedded stack the first server started sets them for all.
+ * hold (a later, different request is logged, not applied). The service shell ({@code ServiceRuntime}) and the
+ * embedded stack install them from {@link #REQUEST_TIMEOUT} and {@link #RESPONSE_TIMEOUT} before they create any
+ * server, the metrics endpoint included.
  */
 public final class HttpTimeouts {
+    public static final ConfigOption<Duration> REQUEST_TIMEOUT = ConfigOption.duration("http.request-timeout",
+            Duration.ofSeconds(120), Duration.ofSeconds(1),
+            "Longest a client may take to send a request (headers and body) to any HTTP endpoint of the process and "
+                    + "have it answered; the connection is closed after it, so slow uploads cannot hold workers. "
+                    + "Whole seconds; must exceed ingest.produce.timeout where the ingest API runs");
+    public static final ConfigOption<Duration> RESPONSE_TIMEOUT = ConfigOption.duration("http.response-timeout",
+            Duration.ofSeconds(30), Duration.ofSeconds(1),
+            "Longest a client may take to read a response of any HTTP endpoint of the process; the connection is "
+                    + "closed after it. Whole seconds");
+
     static final String REQUEST_PROPERTY = "sun.net.httpserver.maxReqTime";
     static final String RESPONSE_PROPERTY = "sun.net.httpserver.maxRspTime";
     private static final Logger LOG = LoggerFactory.getLogger(HttpTimeouts.class);
 
     private HttpTimeouts() {}
+
+    /** The shared keys, in the order the configuration reference lists them. */
+    public static List<ConfigOption<?>> options() {
+        return List.of(REQUEST_TIMEOUT, RESPONSE_TIMEOUT);
+    }
+
+    /** {@link #install(Duration, Duration)} with the configured {@link #REQUEST_TIMEOUT} and {@link #RESPONSE_TIMEOUT}. */
+    public static boolean install(ConfigSource source) {
+        return install(source.get(REQUEST_TIMEOUT), source.get(RESPONSE_TIMEOUT));
+    }
 
     /**
      * Sets the process-wide limits unless already set. Call before creating the server.

@@ -4,6 +4,7 @@ import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.kafka.KafkaOptions;
+import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.schemas.serde.SchemaRegistries;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -67,7 +68,9 @@ public final class ServiceRuntime {
 
     /** The keys of this class, shared by every standalone service. */
     public static List<ConfigOption<?>> options() {
-        return List.of(METRICS_HOST, METRICS_PORT, SHUTDOWN_TIMEOUT);
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(List.of(METRICS_HOST, METRICS_PORT, SHUTDOWN_TIMEOUT));
+        all.addAll(HttpTimeouts.options());
+        return List.copyOf(all);
     }
 
     /** Builds the (not yet started) service from validated configuration; throws {@link ConfigException}. */
@@ -151,6 +154,8 @@ public final class ServiceRuntime {
                 requireSharedRegistry(definition, source);
             }
             configureRegistry(definition, source);
+            // before any HTTP server of the process (the metrics endpoint, the service's API) exists: see HttpTimeouts
+            HttpTimeouts.install(source);
             metricsHost = source.get(METRICS_HOST);
             metricsPort = source.get(METRICS_PORT);
             shutdownTimeout = source.get(SHUTDOWN_TIMEOUT);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -17,6 +18,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads the Confluent wire format (magic byte 0, schema id, Avro binary). The writer schema is fetched from the
  * registry by id (once per id) and resolved against the reader's generated class, so records written with an older
  * compatible schema are read with defaults filled in. A null value (tombstone) reads as null. Thread-safe.
+ *
+ * <p>Memory: decoding one value allocates in proportion to its size, whatever lengths its bytes declare (a value is
+ * walked with its writer schema before it is read).
  *
  * @throws SerializationException for a wrong magic byte, an unknown id or undecodable bytes: a permanent failure.
  */
@@ -64,10 +68,56 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
         int id = buffer.getInt();
         SpecificDatumReader<T> reader = readerByWriterId.computeIfAbsent(id, this::readerFor);
         try {
+            checkLengths(reader.getSchema(), DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
             return reader.read(null, DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode " + readerSchema.getFullName() + " (schema id " + id
                     + ") on topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Walks a value as {@code schema} wrote it without keeping anything: a string or bytes length that runs past the
+     * end fails as it is skipped, and every item of an array or map is walked one by one, so a declared item count
+     * fails at the end of the bytes too. Avro's reader allocates a string, bytes or array of the length a value
+     * declares before reading its content (up to its own limit of about 2 GiB), so a few hostile bytes could
+     * otherwise take the whole heap; after this walk every declared length fits in the bytes. (Avro's own skipping
+     * does not do for this: it skips an array block by the byte size the block declares, without its item count.)
+     * Each item of this project's arrays and maps takes at least one byte, so the walk ends within the value's size.
+     */
+    private static void checkLengths(Schema schema, Decoder in) throws IOException {
+        switch (schema.getType()) {
+            case RECORD -> {
+                for (Schema.Field field : schema.getFields()) {
+                    checkLengths(field.schema(), in);
+                }
+            }
+            case ARRAY -> {
+                for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+                    for (long i = 0; i < n; i++) {
+                        checkLengths(schema.getElementType(), in);
+                    }
+                }
+            }
+            case MAP -> {
+                for (long n = in.readMapStart(); n > 0; n = in.mapNext()) {
+                    for (long i = 0; i < n; i++) {
+                        in.skipString();
+                        checkLengths(schema.getValueType(), in);
+                    }
+                }
+            }
+            case UNION -> checkLengths(schema.getTypes().get(in.readIndex()), in);
+            case ENUM -> in.readEnum();
+            case FIXED -> in.skipFixed(schema.getFixedSize());
+            case STRING -> in.skipString();
+            case BYTES -> in.skipBytes();
+            case INT -> in.readInt();
+            case LONG -> in.readLong();
+            case FLOAT -> in.readFloat();
+            case DOUBLE -> in.readDouble();
+            case BOOLEAN -> in.readBoolean();
+            case NULL -> in.readNull();
         }
     }
 

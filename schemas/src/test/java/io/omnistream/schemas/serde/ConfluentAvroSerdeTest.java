@@ -142,4 +142,45 @@ class ConfluentAvroSerdeTest {
         assertThat(ConfluentAvroDeserializer.withLocalSchemaFallback(MediaEvent.class, empty)
                 .deserialize("media.events.v1", bytes)).isEqualTo(event());
     }
+
+    @Test
+    void anArrayCountPastTheEndIsRefusedWithoutAllocatingIt() {
+        byte[] good = new ConfluentAvroSerializer<>(EmbeddingEvent.class, registry).serialize("embeddings.text.v1",
+                EmbeddingEvent.newBuilder().setContentId("c").setTenant("t").setModelId("m").setModelVersion("v")
+                        .setModality(Modality.TEXT).setVector(List.of(0.6f, 0.8f)).setDimension(2)
+                        .setSourceEventTimeMs(1L).setEmbeddedAtMs(2L).build());
+        // four 1-char strings, enum 0, then a vector block of -2^28 items (zig-zag varint) declaring 0 bytes, one float:
+        // Avro's skipping trusts the byte size; its reader allocates float[2^28] (1 GiB) from the count
+        byte[] hostile = {good[0], good[1], good[2], good[3], good[4], 2, 'c', 2, 't', 2, 'm', 2, 'v', 0,
+                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0, 0, 0, (byte) 0x80, 0x3f};
+        var deserializer = new ConfluentAvroDeserializer<>(EmbeddingEvent.class, registry);
+        deserializer.deserialize("embeddings.text.v1", good);
+
+        long allocated = allocatedWhile(() -> assertThatThrownBy(() -> deserializer.deserialize("embeddings.text.v1", hostile))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("cannot decode"));
+        assertThat(allocated).as("bytes allocated while decoding a 24-byte value").isLessThan(16L * 1024 * 1024);
+    }
+
+    private static long allocatedWhile(Runnable action) {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        action.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void aDeclaredLengthPastTheEndIsRefusedWithoutAllocatingIt() {
+        var serializer = new ConfluentAvroSerializer<>(MediaEvent.class, registry);
+        byte[] good = serializer.serialize("media.events.v1", event());
+        // the header of a real value, then a contentId that declares 2^30 bytes (zig-zag varint 2^31) and holds 2
+        byte[] hostile = {good[0], good[1], good[2], good[3], good[4], (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+                0x08, 'a', 'b'};
+        var deserializer = new ConfluentAvroDeserializer<>(MediaEvent.class, registry);
+        deserializer.deserialize("media.events.v1", good); // the reader for this id is built, its allocation not counted
+
+        long allocated = allocatedWhile(() -> assertThatThrownBy(() -> deserializer.deserialize("media.events.v1", hostile))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("cannot decode"));
+        // Avro alone allocates the declared 1 GiB before it finds the bytes missing (or fails with OutOfMemoryError)
+        assertThat(allocated).as("bytes allocated while decoding a 12-byte value").isLessThan(16L * 1024 * 1024);
+    }
 }

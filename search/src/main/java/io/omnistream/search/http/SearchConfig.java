@@ -4,15 +4,13 @@ import io.omnistream.runtime.auth.AuthOptions;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import io.omnistream.runtime.http.HttpTls;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /** Settings of the search HTTP API ({@link SearchServer}); TLS from the shared {@code http.tls.*} keys. */
-public record SearchConfig(String host, int port, int threads, int maxK, int maxQueryChars, Duration requestTimeout,
-                           Duration responseTimeout, Optional<SSLContext> tls) {
+public record SearchConfig(String host, int port, int threads, int maxK, int maxQueryChars, Optional<SSLContext> tls) {
     public static final ConfigOption<String> HTTP_HOST = ConfigOption.string("search.http.host", "127.0.0.1",
             "Address the search API binds to (0.0.0.0 for all interfaces).");
     public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.integer("search.http.port", 8082, 0, 65535,
@@ -23,23 +21,15 @@ public record SearchConfig(String host, int port, int threads, int maxK, int max
             "Largest number of hits one search may ask for.");
     public static final ConfigOption<Integer> MAX_QUERY_CHARS = ConfigOption.integer("search.max-query-chars", 4096, 1,
             1_000_000, "Longest query text accepted, in characters.");
-    public static final ConfigOption<Duration> HTTP_REQUEST_TIMEOUT = ConfigOption.duration("search.http.request-timeout",
-            Duration.ofSeconds(30), Duration.ofSeconds(1),
-            "Longest a client may take to send a request and have it answered (process-wide, whole seconds).");
-    public static final ConfigOption<Duration> HTTP_RESPONSE_TIMEOUT = ConfigOption.duration("search.http.response-timeout",
-            Duration.ofSeconds(30), Duration.ofSeconds(1),
-            "Longest a client may take to read a response (process-wide, whole seconds).");
 
     public static SearchConfig from(ConfigSource source) {
         return new SearchConfig(source.get(HTTP_HOST), source.get(HTTP_PORT), source.get(HTTP_THREADS),
-                source.get(MAX_K), source.get(MAX_QUERY_CHARS), source.get(HTTP_REQUEST_TIMEOUT),
-                source.get(HTTP_RESPONSE_TIMEOUT), HttpTls.sslContext(source));
+                source.get(MAX_K), source.get(MAX_QUERY_CHARS), HttpTls.sslContext(source));
     }
 
     /** Every option of the search API, the shared authentication keys included, in documentation order. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, MAX_K, MAX_QUERY_CHARS,
-                HTTP_REQUEST_TIMEOUT, HTTP_RESPONSE_TIMEOUT));
+        List<ConfigOption<?>> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, HTTP_THREADS, MAX_K, MAX_QUERY_CHARS));
         all.addAll(HttpTls.options());
         all.addAll(AuthOptions.options());
         return List.copyOf(all);

@@ -7,22 +7,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.omnistream.milvus.search.SearchHit;
+import io.omnistream.milvus.search.StoredItem;
 import io.omnistream.runtime.auth.AuthResult;
 import io.omnistream.runtime.auth.Authenticator;
 import io.omnistream.runtime.auth.Authorization;
 import io.omnistream.runtime.auth.Principal;
 import io.omnistream.runtime.auth.Scope;
-import io.omnistream.runtime.http.HttpTimeouts;
 import io.omnistream.runtime.http.HttpTls;
+import io.omnistream.schemas.tenant.Tenants;
 import io.omnistream.search.TenantSearch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * The search HTTP API on the JDK's built-in server.
  *
  * <pre>
- * POST /v1/search   {"text": "...", "k": 10}   → 200 {"hits":[{"contentId","score"}...]}   scope search
+ * POST /v1/search      {"text": "...", "k": 10}   → 200 {"hits":[{"contentId","score"}...]}        scope search
+ * GET  /v1/media/{id}                          → 200 {"contentId","modality","eventTimeMs"} | 404  scope search
  * GET  /healthz                                 → 200 (no credential: probes)
  * </pre>
  *
@@ -70,7 +75,6 @@ public final class SearchServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        HttpTimeouts.install(config.requestTimeout(), config.responseTimeout());
         workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.threads()),
                 r -> new Thread(r, "search-http-" + threadIds.incrementAndGet()),
@@ -127,7 +131,18 @@ public final class SearchServer implements AutoCloseable {
                         search(exchange);
                     }
                 }
-                default -> error(exchange, 404, "not_found", "no route " + method + " " + path);
+                default -> {
+                    if (path.startsWith("/v1/media/") && path.length() > "/v1/media/".length()) {
+                        if (!method.equals("GET")) {
+                            exchange.getResponseHeaders().set("Allow", "GET");
+                            error(exchange, 405, "method_not_allowed", method + " is not allowed here; use GET");
+                        } else {
+                            item(exchange, path.substring("/v1/media/".length()));
+                        }
+                    } else {
+                        error(exchange, 404, "not_found", "no route " + method + " " + path);
+                    }
+                }
             }
         } catch (RuntimeException | IOException e) {
             LOG.error("search API: unexpected failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -139,23 +154,61 @@ public final class SearchServer implements AutoCloseable {
         }
     }
 
-    private void search(HttpExchange exchange) throws IOException {
+    /** The credential's principal with scope search, or null after answering 401, 403 or 503. */
+    private Principal searcher(HttpExchange exchange) throws IOException {
         AuthResult auth = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
         if (auth instanceof AuthResult.Unauthenticated u) {
             exchange.getResponseHeaders().set("WWW-Authenticate", Authenticator.CHALLENGE);
             exchange.getResponseHeaders().set("Connection", "close");
             error(exchange, 401, "unauthenticated", u.reason());
-            return;
+            return null;
         }
         if (auth instanceof AuthResult.Unavailable u) {
             exchange.getResponseHeaders().set("Connection", "close");
             error(exchange, 503, "unavailable", u.reason());
-            return;
+            return null;
         }
         Principal principal = ((AuthResult.Authenticated) auth).principal();
         if (Authenticator.authorize(principal, Scope.SEARCH, null) instanceof Authorization.Forbidden f) {
             exchange.getResponseHeaders().set("Connection", "close");
             error(exchange, 403, "forbidden", f.reason());
+            return null;
+        }
+        return principal;
+    }
+
+    /**
+     * One stored item of the caller's tenant. Another tenant's item of the same id is never found (the lookup is by
+     * the caller's record key): 404, saying nothing about whether some other tenant holds the id.
+     */
+    private void item(HttpExchange exchange, String rawId) throws IOException {
+        Principal principal = searcher(exchange);
+        if (principal == null) {
+            return;
+        }
+        String contentId;
+        try {
+            contentId = Tenants.normalizeContentId(URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            error(exchange, 400, "invalid_field", "content id in the path is not valid percent-encoding");
+            return;
+        }
+        if (Tenants.utf8Length(contentId) > Tenants.MAX_CONTENT_ID_BYTES) {
+            error(exchange, 400, "invalid_field", "content id is longer than " + Tenants.MAX_CONTENT_ID_BYTES + " bytes");
+            return;
+        }
+        Optional<StoredItem> item = search.find(principal.tenant(), contentId);
+        if (item.isEmpty()) {
+            error(exchange, 404, "not_found", "no item '" + contentId + "' in this tenant");
+            return;
+        }
+        send(exchange, 200, json.createObjectNode().put("contentId", item.get().contentId())
+                .put("modality", item.get().modality()).put("eventTimeMs", item.get().eventTimeMs()));
+    }
+
+    private void search(HttpExchange exchange) throws IOException {
+        Principal principal = searcher(exchange);
+        if (principal == null) {
             return;
         }
         byte[] body = readBounded(exchange.getRequestBody());

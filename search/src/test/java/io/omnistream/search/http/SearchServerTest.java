@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.milvus.search.SearchHit;
+import io.omnistream.milvus.search.StoredItem;
 import io.omnistream.runtime.auth.ApiKeyStore;
 import io.omnistream.runtime.auth.Authenticators;
 import io.omnistream.runtime.auth.Scope;
 import io.omnistream.runtime.config.ConfigSource;
+import io.omnistream.search.TenantSearch;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +44,20 @@ class SearchServerTest {
     void start() throws Exception {
         keys = ApiKeyStore.open(tmp.resolve("keys.json"), Duration.ZERO);
         server = new SearchServer(SearchConfig.from(ConfigSource.of(Map.of("search.http.port", "0", "search.max-k", "50"))),
-                (tenant, text, k) -> {
-                    asked.add(tenant + "|" + text + "|" + k);
-                    return List.of(new SearchHit(tenant + "-doc", 0.9f));
+                new TenantSearch() {
+                    @Override
+                    public List<SearchHit> search(String tenant, String text, int k) {
+                        asked.add(tenant + "|" + text + "|" + k);
+                        return List.of(new SearchHit(tenant + "-doc", 0.9f));
+                    }
+
+                    @Override
+                    public Optional<StoredItem> find(String tenant, String contentId) {
+                        asked.add(tenant + "|find|" + contentId);
+                        // only acme holds "a-doc"
+                        return tenant.equals("acme") && contentId.equals("a-doc")
+                                ? Optional.of(new StoredItem(contentId, "TEXT", 7L)) : Optional.empty();
+                    }
                 },
                 Authenticators.apiKeys(keys)).start();
     }
@@ -73,6 +87,26 @@ class SearchServerTest {
         assertThat(search("{\"text\":\"cells\",\"tenant\":\"acme\"}", globex).statusCode()).isEqualTo(200);
         assertThat(asked).as("a tenant in the body is ignored: the key decides")
                 .containsExactly("acme|cells|5", "globex|cells|10");
+    }
+
+    @Test
+    void anItemIsReadOnlyInItsOwnTenant() throws Exception {
+        String acme = keys.create("acme", EnumSet.of(Scope.SEARCH)).plaintext();
+        String globex = keys.create("globex", EnumSet.of(Scope.SEARCH)).plaintext();
+        HttpResponse<String> own = get("/v1/media/a-doc", acme);
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(own.body()).get("eventTimeMs").asLong()).isEqualTo(7L);
+        assertThat(get("/v1/media/a-doc", globex).statusCode()).as("another tenant's id: not found").isEqualTo(404);
+        assertThat(get("/v1/media/a-doc", null).statusCode()).isEqualTo(401);
+        assertThat(asked).containsExactly("acme|find|a-doc", "globex|find|a-doc");
+    }
+
+    private HttpResponse<String> get(String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
