@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>IMAGE {@code tesseract}: {@code lang} [eng], {@code psm} [3], {@code maxPixels} [50,000,000]</li>
  *   <li>DOCUMENT {@code tesseract}: as IMAGE, plus {@code dpi} [150], {@code maxPages} [2], {@code maxImages} [100
  *       image XObjects per page], {@code renderTimeoutSeconds} [30], {@code maxObjects} [200,000 objects in the
- *       cross-reference table]</li>
+ *       cross-reference table], {@code maxDocumentPages} [1,000 pages in the document; only {@code maxPages} of them
+ *       are rendered]</li>
  *   <li>VIDEO {@code tesseract}: as IMAGE, plus {@code frames} [8], {@code maxSide} [1280 px],
  *       {@code maxSeconds} [600]</li>
  *   <li>AUDIO {@code pocketsphinx}: {@code maxSeconds} [120] (the audio duration budget: a WAV header declaring more
@@ -77,7 +78,8 @@ public final class Cascades {
                     new DocumentOcrTranscriber.Budget(s.integer("maxPages", 2, 1, 100),
                             s.longValue("maxPixels", 50_000_000L, 1), s.integer("maxImages", DocumentOcrTranscriber.Budget.DEFAULT_MAX_IMAGES, 0, 10_000),
                             s.seconds("renderTimeoutSeconds", (int) DocumentOcrTranscriber.Budget.DEFAULT_RENDER_TIMEOUT.toSeconds()),
-                            s.integer("maxObjects", DocumentOcrTranscriber.Budget.DEFAULT_MAX_OBJECTS, 1, 100_000_000)));
+                            s.integer("maxObjects", DocumentOcrTranscriber.Budget.DEFAULT_MAX_OBJECTS, 1, 100_000_000),
+                            s.integer("maxDocumentPages", DocumentOcrTranscriber.Budget.DEFAULT_MAX_DOCUMENT_PAGES, 1, 10_000_000)));
             case VIDEO -> new VideoOcrTranscriber(ocr(s, timeout), new Ffmpeg(timeout), s.integer("frames", 8, 1, 64),
                     s.integer("maxSide", 1280, 64, 8192), s.integer("maxSeconds", 600, 1, 86_400));
             case AUDIO -> new AudioAsrTranscriber(new Pocketsphinx("pocketsphinx_continuous", Pocketsphinx.MODEL_DIR,

@@ -37,7 +37,9 @@ import org.apache.pdfbox.rendering.PDFRenderer;
  * {@code maxPixels} is rejected before rendering; so is a page whose image XObjects (also inside form XObjects, to a
  * depth of {@value #MAX_FORM_DEPTH}) number more than {@code maxImages} or of which one would decode to more than
  * {@code maxPixels} pixels (checked from the image dictionaries, before anything is decoded); a document whose
- * cross-reference table lists more than {@code maxObjects} objects is rejected right after loading; and loading plus
+ * cross-reference table lists more than {@code maxObjects} objects, or whose page tree counts more than
+ * {@code maxDocumentPages} pages, is rejected right after loading (a 10,000-page file is a resource attack however few
+ * of its pages would be rendered, not a document to embed by its first page); and loading plus
  * rendering of one document must finish within {@code renderTimeout}. Rendering runs on a daemon thread of its own;
  * PDFBox cannot be cancelled, so a document over the time budget leaves that thread running until PDFBox returns,
  * while the worker goes on with the next record (the poison-pill count of the stage runtime is the last line when a
@@ -57,18 +59,27 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
      * @param maxObjects    most objects in the document's cross-reference table (counted after loading, before any
      *                      page is read: each object is parsed on demand, and a file of millions of tiny objects costs
      *                      memory and time however few pages it has)
+     * @param maxDocumentPages most pages the document may have (its page tree's count, read after loading); not to be
+     *                      confused with {@code maxPages}, the pages rendered
      */
-    record Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout, int maxObjects) {
+    record Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout, int maxObjects,
+                  int maxDocumentPages) {
         static final int DEFAULT_MAX_IMAGES = 100;
         static final Duration DEFAULT_RENDER_TIMEOUT = Duration.ofSeconds(30);
         static final int DEFAULT_MAX_OBJECTS = 200_000;
+        static final int DEFAULT_MAX_DOCUMENT_PAGES = 1_000;
 
-        /** The budgets without an object budget of their own: {@link #DEFAULT_MAX_OBJECTS}. */
+        /** The budgets with the default page count budget, {@link #DEFAULT_MAX_DOCUMENT_PAGES}. */
+        Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout, int maxObjects) {
+            this(maxPages, maxPixels, maxImages, renderTimeout, maxObjects, DEFAULT_MAX_DOCUMENT_PAGES);
+        }
+
+        /** The budgets without an object or page count budget of their own: the defaults. */
         Budget(int maxPages, long maxPixels, int maxImages, Duration renderTimeout) {
             this(maxPages, maxPixels, maxImages, renderTimeout, DEFAULT_MAX_OBJECTS);
         }
 
-        /** {@code maxPages} and {@code maxPixels} with the default image count, time and object budgets. */
+        /** {@code maxPages} and {@code maxPixels} with the default image count, time, object and page count budgets. */
         static Budget of(int maxPages, long maxPixels) {
             return new Budget(maxPages, maxPixels, DEFAULT_MAX_IMAGES, DEFAULT_RENDER_TIMEOUT, DEFAULT_MAX_OBJECTS);
         }
@@ -152,6 +163,10 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
             int count = doc.getNumberOfPages();
             if (count == 0) {
                 throw new PermanentFailureException("preprocess", "document: the PDF has no pages");
+            }
+            if (count > budget.maxDocumentPages()) {
+                throw new PermanentFailureException("preprocess", "document: the PDF has " + count
+                        + " pages, over the budget of " + budget.maxDocumentPages() + " pages per document");
             }
             PDFRenderer renderer = new PDFRenderer(doc);
             List<BufferedImage> out = new ArrayList<>();

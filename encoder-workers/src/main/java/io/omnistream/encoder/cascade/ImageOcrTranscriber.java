@@ -9,14 +9,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * IMAGE → text: decodes PNG, JPEG, WebP (TwelveMonkeys plugin), GIF or BMP with ImageIO, rejects images over the
- * pixel limit from the header before decoding the raster, flattens alpha onto white (OCR reads dark ink on light
+ * pixel limit from the header before decoding the raster, rejects images the decoder could read only with warnings
+ * (a JPEG cut off mid-scan decodes "successfully" with the missing part filled in grey; ImageIO reports that only as a
+ * warning), flattens alpha onto white (OCR reads dark ink on light
  * paper; a transparent background would turn black), and OCRs the result with Tesseract.
  */
 final class ImageOcrTranscriber implements MediaTranscriber {
@@ -39,7 +43,12 @@ final class ImageOcrTranscriber implements MediaTranscriber {
         return "image-ocr(" + ocr.version() + ", maxPixels=" + maxPixels + ")";
     }
 
-    /** Decodes an image with the pixel limit checked from the header first; RGB on white. */
+    /**
+     * Decodes an image with the pixel limit checked from the header first; RGB on white.
+     *
+     * @throws PermanentFailureException (stage {@code preprocess}) for bytes in no supported format, over the pixel
+     *         limit, undecodable, or decoded only with warnings (truncated or corrupt data the decoder made up for)
+     */
     static BufferedImage decode(byte[] bytes, long maxPixels, String what) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -56,12 +65,18 @@ final class ImageOcrTranscriber implements MediaTranscriber {
                     throw new PermanentFailureException("preprocess", what + ": " + reader.getWidth(0) + "x"
                             + reader.getHeight(0) + " = " + pixels + " pixels exceeds the limit of " + maxPixels);
                 }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage decoded;
                 try {
                     decoded = reader.read(0);
                 } catch (IOException | RuntimeException e) {
                     throw new PermanentFailureException("preprocess", what + ": cannot decode " + bytes.length
                             + " bytes as " + format + ": " + e.getMessage(), e);
+                }
+                if (!warnings.isEmpty()) {
+                    throw new PermanentFailureException("preprocess", what + ": " + bytes.length + " bytes of " + format
+                            + " are damaged (truncated or corrupt): " + String.join("; ", warnings));
                 }
                 BufferedImage rgb = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_INT_RGB);
                 Graphics2D g = rgb.createGraphics();

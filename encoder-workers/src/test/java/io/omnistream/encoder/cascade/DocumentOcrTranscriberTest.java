@@ -79,6 +79,35 @@ class DocumentOcrTranscriberTest {
                 .hasSize(1);
     }
 
+    /** {@code count} blank 100x100 pt pages. */
+    private static byte[] blankPages(int count) throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            for (int i = 0; i < count; i++) {
+                doc.addPage(new PDPage(new PDRectangle(100, 100)));
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void aDocumentWithMorePagesThanThePageCountBudgetIsRejectedThoughOnlyItsFirstPagesWouldBeRendered() throws IOException {
+        DocumentOcrTranscriber.Budget fivePages = new DocumentOcrTranscriber.Budget(2, 30_000, 100, GENEROUS, 1_000, 5);
+        assertThat(DocumentOcrTranscriber.render(blankPages(5), 72, fivePages)).hasSize(2);
+        assertThatThrownBy(() -> DocumentOcrTranscriber.render(blankPages(6), 72, fivePages))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessageContaining("document: the PDF has 6 pages, over the budget of 5 pages per document");
+    }
+
+    @Test
+    void tenThousandPagesAreOverTheDefaultPageCountBudget() throws IOException {
+        assertThat(DocumentOcrTranscriber.Budget.of(2, 30_000).maxDocumentPages()).isEqualTo(1_000);
+        assertThatThrownBy(() -> DocumentOcrTranscriber.render(blankPages(10_000), 72, DocumentOcrTranscriber.Budget.of(2, 30_000)))
+                .isInstanceOf(PermanentFailureException.class)
+                .hasMessageContaining("the PDF has 10000 pages, over the budget of 1000 pages per document");
+    }
+
     @Test
     void bytesThatAreNoPdfAreAPermanentFailureOfTheRecord() {
         assertThatThrownBy(() -> DocumentOcrTranscriber.render("not a pdf".getBytes(), 72,

@@ -298,6 +298,11 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         }
     }
 
+    /** Whether the encoder worker is started and has not stopped on its own (see {@link EncoderWorker#failure()}). */
+    public synchronized boolean workerRunning() {
+        return worker != null && worker.isRunning();
+    }
+
     public Path home() { return launcher.home(); }
     @Override public String bootstrapServers() { return bootstrapServers; }
     public String registryUrl() { return REGISTRY_URL; }
