@@ -3,6 +3,7 @@ package io.omnistream.launcher.stack;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.omnistream.encoder.cascade.Cascades;
+import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.ProviderMetrics;
@@ -191,6 +192,8 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
 
         TopicBootstrap.ensurePipelineTopics(workerConfig, ingestConfig, launcher.partitions());
 
+        // the media tools of this JVM's worker run under the configured limits (encoder.tools.*), as in the service
+        ToolSandbox.install(ToolSandbox.of(workerConfig.toolLimits()));
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
         encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), providerMetrics));
