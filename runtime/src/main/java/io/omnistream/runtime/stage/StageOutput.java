@@ -38,15 +38,20 @@ public final class StageOutput {
      * Queues a dead letter for {@code source} (the one FailedEvent shape, {@link DeadLetters}): stage from the
      * {@link io.omnistream.runtime.error.PermanentFailureException} in {@code error}'s chain, else this stage's name.
      *
-     * @param contentId key of the dead letter: the content id if known, else the input key (may be null)
+     * <p>The letter is keyed by the source record's own key (for content, the record key {@code <tenant>:<id>}), so
+     * that a redrive republishes it under the same key, to the same partition and compaction slot; only a keyless
+     * source is keyed by {@code contentId}.
+     *
+     * @param contentId the content id if known (the FailedEvent's {@code contentId}), else the input key (may be null)
      * @param attempts  attempts made (1 = no retry)
      * @return the FailedEvent, for the caller's metrics and logs
      */
     public FailedEvent deadLetter(ConsumerRecord<byte[], byte[]> source, String contentId, Throwable error, int attempts) {
         FailedEvent failed = DeadLetters.failedEvent(contentId, FailureClassifier.stageOf(error, defaultStage), error,
                 attempts, source.topic(), source.partition(), source.offset(), source.value());
-        records.add(new ProducerRecord<>(dlqTopic, contentId == null ? null : contentId.getBytes(StandardCharsets.UTF_8),
-                failedSerializer.serialize(dlqTopic, failed)));
+        byte[] key = source.key() != null ? source.key()
+                : contentId == null ? null : contentId.getBytes(StandardCharsets.UTF_8);
+        records.add(new ProducerRecord<>(dlqTopic, key, failedSerializer.serialize(dlqTopic, failed)));
         deadLetters.add(failed);
         return failed;
     }
