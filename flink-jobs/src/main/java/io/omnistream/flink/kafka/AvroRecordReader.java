@@ -51,11 +51,9 @@ public abstract class AvroRecordReader<A extends SpecificRecord, T> implements K
         return this;
     }
 
-    /** Registers {@code config} for {@code url} in this JVM before a serde is built (nothing when empty or mock://). */
+    /** Registers {@code config} for {@code url} in this JVM before a serde is built (see SchemaRegistries#configure). */
     static void configureRegistry(String url, java.util.Map<String, String> config) {
-        if (!config.isEmpty() && !url.startsWith("mock://")) {
-            io.omnistream.schemas.serde.SchemaRegistries.configure(url, config);
-        }
+        io.omnistream.schemas.serde.SchemaRegistries.configure(url, config);
     }
 
     @Override

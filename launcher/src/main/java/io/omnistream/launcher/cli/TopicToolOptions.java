@@ -53,10 +53,7 @@ public final class TopicToolOptions {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(stackOptions));
         props.putAll(KafkaOptions.securityProperties(source));
-        Map<String, String> registryConfig = KafkaOptions.registryClientConfig(source);
-        if (!registryConfig.isEmpty() && !registryUrl().startsWith("mock://")) {
-            SchemaRegistries.configure(registryUrl(), registryConfig);
-        }
+        SchemaRegistries.configure(registryUrl(), KafkaOptions.registryClientConfig(source));
         return props;
     }
 

@@ -96,9 +96,7 @@ public final class KafkaConnection implements Serializable {
      * or when there is no registry configuration.
      */
     public KafkaConnection configureRegistry() {
-        if (!registryConfig.isEmpty() && !registryUrl.startsWith("mock://")) {
-            SchemaRegistries.configure(registryUrl, registryConfig);
-        }
+        SchemaRegistries.configure(registryUrl, registryConfig);
         return this;
     }
 

@@ -194,11 +194,7 @@ public final class ServiceRuntime {
         if (!definition.options().contains(KafkaOptions.SCHEMA_REGISTRY_URL)) {
             return;
         }
-        String url = source.get(KafkaOptions.SCHEMA_REGISTRY_URL);
-        Map<String, String> config = KafkaOptions.registryClientConfig(source);
-        if (!config.isEmpty() && !url.startsWith("mock://")) {
-            SchemaRegistries.configure(url, config);
-        }
+        SchemaRegistries.configure(source.get(KafkaOptions.SCHEMA_REGISTRY_URL), KafkaOptions.registryClientConfig(source));
     }
 
     /** See {@link Placement#OWN_PROCESS}. */
