@@ -11,6 +11,9 @@ import io.omnistream.encoder.worker.WorkerMetrics;
 import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.kafka.broker.EmbeddedKafka;
+import io.omnistream.kafka.broker.KafkaBrokerMain;
+import io.omnistream.launcher.cluster.ChildJvm;
+import io.omnistream.launcher.cluster.ServiceClasspath;
 import io.omnistream.launcher.cli.StackOptions;
 import io.omnistream.launcher.stack.EmbeddedStack;
 import io.omnistream.launcher.stack.PipelineProbe;
@@ -24,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +70,9 @@ public final class EncoderBenchmark implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Send rate of the latency phase (default: half the measured worker throughput).")
     Double rate;
 
+    @Option(names = "--latency-events", paramLabel = "N", description = "Events sent in the event -> searchable phase (default: rate x --seconds, at least 100).")
+    Integer latencyEvents;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the results as JSON.")
     Path report;
 
@@ -93,31 +100,47 @@ public final class EncoderBenchmark implements Callable<Integer> {
         results.put("batch", batch);
         results.put("texts", "SciFact abstracts (title + abstract), cycled");
 
-        // phases 1 and 2 share one loaded model
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        // phases 1 and 2 share one loaded model; the broker runs in a JVM of its own so that its CPU time is counted
+        // apart from the worker's (both still share this machine's cores, as they would on a one-node deployment)
+        Path brokerDir = Files.createTempDirectory("omnistream-bench-broker");
+        try (ChildJvm broker = startBroker(brokerDir)) {
+            String bootstrap = broker.awaitLogLine(KafkaBrokerMain.READY_PREFIX, Duration.ofMinutes(2), System.out);
             EncoderWorkerConfig workerConfig = new EncoderWorkerConfig(config.with(Map.of(
-                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "schema.registry.url", "mock://bench")));
+                    "kafka.bootstrap.servers", bootstrap, "schema.registry.url", "mock://bench")));
             try (TextEncoder encoder = TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(),
                     new ProviderMetrics(new PrometheusRegistry()))) {
                 results.put("model", encoder.modelId());
                 results.put("model_version", encoder.modelVersion());
                 results.put("execution_provider", encoder.activeProvider().toString());
 
-                double raw = rawThroughput(encoder, texts);
-                results.put("raw_ort_items_per_second", raw);
-                System.out.printf("raw ORT:  %.1f items/s (batch %d, %s)%n", raw, batch, encoder.activeProvider());
+                CpuClock rawCpu = CpuClock.of(ProcessHandle.current());
+                RawResult raw = rawThroughput(encoder, texts);
+                double rawCpuSeconds = rawCpu.elapsedSeconds();
+                results.put("raw_ort_items_per_second", raw.itemsPerSecond());
+                results.put("raw_ort_cpu_seconds_per_item", rawCpuSeconds / raw.items());
+                System.out.printf("raw ORT:  %.2f items/s (batch %d, %s), %.3f CPU s per item%n", raw.itemsPerSecond(),
+                        batch, encoder.activeProvider(), rawCpuSeconds / raw.items());
 
-                int backlog = (int) Math.max(batch * 4, Math.round(raw * seconds));
-                double worker = workerThroughput(kafka, workerConfig, encoder, texts, backlog);
-                results.put("worker_items_per_second", worker);
+                int backlog = (int) Math.max(batch * 8L, Math.round(raw.itemsPerSecond() * seconds));
+                WorkerResult worker = workerThroughput(bootstrap, broker.pid(), workerConfig, encoder, texts, backlog);
+                results.put("worker_items_per_second", worker.itemsPerSecond());
                 results.put("worker_backlog_events", backlog);
-                results.put("worker_vs_raw", worker / raw);
-                System.out.printf("worker:   %.1f items/s over %d events (Kafka in -> Kafka out) = %.2fx raw ORT%n",
-                        worker, backlog, worker / raw);
+                results.put("worker_vs_raw", worker.itemsPerSecond() / raw.itemsPerSecond());
+                results.put("worker_cpu_seconds_per_item", worker.workerCpuSeconds() / backlog);
+                results.put("worker_broker_cpu_seconds", worker.brokerCpuSeconds());
+                results.put("worker_process_cpu_seconds", worker.workerCpuSeconds());
+                results.put("worker_seconds", worker.seconds());
+                System.out.printf("worker:   %.2f items/s over %d events (Kafka in -> Kafka out) = %.2fx raw ORT; "
+                                + "CPU: worker JVM %.1f s (%.3f s per item), broker JVM %.1f s, in %.1f s%n",
+                        worker.itemsPerSecond(), backlog, worker.itemsPerSecond() / raw.itemsPerSecond(),
+                        worker.workerCpuSeconds(), worker.workerCpuSeconds() / backlog, worker.brokerCpuSeconds(),
+                        worker.seconds());
                 if (rate == null) {
-                    rate = Math.max(1.0, worker / 2);
+                    rate = Math.max(1.0, worker.itemsPerSecond() / 2);
                 }
             }
+        } finally {
+            EmbeddedKafka.deleteRecursively(brokerDir);
         }
 
         if (!skipLatency) {
@@ -131,13 +154,53 @@ public final class EncoderBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private double rawThroughput(TextEncoder encoder, List<String> texts) {
-        int cursor = 0;
-        for (int i = 0; i < 2; i++) { // warm-up: JIT and ORT arena
-            encoder.encode(slice(texts, cursor, batch), Side.DOCUMENT);
-            cursor += batch;
+    /** CPU time (user + system, all threads, native ones included) a process has used since this clock was made. */
+    record CpuClock(ProcessHandle process, Duration start) {
+        static CpuClock of(ProcessHandle process) {
+            return new CpuClock(process, total(process));
+        }
+
+        double elapsedSeconds() {
+            return (total(process).toNanos() - start.toNanos()) / 1e9;
+        }
+
+        private static Duration total(ProcessHandle process) {
+            return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
+                    "the OS does not report CPU time of process " + process.pid()));
+        }
+    }
+
+    record RawResult(long items, double seconds) {
+        double itemsPerSecond() {
+            return items / seconds;
+        }
+    }
+
+    record WorkerResult(int items, double seconds, double workerCpuSeconds, double brokerCpuSeconds) {
+        double itemsPerSecond() {
+            return items / seconds;
+        }
+    }
+
+    /** The broker of this benchmark: {@link KafkaBrokerMain} in a JVM of its own, configured as the cluster's. */
+    private static ChildJvm startBroker(Path dir) {
+        return ChildJvm.builder("kafka-broker", KafkaBrokerMain.class.getName())
+                .classpath(ServiceClasspath.ownClasspath())
+                .jvmFlags("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=omnistream-service-log4j2.xml")
+                .workDir(dir)
+                .start();
+    }
+
+    /**
+     * The encoder alone: {@code texts} from the first, cycled, one {@code batch} per call, for {@link #seconds}. The
+     * warm-up (JIT, ORT arena) uses the last texts of the corpus so that the measured texts are the worker's too.
+     */
+    private RawResult rawThroughput(TextEncoder encoder, List<String> texts) {
+        for (int i = 0; i < 2; i++) {
+            encoder.encode(slice(texts, texts.size() - (i + 1) * batch, batch), Side.DOCUMENT);
         }
         long items = 0;
+        int cursor = 0;
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
@@ -145,18 +208,22 @@ public final class EncoderBenchmark implements Callable<Integer> {
             cursor += batch;
             items += batch;
         }
-        return items / ((System.nanoTime() - start) / 1e9);
+        return new RawResult(items, (System.nanoTime() - start) / 1e9);
     }
 
-    private double workerThroughput(EmbeddedKafka kafka, EncoderWorkerConfig workerConfig, TextEncoder encoder,
-                                    List<String> texts, int backlog) throws Exception {
-        try (TopicBootstrap topics = new TopicBootstrap(kafka.bootstrapServers())) {
+    /**
+     * The worker on a backlog of {@code backlog} events (texts from the first, cycled, as in the raw phase): timed from
+     * its start (group join included) until its committed offsets reach the end of the input topic.
+     */
+    private WorkerResult workerThroughput(String bootstrap, long brokerPid, EncoderWorkerConfig workerConfig,
+                                          TextEncoder encoder, List<String> texts, int backlog) throws Exception {
+        try (TopicBootstrap topics = new TopicBootstrap(bootstrap)) {
             topics.ensure(workerConfig.inputTopic(), 2, false);
             topics.ensure(workerConfig.outputTopic(), 2, true);
             topics.ensure(workerConfig.dlqTopic(), 1, false);
         }
         Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20);
         try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
@@ -170,27 +237,37 @@ public final class EncoderBenchmark implements Callable<Integer> {
             producer.flush();
         }
         System.out.printf("worker backlog of %d events on %s; starting the worker...%n", backlog, workerConfig.inputTopic());
-        try (PipelineProbe probe = new PipelineProbe(kafka.bootstrapServers());
+        ProcessHandle brokerProcess = ProcessHandle.of(brokerPid).orElseThrow(() -> new IllegalStateException("broker exited"));
+        try (PipelineProbe probe = new PipelineProbe(bootstrap);
              EncoderWorker worker = new EncoderWorker(workerConfig, encoder, new WorkerMetrics(new PrometheusRegistry()))) {
+            CpuClock workerCpu = CpuClock.of(ProcessHandle.current());
+            CpuClock brokerCpu = CpuClock.of(brokerProcess);
             long start = System.nanoTime();
             worker.start();
+            // the lag check is two admin requests; every 100 ms keeps its own CPU share (counted as the worker's) small
             while (probe.lag(workerConfig.groupId(), workerConfig.inputTopic()) > 0) {
                 if (worker.failure().isPresent()) {
                     throw new IllegalStateException("worker failed: " + worker.failure().get(), worker.failure().get());
                 }
-                Thread.sleep(20);
+                Thread.sleep(100);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double workerSeconds = workerCpu.elapsedSeconds();
+            double brokerSeconds = brokerCpu.elapsedSeconds();
             long produced = probe.recordCount(workerConfig.outputTopic());
             if (produced < backlog) {
                 throw new IllegalStateException("worker committed its input but only " + produced + " of " + backlog + " embeddings are on the output topic");
             }
-            return backlog / elapsed;
+            return new WorkerResult(backlog, elapsed, workerSeconds, brokerSeconds);
         }
     }
 
     private Map<String, Object> searchableLatency(ConfigSource config, List<String> texts) throws Exception {
-        System.out.printf("event -> searchable: starting the embedded stack; sending %.1f events/s for %d s through the ingest API...%n", rate, seconds);
+        int total = latencyEvents != null ? latencyEvents : (int) Math.max(100, Math.round(rate * seconds));
+        if (total < 1) {
+            throw new IllegalArgumentException("--latency-events must be positive");
+        }
+        System.out.printf("event -> searchable: starting the embedded stack; sending %d events at %.2f events/s through the ingest API...%n", total, rate);
         Map<String, Object> out = new LinkedHashMap<>();
         try (EmbeddedStack stack = EmbeddedStack.start(config.with(Map.of("launcher.milvus.fresh", "true",
                 "launcher.metrics.port", "0", "launcher.web.port", "0", "ingest.http.port", "0")), System.out)) {
@@ -203,7 +280,6 @@ public final class EncoderBenchmark implements Callable<Integer> {
             prober.start();
             long periodNanos = (long) (1e9 / rate);
             long start = System.nanoTime();
-            int total = (int) Math.round(rate * seconds);
             String runId = Long.toString(System.currentTimeMillis(), 36);
             for (int i = 0; i < total; i++) {
                 long due = start + i * periodNanos;
@@ -216,7 +292,8 @@ public final class EncoderBenchmark implements Callable<Integer> {
                         "text", texts.get(i % texts.size()), "source", "bench"));
                 sentAtNanos.put(id, System.nanoTime());
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + stack.apiKey()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 202) {
                     throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
@@ -234,9 +311,11 @@ public final class EncoderBenchmark implements Callable<Integer> {
             out.put("latency_events", total);
             out.put("searchable_latency_ms_p50", percentile(sorted, 0.50));
             out.put("searchable_latency_ms_p99", percentile(sorted, 0.99));
+            out.put("searchable_latency_ms_p999", percentile(sorted, 0.999));
             out.put("searchable_latency_ms_max", sorted[sorted.length - 1]);
-            System.out.printf("event -> searchable at %.1f events/s over %d events: p50 %d ms, p99 %d ms, max %d ms%n",
-                    achievedRate, total, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
+            System.out.printf("event -> searchable at %.2f events/s over %d events: p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%n",
+                    achievedRate, total, percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999),
+                    sorted[sorted.length - 1]);
         }
         return out;
     }
@@ -287,7 +366,7 @@ public final class EncoderBenchmark implements Callable<Integer> {
     private static List<String> slice(List<String> texts, int from, int n) {
         String[] out = new String[n];
         for (int i = 0; i < n; i++) {
-            out[i] = texts.get((from + i) % texts.size());
+            out[i] = texts.get(Math.floorMod(from + i, texts.size()));
         }
         return Arrays.asList(out);
     }

@@ -61,6 +61,11 @@ public final class EncoderWorkerConfig {
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
             "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Boolean> ORT_SPIN_WAIT = ConfigOption.bool("encoder.ort.spin-wait",
+            EncoderSettings.DEFAULT_SPIN_WAIT,
+            "Let ONNX Runtime's intra-op threads spin between operators instead of sleeping (session.intra_op."
+                    + "allow_spinning): only worth it when the worker has its cores to itself; spinning threads take the "
+                    + "CPU the Kafka clients, the JVM and co-located processes need");
     public static final ConfigOption<Long> TOOLS_MAX_MEMORY = ConfigOption.longValue("encoder.tools.max-memory",
             ToolSandbox.Limits.DEFAULT_MAX_ADDRESS_SPACE_BYTES, 1L << 20, Long.MAX_VALUE,
             "Address-space rlimit (RLIMIT_AS, via prlimit) of every media tool run (ffmpeg, ffprobe, tesseract, "
@@ -147,6 +152,7 @@ public final class EncoderWorkerConfig {
     private final ExecutionProvider executionProvider;
     private final int cudaDeviceId;
     private final int intraOpThreads;
+    private final boolean ortSpinWait;
     private final StagePolicy errors;
     private final Duration maxPollInterval;
     private final ToolSandbox.Limits toolLimits;
@@ -168,6 +174,7 @@ public final class EncoderWorkerConfig {
         executionProvider = source.get(EXECUTION_PROVIDER);
         cudaDeviceId = source.get(CUDA_DEVICE_ID);
         intraOpThreads = source.get(INTRA_OP_THREADS);
+        ortSpinWait = source.get(ORT_SPIN_WAIT);
         errors = STAGE.read(source);
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
         String tempDir = source.get(TOOLS_TEMP_DIR).trim();
@@ -197,7 +204,7 @@ public final class EncoderWorkerConfig {
         List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
-                INTRA_OP_THREADS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
+                INTRA_OP_THREADS, ORT_SPIN_WAIT, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
                 TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
                 FETCH_ALLOW_PRIVATE_ADDRESSES, FETCH_MAX_BYTES, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
                 FETCH_TRUSTSTORE, FETCH_TRUSTSTORE_PASSWORD));
@@ -224,7 +231,7 @@ public final class EncoderWorkerConfig {
 
     /** Settings for {@code TextEncoder.load}. */
     public EncoderSettings encoderSettings() {
-        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, batchMaxPaddingRatio);
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, batchMaxPaddingRatio, ortSpinWait);
     }
 
     /** {@code embeddings.<model>.v1}. */

@@ -115,6 +115,8 @@ public final class OrtSessions {
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
+            // ONNX Runtime's session config keys (onnxruntime_session_options_config_keys.h)
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() ? "1" : "0");
             if (cuda) {
                 options.addCUDA(settings.cudaDeviceId());
             }

@@ -1,5 +1,7 @@
 package io.omnistream.encoder.model;
 
+import java.nio.FloatBuffer;
+
 /**
  * How a model's per-token hidden states become one vector per text. Part of the model version: the same weights with
  * another pooling give incomparable vectors.
@@ -12,11 +14,11 @@ public enum Pooling {
     /** The hidden state of token 0 ({@code [CLS]}); what BGE was trained with. Padding cannot affect it. */
     CLS {
         @Override
-        public float[][] pool(float[] hidden, long[] mask, int batch, int seq, int dim) {
+        public float[][] pool(FloatBuffer hidden, long[] mask, int batch, int seq, int dim) {
             check(hidden, mask, batch, seq, dim);
             float[][] out = new float[batch][dim];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(hidden, b * seq * dim, out[b], 0, dim);
+                hidden.get(b * seq * dim, out[b], 0, dim);
             }
             return out;
         }
@@ -28,7 +30,7 @@ public enum Pooling {
      */
     MEAN {
         @Override
-        public float[][] pool(float[] hidden, long[] mask, int batch, int seq, int dim) {
+        public float[][] pool(FloatBuffer hidden, long[] mask, int batch, int seq, int dim) {
             check(hidden, mask, batch, seq, dim);
             float[][] out = new float[batch][dim];
             for (int b = 0; b < batch; b++) {
@@ -42,7 +44,7 @@ public enum Pooling {
                     count += m;
                     int base = (b * seq + t) * dim;
                     for (int d = 0; d < dim; d++) {
-                        acc[d] += m * hidden[base + d];
+                        acc[d] += m * hidden.get(base + d);
                     }
                 }
                 if (count > 0) {
@@ -56,11 +58,23 @@ public enum Pooling {
     };
 
     /** Pools {@code hidden} ([batch, seq, dim], row-major) into {@code batch} vectors of length {@code dim}. */
-    public abstract float[][] pool(float[] hidden, long[] mask, int batch, int seq, int dim);
+    public float[][] pool(float[] hidden, long[] mask, int batch, int seq, int dim) {
+        if (hidden.length != (long) batch * seq * dim) {
+            throw new IllegalArgumentException("shape mismatch: hidden has " + hidden.length + " values for [batch="
+                    + batch + ", seq=" + seq + ", dim=" + dim + "]");
+        }
+        return pool(FloatBuffer.wrap(hidden), mask, batch, seq, dim);
+    }
 
-    private static void check(float[] hidden, long[] mask, int batch, int seq, int dim) {
-        if (hidden.length != (long) batch * seq * dim || mask.length != (long) batch * seq) {
-            throw new IllegalArgumentException("shape mismatch: hidden has " + hidden.length + " values and mask "
+    /**
+     * Pools the first {@code batch × seq × dim} floats of {@code hidden} (absolute indices from 0; its position and
+     * limit are neither used nor changed), so ONNX Runtime's output can be pooled where it was written, without a copy.
+     */
+    public abstract float[][] pool(FloatBuffer hidden, long[] mask, int batch, int seq, int dim);
+
+    private static void check(FloatBuffer hidden, long[] mask, int batch, int seq, int dim) {
+        if (hidden.capacity() < (long) batch * seq * dim || mask.length != (long) batch * seq) {
+            throw new IllegalArgumentException("shape mismatch: hidden has " + hidden.capacity() + " values and mask "
                     + mask.length + " for [batch=" + batch + ", seq=" + seq + ", dim=" + dim + "]");
         }
     }

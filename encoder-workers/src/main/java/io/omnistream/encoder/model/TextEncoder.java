@@ -13,6 +13,8 @@ import io.omnistream.encoder.batch.LengthBuckets;
 import io.omnistream.schemas.avro.Modality;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,8 @@ public final class TextEncoder implements AutoCloseable {
     private final Set<String> inputNames;
     private final String outputName;
     private final String modelVersion;
+    /** Reusable call buffers; a caller takes one (or makes one) and puts it back after its ORT call. */
+    private final ConcurrentLinkedDeque<Scratch> scratches = new ConcurrentLinkedDeque<>();
 
     private TextEncoder(ModelSpec spec, EncoderSettings settings, OrtSessions.ProviderSession providerSession,
                         HuggingFaceTokenizer tokenizer, String fingerprint) throws OrtException {
@@ -213,54 +218,61 @@ public final class TextEncoder implements AutoCloseable {
         return spaced ? instruction + text : instruction + " " + text;
     }
 
-    /** One ORT call for the texts at {@code indices}, padded to the longest of them. */
+    /**
+     * One ORT call for the texts at {@code indices}, padded to the longest of them. The inputs are written into, and
+     * the {@code last_hidden_state} is written by ONNX Runtime into, direct buffers of a reused {@link Scratch}, so a
+     * call allocates only its pooled vectors (the hidden state of a 32 × 512 batch alone is 25 MB).
+     */
     private float[][] run(Encoding[] encodings, int[] indices) {
         int batch = indices.length;
         int seq = 0;
         for (int i : indices) {
             seq = Math.max(seq, encodings[i].getIds().length);
         }
+        int dim = spec.dimension();
+        Scratch scratch = scratch(batch * seq, (long) batch * seq * dim);
         // Pad value 0 ([PAD] in BERT vocabularies); padded positions have mask 0 so their ids never influence
         // real tokens' attention, and pooling ignores them.
-        long[] ids = new long[batch * seq];
         long[] mask = new long[batch * seq];
-        long[] types = new long[batch * seq];
+        LongBuffer ids = scratch.ids.clear().limit(batch * seq);
+        LongBuffer types = scratch.types.clear().limit(batch * seq);
         for (int b = 0; b < batch; b++) {
             Encoding e = encodings[indices[b]];
             long[] eIds = e.getIds();
             long[] eMask = e.getAttentionMask();
             long[] eTypes = e.getTypeIds();
-            System.arraycopy(eIds, 0, ids, b * seq, eIds.length);
-            System.arraycopy(eMask, 0, mask, b * seq, eMask.length);
-            System.arraycopy(eTypes, 0, types, b * seq, eTypes.length);
+            int row = b * seq;
+            ids.put(row, eIds);
+            types.put(row, eTypes);
+            System.arraycopy(eMask, 0, mask, row, eMask.length);
+            for (int t = eIds.length; t < seq; t++) {
+                ids.put(row + t, 0L);
+                types.put(row + t, 0L);
+            }
         }
+        LongBuffer maskBuffer = scratch.mask.clear().limit(batch * seq);
+        maskBuffer.put(0, mask);
+        FloatBuffer hidden = scratch.hidden.clear().limit(batch * seq * dim);
         long[] shape = {batch, seq};
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        OnnxTensor output = null;
         try {
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            inputs.put("input_ids", OnnxTensor.createTensor(env, ids, shape));
+            inputs.put("attention_mask", OnnxTensor.createTensor(env, maskBuffer, shape));
             if (inputNames.contains("token_type_ids")) {
-                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
+                inputs.put("token_type_ids", OnnxTensor.createTensor(env, types, shape));
             }
-            float[] hidden;
-            int dim;
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+            output = OnnxTensor.createTensor(env, hidden, new long[] {batch, seq, dim});
+            try (OrtSession.Result result = session.run(inputs, Map.of(outputName, output))) {
                 Optional<OnnxValue> value = result.get(outputName);
                 if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
                     throw new EncoderException("model '" + spec.id() + "' returned no tensor " + outputName);
                 }
                 long[] outShape = tensor.getInfo().getShape();
-                if (outShape.length != 3 || outShape[0] != batch || outShape[1] != seq) {
+                if (outShape.length != 3 || outShape[0] != batch || outShape[1] != seq || outShape[2] != dim) {
                     throw new EncoderException("model '" + spec.id() + "': unexpected output shape "
                             + java.util.Arrays.toString(outShape) + " for input [" + batch + ", " + seq + "]");
                 }
-                if (outShape[2] != spec.dimension()) {
-                    throw new ModelLoadException(dimensionMismatch(outShape[2]));
-                }
-                dim = (int) outShape[2];
-                FloatBuffer buffer = tensor.getFloatBuffer();
-                hidden = new float[buffer.remaining()];
-                buffer.get(hidden);
             }
             float[][] pooled = spec.pooling().pool(hidden, mask, batch, seq, dim);
             for (float[] v : pooled) {
@@ -268,9 +280,54 @@ public final class TextEncoder implements AutoCloseable {
             }
             return pooled;
         } catch (OrtException e) {
+            // a graph whose output is not [batch, seq, registry dimension] fails here: ORT refuses to write it into
+            // the pinned output buffer; say it in the registry's terms
+            if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("shape mismatch")) {
+                throw new ModelLoadException("model '" + spec.id() + "': dimension mismatch: the ONNX output "
+                        + outputName + " is not [batch, seq, " + dim + "] as the registry declares: " + e.getMessage(), e);
+            }
             throw new EncoderException("model '" + spec.id() + "': inference failed: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
+            if (output != null) {
+                output.close();
+            }
+            scratches.offerFirst(scratch);
+        }
+    }
+
+    /**
+     * A scratch with room for {@code tokens} input positions and {@code hiddenFloats} output floats, taken from the
+     * pool (one per concurrent caller at most; grown, never shrunk, so a long-running worker allocates new ones only
+     * when a batch is larger than any before).
+     */
+    private Scratch scratch(int tokens, long hiddenFloats) {
+        Scratch s = scratches.pollFirst();
+        if (s == null || s.ids.capacity() < tokens || s.hidden.capacity() < hiddenFloats) {
+            int t = Math.max(tokens, s == null ? 0 : s.ids.capacity());
+            long h = Math.max(hiddenFloats, s == null ? 0 : s.hidden.capacity());
+            s = new Scratch(t, Math.toIntExact(h));
+        }
+        return s;
+    }
+
+    /** Direct, native-order buffers ONNX Runtime reads inputs from and writes the output to, without copies. */
+    private static final class Scratch {
+        final LongBuffer ids;
+        final LongBuffer mask;
+        final LongBuffer types;
+        final FloatBuffer hidden;
+
+        Scratch(int tokens, int hiddenFloats) {
+            ids = longs(tokens);
+            mask = longs(tokens);
+            types = longs(tokens);
+            hidden = ByteBuffer.allocateDirect(Math.multiplyExact(hiddenFloats, Float.BYTES))
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+
+        private static LongBuffer longs(int n) {
+            return ByteBuffer.allocateDirect(Math.multiplyExact(n, Long.BYTES)).order(ByteOrder.nativeOrder()).asLongBuffer();
         }
     }
 

@@ -38,6 +38,17 @@ class PoolingTest {
     }
 
     @Test
+    void poolsAFloatBufferLargerThanTheBatchFromIndexZero() {
+        // a reused output buffer: capacity beyond batch x seq x dim, position moved; only the first 12 floats count
+        java.nio.FloatBuffer buffer = java.nio.FloatBuffer.allocate(HIDDEN.length + 6);
+        buffer.put(HIDDEN).put(new float[] {-1, -1, -1, -1, -1, -1});
+        assertThat(Pooling.CLS.pool(buffer, MASK, 2, 3, 2)[1]).containsExactly(5, 6);
+        float[][] mean = Pooling.MEAN.pool(buffer, MASK, 2, 3, 2);
+        assertThat(mean[0][0]).isCloseTo(2f, within(1e-6f));
+        assertThat(mean[1][1]).isCloseTo(8f, within(1e-6f));
+    }
+
+    @Test
     void rejectsShapeMismatch() {
         assertThatThrownBy(() -> Pooling.MEAN.pool(HIDDEN, MASK, 2, 3, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape mismatch");
