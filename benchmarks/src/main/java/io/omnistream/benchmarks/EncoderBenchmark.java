@@ -2,6 +2,7 @@ package io.omnistream.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.omnistream.benchmarks.peer.PeerPhase;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.Side;
@@ -9,6 +10,7 @@ import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.encoder.worker.EncoderWorker;
 import io.omnistream.encoder.worker.WorkerMetrics;
 import io.omnistream.ingest.load.Document;
+import io.omnistream.ingest.load.Query;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.launcher.cli.StackOptions;
@@ -75,8 +77,25 @@ public final class EncoderBenchmark implements Callable<Integer> {
     @Option(names = "--skip-latency", description = "Skip the event -> searchable phase (no Milvus needed).")
     boolean skipLatency;
 
+    @Option(names = "--peer", paramLabel = "PEER", defaultValue = "none",
+            description = "Also time a peer on the same model file, texts and batch, after raw ORT and before the worker: "
+                    + "none, python (onnxruntime + tokenizers in ~/.omnistream/bench-peer-venv, created on first use) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Peer peer;
+
+    @Option(names = "--texts", paramLabel = "KIND", defaultValue = "abstracts",
+            description = "SciFact texts to embed, cycled: abstracts (title + abstract, ~300 tokens) or claims (one "
+                    + "sentence, ~20 tokens; embedded as documents, without the query instruction) (default: ${DEFAULT-VALUE}).")
+    Texts textKind;
+
     @Mixin
     StackOptions stackOptions;
+
+    /** Peers {@code --peer} can run. */
+    enum Peer { none, python }
+
+    /** Text sets {@code --texts} can pick. */
+    enum Texts { abstracts, claims }
 
     @Override
     public Integer call() throws Exception {
@@ -84,14 +103,19 @@ public final class EncoderBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("--batch and --seconds must be positive");
         }
         List<String> texts;
-        try (Stream<Document> docs = new SciFactCorpus(StackOptions.scifactZip(data)).documents()) {
-            texts = docs.map(Document::text).toList();
+        SciFactCorpus corpus = new SciFactCorpus(StackOptions.scifactZip(data));
+        if (textKind == Texts.claims) {
+            texts = corpus.queries().stream().map(Query::text).toList();
+        } else {
+            try (Stream<Document> docs = corpus.documents()) {
+                texts = docs.map(Document::text).toList();
+            }
         }
         ConfigSource config = stackOptions.configSource().with(Map.of("encoder.batch.max-size", Integer.toString(batch)));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("cores", Runtime.getRuntime().availableProcessors());
         results.put("batch", batch);
-        results.put("texts", "SciFact abstracts (title + abstract), cycled");
+        results.put("texts", textKind == Texts.claims ? "SciFact claims, cycled" : "SciFact abstracts (title + abstract), cycled");
 
         // phases 1 and 2 share one loaded model
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -106,6 +130,8 @@ public final class EncoderBenchmark implements Callable<Integer> {
                 double raw = rawThroughput(encoder, texts);
                 results.put("raw_ort_items_per_second", raw);
                 System.out.printf("raw ORT:  %.1f items/s (batch %d, %s)%n", raw, batch, encoder.activeProvider());
+                PeerPhase peerPhase = peer == Peer.python ? PeerPhase.runPython(encoder, texts, batch, seconds,
+                        workerConfig.encoderSettings().intraOpThreads()) : null;
 
                 int backlog = (int) Math.max(batch * 4, Math.round(raw * seconds));
                 double worker = workerThroughput(kafka, workerConfig, encoder, texts, backlog);
@@ -114,6 +140,11 @@ public final class EncoderBenchmark implements Callable<Integer> {
                 results.put("worker_vs_raw", worker / raw);
                 System.out.printf("worker:   %.1f items/s over %d events (Kafka in -> Kafka out) = %.2fx raw ORT%n",
                         worker, backlog, worker / raw);
+                if (peerPhase != null) {
+                    results.putAll(peerPhase.reportFields(raw, worker));
+                    System.out.printf("peer:     worker %.2fx, raw ORT %.2fx the peer%n", worker / peerPhase.itemsPerSecond(),
+                            raw / peerPhase.itemsPerSecond());
+                }
                 if (rate == null) {
                     rate = Math.max(1.0, worker / 2);
                 }
