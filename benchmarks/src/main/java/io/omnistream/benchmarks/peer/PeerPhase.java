@@ -44,6 +44,8 @@ public final class PeerPhase {
     public Map<String, Object> reportFields(double raw, Double worker) {
         Map<String, Object> fields = PeerComparison.reportFields(result, raw, worker, minCosine);
         fields.put("peer_vectors_agree", minCosine >= PeerComparison.MIN_COSINE_FP32);
+        // the peer's venv holds the CPU onnxruntime wheel: beside a CUDA encoder the ratios compare devices, not loops
+        fields.put("peer_execution_provider", "CPU");
         return fields;
     }
 }
