@@ -2,6 +2,7 @@ package io.omnistream.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.omnistream.benchmarks.peer.PeerPhase;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.model.ProviderMetrics;
 import io.omnistream.encoder.model.Side;
@@ -9,6 +10,7 @@ import io.omnistream.encoder.model.TextEncoder;
 import io.omnistream.encoder.worker.EncoderWorker;
 import io.omnistream.encoder.worker.WorkerMetrics;
 import io.omnistream.ingest.load.Document;
+import io.omnistream.ingest.load.Query;
 import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.kafka.broker.EmbeddedKafka;
 import io.omnistream.kafka.broker.KafkaBrokerMain;
@@ -82,8 +84,25 @@ public final class EncoderBenchmark implements Callable<Integer> {
     @Option(names = "--skip-latency", description = "Skip the event -> searchable phase (no Milvus needed).")
     boolean skipLatency;
 
+    @Option(names = "--peer", paramLabel = "PEER", defaultValue = "none",
+            description = "Also time a peer on the same model file, texts and batch, after raw ORT and before the worker: "
+                    + "none, python (onnxruntime + tokenizers in ~/.omnistream/bench-peer-venv, created on first use) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Peer peer;
+
+    @Option(names = "--texts", paramLabel = "KIND", defaultValue = "abstracts",
+            description = "SciFact texts to embed, cycled: abstracts (title + abstract, ~300 tokens) or claims (one "
+                    + "sentence, ~20 tokens; embedded as documents, without the query instruction) (default: ${DEFAULT-VALUE}).")
+    Texts textKind;
+
     @Mixin
     StackOptions stackOptions;
+
+    /** Peers {@code --peer} can run. */
+    enum Peer { none, python }
+
+    /** Text sets {@code --texts} can pick. */
+    enum Texts { abstracts, claims }
 
     @Override
     public Integer call() throws Exception {
@@ -91,14 +110,19 @@ public final class EncoderBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("--batch and --seconds must be positive");
         }
         List<String> texts;
-        try (Stream<Document> docs = new SciFactCorpus(StackOptions.scifactZip(data)).documents()) {
-            texts = docs.map(Document::text).toList();
+        SciFactCorpus corpus = new SciFactCorpus(StackOptions.scifactZip(data));
+        if (textKind == Texts.claims) {
+            texts = corpus.queries().stream().map(Query::text).toList();
+        } else {
+            try (Stream<Document> docs = corpus.documents()) {
+                texts = docs.map(Document::text).toList();
+            }
         }
         ConfigSource config = stackOptions.configSource().with(Map.of("encoder.batch.max-size", Integer.toString(batch)));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("cores", Runtime.getRuntime().availableProcessors());
         results.put("batch", batch);
-        results.put("texts", "SciFact abstracts (title + abstract), cycled");
+        results.put("texts", textKind == Texts.claims ? "SciFact claims, cycled" : "SciFact abstracts (title + abstract), cycled");
 
         // phases 1 and 2 share one loaded model; the broker runs in a JVM of its own so that its CPU time is counted
         // apart from the worker's (both still share this machine's cores, as they would on a one-node deployment)
@@ -120,6 +144,8 @@ public final class EncoderBenchmark implements Callable<Integer> {
                 results.put("raw_ort_cpu_seconds_per_item", rawCpuSeconds / raw.items());
                 System.out.printf("raw ORT:  %.2f items/s (batch %d, %s), %.3f CPU s per item%n", raw.itemsPerSecond(),
                         batch, encoder.activeProvider(), rawCpuSeconds / raw.items());
+                PeerPhase peerPhase = peer == Peer.python ? PeerPhase.runPython(encoder, texts, batch, seconds,
+                        workerConfig.encoderSettings().intraOpThreads()) : null;
 
                 int backlog = (int) Math.max(batch * 8L, Math.round(raw.itemsPerSecond() * seconds));
                 WorkerResult worker = workerThroughput(bootstrap, broker.pid(), workerConfig, encoder, texts, backlog);
@@ -135,6 +161,11 @@ public final class EncoderBenchmark implements Callable<Integer> {
                         worker.itemsPerSecond(), backlog, worker.itemsPerSecond() / raw.itemsPerSecond(),
                         worker.workerCpuSeconds(), worker.workerCpuSeconds() / backlog, worker.brokerCpuSeconds(),
                         worker.seconds());
+                if (peerPhase != null) {
+                    results.putAll(peerPhase.reportFields(raw.itemsPerSecond(), worker.itemsPerSecond()));
+                    System.out.printf("peer:     worker %.2fx, raw ORT %.2fx the peer%n",
+                            worker.itemsPerSecond() / peerPhase.itemsPerSecond(), raw.itemsPerSecond() / peerPhase.itemsPerSecond());
+                }
                 if (rate == null) {
                     rate = Math.max(1.0, worker.itemsPerSecond() / 2);
                 }
