@@ -3,6 +3,7 @@ package io.omnistream.flink.quality.ranking;
 import io.omnistream.flink.quality.metrics.RankedList;
 import io.omnistream.flink.quality.metrics.ScoredCandidate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +16,9 @@ import java.util.List;
  * <p><b>How.</b> (1) Screening: every candidate's dot product in <em>float</em>, blocked 8 candidates per pass over
  * the query so that each query element is loaded once per 8 rows and the 8 accumulators are independent. (2) The k-th
  * largest float score {@code t} (a bounded min-heap of primitive floats). (3) Every candidate whose float score is
- * {@code >= t - 2 * delta} is rescored with {@link #dot} and the survivors are sorted by {@code RANK_ORDER}; the first
- * k are the result.
+ * {@code >= t - 2 * delta} is rescored with {@link #dot}'s arithmetic (8 candidates side by side, each still summed in
+ * index order, so bit for bit the same doubles) and the survivors are sorted by {@code RANK_ORDER}; the first k are
+ * the result.
  *
  * <p><b>Rounding guarantee.</b> Let {@code s} be a candidate's double score (what {@link #dot} returns) and {@code f}
  * its float score. Float products and sums in any order satisfy {@code |f - x.y| <= gamma_d * sum|x_i y_i|} with
@@ -99,27 +101,90 @@ public final class TopKRanker {
             return full(query, pool, head);
         }
         double cut = kth - 2.0 * delta;
-        List<ScoredCandidate> survivors = new ArrayList<>(head + 16);
+        int[] survivors = new int[Math.min(n, head + 16)];
+        int count = 0;
         for (int c = 0; c < n; c++) {
             float f = scores[c];
             if (!Float.isFinite(f)) {
                 return full(query, pool, head); // an overflow elsewhere makes the bound meaningless
             }
             if (f >= cut) {
-                survivors.add(new ScoredCandidate(pool.id(c), dot(query, pool.vectors(), c * dim)));
+                if (count == survivors.length) {
+                    survivors = Arrays.copyOf(survivors, Math.min(n, 2 * count));
+                }
+                survivors[count++] = c;
             }
         }
-        return new TopKRanking(RankedList.of(survivors).head(head), n);
+        return ranked(query, pool, survivors, count, head);
     }
 
     /** Today's path: every candidate scored with {@link #dot} and fully sorted, then cut. */
     static TopKRanking full(float[] query, CandidatePool pool, int head) {
         int n = pool.size();
-        List<ScoredCandidate> all = new ArrayList<>(n);
+        int[] all = new int[n];
         for (int c = 0; c < n; c++) {
-            all.add(new ScoredCandidate(pool.id(c), dot(query, pool.vectors(), c * pool.dim())));
+            all[c] = c;
         }
-        return new TopKRanking(RankedList.of(all).head(head), n);
+        return ranked(query, pool, all, n, head);
+    }
+
+    /** The first {@code head} of {@code rows[0..count)} by exact score (the same doubles as {@link #dot}), then id. */
+    private static TopKRanking ranked(float[] query, CandidatePool pool, int[] rows, int count, int head) {
+        double[] exact = new double[count];
+        exactScores(query, pool, rows, count, exact);
+        List<ScoredCandidate> scored = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            scored.add(new ScoredCandidate(pool.id(rows[i]), exact[i]));
+        }
+        return new TopKRanking(RankedList.of(scored).head(head), pool.size());
+    }
+
+    /**
+     * {@code out[i]} = {@link #dot} of the query and row {@code rows[i]}, bit for bit: each candidate's sum still runs
+     * in index order in its own double accumulator, but 8 candidates are summed side by side so that the additions of
+     * different candidates overlap instead of waiting on one dependency chain.
+     */
+    static void exactScores(float[] query, CandidatePool pool, int[] rows, int count, double[] out) {
+        int dim = pool.dim();
+        float[] m = pool.vectors();
+        double[] q = new double[dim];
+        for (int i = 0; i < dim; i++) {
+            q[i] = query[i];
+        }
+        int blocked = count - count % 8;
+        for (int r = 0; r < blocked; r += 8) {
+            int o0 = rows[r] * dim;
+            int o1 = rows[r + 1] * dim;
+            int o2 = rows[r + 2] * dim;
+            int o3 = rows[r + 3] * dim;
+            int o4 = rows[r + 4] * dim;
+            int o5 = rows[r + 5] * dim;
+            int o6 = rows[r + 6] * dim;
+            int o7 = rows[r + 7] * dim;
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+            for (int i = 0; i < dim; i++) {
+                double a = q[i];
+                s0 += a * (double) m[o0 + i];
+                s1 += a * (double) m[o1 + i];
+                s2 += a * (double) m[o2 + i];
+                s3 += a * (double) m[o3 + i];
+                s4 += a * (double) m[o4 + i];
+                s5 += a * (double) m[o5 + i];
+                s6 += a * (double) m[o6 + i];
+                s7 += a * (double) m[o7 + i];
+            }
+            out[r] = s0;
+            out[r + 1] = s1;
+            out[r + 2] = s2;
+            out[r + 3] = s3;
+            out[r + 4] = s4;
+            out[r + 5] = s5;
+            out[r + 6] = s6;
+            out[r + 7] = s7;
+        }
+        for (int r = blocked; r < count; r++) {
+            out[r] = dot(query, m, rows[r] * dim);
+        }
     }
 
     private static double norm(float[] v) {

@@ -187,6 +187,20 @@ class TopKRankerTest {
         }
     }
 
+    @Test
+    void blockedExactScoresAreBitForBitTheSequentialDoubleDot() {
+        Random random = new Random(9);
+        Map<String, float[]> vectors = pool(random, new Shape(23, 384, Kind.PERTURBED));
+        CandidatePool pool = CandidatePool.of(vectors);
+        float[] query = vector(random, 384, Kind.GAUSSIAN);
+        int[] rows = {22, 0, 5, 7, 3, 19, 11, 2, 8, 1, 16, 4, 6, 9, 10, 12, 13, 14, 15}; // 2 blocks of 8 + 3, any order
+        double[] exact = new double[rows.length];
+        TopKRanker.exactScores(query, pool, rows, rows.length, exact);
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(exact[i]).isEqualTo(referenceDot(query, vectors.get(pool.id(rows[i]))));
+        }
+    }
+
     // ---- independent reference -------------------------------------------------------------------------------
 
     private static double referenceDot(float[] a, float[] b) {
