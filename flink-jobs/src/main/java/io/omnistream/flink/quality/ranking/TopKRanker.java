@@ -13,8 +13,8 @@ import java.util.List;
  * {@code O(n * dim)} float arithmetic plus {@code O(n)} selection instead of {@code n} objects and an
  * {@code O(n log n)} sort.
  *
- * <p><b>How.</b> (1) Screening: every candidate's dot product in <em>float</em>, blocked 8 candidates per pass over
- * the query so that each query element is loaded once per 8 rows and the 8 accumulators are independent. (2) The k-th
+ * <p><b>How.</b> (1) Screening: every candidate's dot product in <em>float</em>, blocked 4 candidates per pass over
+ * the query so that each query element is loaded once per 4 rows and 8 accumulators (2 per row) are independent. (2) The k-th
  * largest float score {@code t} (a bounded min-heap of primitive floats). (3) Every candidate whose float score is
  * {@code >= t - 2 * delta} is rescored with {@link #dot}'s arithmetic (8 candidates side by side, each still summed in
  * index order, so bit for bit the same doubles) and the survivors are sorted by {@code RANK_ORDER}; the first k are
@@ -44,8 +44,8 @@ import java.util.List;
  */
 public final class TopKRanker {
 
-    /** Candidates per block of the screening kernel: 8 independent float accumulators. */
-    static final int BLOCK = 8;
+    /** Candidates per block of the screening kernel (2 float accumulators each). */
+    static final int BLOCK = 4;
 
     private static final double UNIT_ROUNDOFF_FLOAT = 0x1p-24;
 
@@ -195,41 +195,49 @@ public final class TopKRanker {
         return Math.sqrt(s);
     }
 
-    /** {@code scores[c]} = float dot product of the query and row c, 8 rows per pass over the query. */
+    /**
+     * {@code scores[c]} = float dot product of the query and row c. 4 rows per pass over the query, each summed in two
+     * accumulators (even and odd dimensions, added at the end): 8 independent dependency chains, and each query element
+     * loaded once per 4 rows. (Measured on a 2-core EPYC under load, this beat 8 rows x 1 accumulator by ~1.4x at
+     * 1,000 candidates: the 4-row loop keeps all 8 accumulators and both query values in registers.) Any summation
+     * order keeps the rounding bound of the class documentation.
+     */
     static void screen(float[] q, CandidatePool pool, float[] scores) {
         float[] m = pool.vectors();
         int dim = pool.dim();
         int n = pool.size();
+        int pairs = dim & ~1;
         int blocked = n - n % BLOCK;
         for (int c = 0; c < blocked; c += BLOCK) {
             int o0 = c * dim;
             int o1 = o0 + dim;
             int o2 = o1 + dim;
             int o3 = o2 + dim;
-            int o4 = o3 + dim;
-            int o5 = o4 + dim;
-            int o6 = o5 + dim;
-            int o7 = o6 + dim;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            for (int i = 0; i < dim; i++) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f; // even dimensions
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f; // odd dimensions
+            for (int i = 0; i < pairs; i += 2) {
                 float a = q[i];
+                float b = q[i + 1];
                 s0 += a * m[o0 + i];
                 s1 += a * m[o1 + i];
                 s2 += a * m[o2 + i];
                 s3 += a * m[o3 + i];
-                s4 += a * m[o4 + i];
-                s5 += a * m[o5 + i];
-                s6 += a * m[o6 + i];
-                s7 += a * m[o7 + i];
+                t0 += b * m[o0 + i + 1];
+                t1 += b * m[o1 + i + 1];
+                t2 += b * m[o2 + i + 1];
+                t3 += b * m[o3 + i + 1];
             }
-            scores[c] = s0;
-            scores[c + 1] = s1;
-            scores[c + 2] = s2;
-            scores[c + 3] = s3;
-            scores[c + 4] = s4;
-            scores[c + 5] = s5;
-            scores[c + 6] = s6;
-            scores[c + 7] = s7;
+            if (pairs < dim) {
+                float a = q[pairs];
+                s0 += a * m[o0 + pairs];
+                s1 += a * m[o1 + pairs];
+                s2 += a * m[o2 + pairs];
+                s3 += a * m[o3 + pairs];
+            }
+            scores[c] = s0 + t0;
+            scores[c + 1] = s1 + t1;
+            scores[c + 2] = s2 + t2;
+            scores[c + 3] = s3 + t3;
         }
         for (int c = blocked; c < n; c++) {
             int o = c * dim;

@@ -56,7 +56,8 @@ class TopKRankerTest {
                 new Shape(99, 32, Kind.NEAR_TIES), new Shape(100, 384, Kind.COARSE), new Shape(101, 64, Kind.GAUSSIAN),
                 new Shape(257, 384, Kind.NEAR_TIES), new Shape(1000, 384, Kind.GAUSSIAN),
                 new Shape(1000, 12, Kind.COARSE), new Shape(2003, 384, Kind.NEAR_TIES),
-                new Shape(300, 384, Kind.PERTURBED), new Shape(1500, 384, Kind.PERTURBED));
+                new Shape(300, 384, Kind.PERTURBED), new Shape(1500, 384, Kind.PERTURBED),
+                new Shape(301, 97, Kind.GAUSSIAN), new Shape(150, 7, Kind.COARSE), new Shape(203, 383, Kind.PERTURBED));
         int comparedQueries = 0;
         for (Shape shape : shapes) {
             Map<String, float[]> vectors = pool(random, shape);
@@ -175,15 +176,17 @@ class TopKRankerTest {
     @Test
     void screeningScoresAreWithinTheStatedBoundOfTheDoubleScores() {
         Random random = new Random(3);
-        Map<String, float[]> vectors = pool(random, new Shape(37, 384, Kind.GAUSSIAN)); // 4 blocks of 8 + 5 rows
-        CandidatePool pool = CandidatePool.of(vectors);
-        float[] query = vector(random, 384, Kind.GAUSSIAN);
-        float[] scores = new float[pool.size()];
-        TopKRanker.screen(query, pool, scores);
-        double gamma = 384 * 0x1p-24 / (1 - 384 * 0x1p-24);
-        for (int c = 0; c < pool.size(); c++) {
-            double exact = referenceDot(query, vectors.get(pool.id(c)));
-            assertThat((double) scores[c]).isCloseTo(exact, within(gamma * 1.0001));
+        for (int dim : new int[] {384, 383, 1}) { // even, odd (a last unpaired dimension) and a single one
+            Map<String, float[]> vectors = pool(random, new Shape(37, dim, Kind.GAUSSIAN)); // 9 blocks of 4 + 1 row
+            CandidatePool pool = CandidatePool.of(vectors);
+            float[] query = vector(random, dim, Kind.GAUSSIAN);
+            float[] scores = new float[pool.size()];
+            TopKRanker.screen(query, pool, scores);
+            double gamma = dim * 0x1p-24 / (1 - dim * 0x1p-24);
+            for (int c = 0; c < pool.size(); c++) {
+                double exact = referenceDot(query, vectors.get(pool.id(c)));
+                assertThat((double) scores[c]).as("dim %d row %d", dim, c).isCloseTo(exact, within(gamma * 1.0001));
+            }
         }
     }
 
