@@ -8,6 +8,7 @@ import io.omnistream.benchmarks.RankingBenchmark.SizeResult;
 import io.omnistream.benchmarks.RankingBenchmark.Workload;
 import io.omnistream.flink.quality.RetrievalQualityFunction;
 import io.omnistream.flink.quality.metrics.ScoredCandidate;
+import io.omnistream.flink.quality.ranking.TopKRanking;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,18 @@ class RankingBenchmarkTest {
     }
 
     @Test
+    void jobPathRanksThePoolAsTheFullSortWould() {
+        Workload w = Workload.random(QUERIES, CANDIDATES, DIM, 3);
+        assertThat(w.pool().size()).isEqualTo(CANDIDATES);
+        for (int q = 0; q < QUERIES; q++) {
+            List<ScoredCandidate> full = RetrievalQualityFunction.rank(w.query(q), w.candidatesById()).candidates();
+            TopKRanking top = RetrievalQualityFunction.rank(w.query(q), w.pool());
+            assertThat(top.candidateCount()).isEqualTo(CANDIDATES);
+            assertThat(top.top().candidates()).isEqualTo(full); // 51 candidates < RANKED_HEAD: all of them
+        }
+    }
+
+    @Test
     void workloadIsDeterministicPerSeed() {
         Workload a = Workload.random(QUERIES, CANDIDATES, DIM, 42);
         Workload b = Workload.random(QUERIES, CANDIDATES, DIM, 42);
@@ -72,6 +85,8 @@ class RankingBenchmarkTest {
                 Duration.ofMillis(50), Duration.ofMillis(100));
         SizeResult r = RankingBenchmark.measure(CANDIDATES, settings, line -> { });
         assertThat(r.candidates()).isEqualTo(CANDIDATES);
+        assertThat(r.poolBuild().queries()).isPositive();
+        assertThat(r.poolBuild().microsPerQuery()).isPositive().isFinite();
         for (PathResult path : List.of(r.job(), r.matmul())) {
             assertThat(path.queries()).isPositive().isEqualTo(path.queries() / QUERIES * QUERIES);
             assertThat(path.seconds()).isPositive().isFinite();
@@ -81,6 +96,6 @@ class RankingBenchmarkTest {
         assertThat(r.matmulGflops()).isPositive().isFinite();
         assertThat(r.jobOverMatmul()).isPositive().isFinite();
         assertThat(r.toReport()).containsKeys("job_queries_per_second_per_core", "matmul_queries_per_second_per_core",
-                "matmul_gflops", "job_over_matmul");
+                "matmul_gflops", "job_over_matmul", "pool_build_micros");
     }
 }

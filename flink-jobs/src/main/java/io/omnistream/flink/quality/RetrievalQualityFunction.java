@@ -4,6 +4,10 @@ import io.omnistream.flink.quality.metrics.MetricName;
 import io.omnistream.flink.quality.metrics.QueryMetrics;
 import io.omnistream.flink.quality.metrics.RankedList;
 import io.omnistream.flink.quality.metrics.ScoredCandidate;
+import io.omnistream.flink.quality.ranking.CandidatePool;
+import io.omnistream.flink.quality.ranking.CandidatePoolCache;
+import io.omnistream.flink.quality.ranking.TopKRanker;
+import io.omnistream.flink.quality.ranking.TopKRanking;
 import io.omnistream.schemas.quality.QualityVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +45,17 @@ import org.apache.flink.util.OutputTag;
  * judgment without {@code candidateIds}; {@link #localComplete}: a vector for every id of {@code candidateIds}).
  * Arrival order does not matter: a query is (re-)checked when its vector arrives, when its judgment arrives and when a
  * candidate of its model arrives. The ranking is all candidates of the set by exact dot product of the unit vectors
- * (accumulated in double), tie order per {@link RankedList#RANK_ORDER}.
+ * (accumulated in double), tie order per {@link RankedList#RANK_ORDER}; only its first {@link #RANKED_HEAD} ranks are
+ * materialised ({@link TopKRanker}: the same ranks and scores as a full sort, see there), which is all that the
+ * metrics (cut at rank 10) and the output's top list need.
+ *
+ * <p><b>Candidate pools.</b> A GLOBAL set's candidates are copied out of state once into a contiguous
+ * {@link CandidatePool} that every query of that (task, epoch, model) reuses; a transient cache of the
+ * {@link #POOL_CACHE_CAPACITY} most recently used pools per subtask holds them, and a candidate event of that set drops
+ * its pool, so a pool always equals the state it was built from. The cache is not state: after a restore it is empty
+ * and pools are rebuilt on demand. With a state TTL, a cached pool keeps a candidate that expired from state after the
+ * pool was built (the completeness check counts candidates ever received, not live ones, so that pool is the
+ * consistent one). A LOCAL query's own candidate list is built into a pool per query.
  *
  * <p><b>Outputs.</b> Per scored query one {@link QueryScore} on path "exact" (main output), carrying the query vector
  * and judgment for the served path; {@link TaskAggregateFunction} turns them into task metrics.
@@ -74,6 +88,20 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
     /** Model id/version of records that concern every model (dead letters name no model). */
     public static final String ANY_MODEL = "*";
 
+    /**
+     * Ranks materialised per query: the emitted top list ({@link QueryScore#TOP_N}); at least the deepest metric
+     * cutoff, which {@link TopKRanking} needs for the metrics to equal those of the full ranking.
+     */
+    public static final int RANKED_HEAD = Math.max(QueryScore.TOP_N,
+            Arrays.stream(MetricName.values()).mapToInt(MetricName::k).max().orElse(1));
+
+    /**
+     * GLOBAL candidate pools kept per subtask (transient, least recently used evicted). Each costs about the state of
+     * its candidates again (e.g. 5,000 x 384 floats = 7.7 MB), so the bound keeps the copy small while several model
+     * versions replaying the same task/epoch at once still find their pools.
+     */
+    static final int POOL_CACHE_CAPACITY = 4;
+
     /** Separates the model prefix from item ids in state keys (cannot occur in ids that are valid UTF-8 text). */
     static final char SEP = '\u0000';
 
@@ -85,6 +113,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
     private transient MapState<String, BenchJudgment> judgments;
     private transient MapState<String, Boolean> scored;
     private transient MapState<String, ModelTaskState> models;
+    private transient CandidatePoolCache pools;
     private final Duration stateTtl;
 
     /** No state TTL. */
@@ -123,23 +152,31 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
         return true;
     }
 
-    /** Cosine of unit vectors: their dot product, accumulated in double in index order. */
+    /** Cosine of unit vectors: their dot product, accumulated in double in index order ({@link TopKRanker#dot}). */
     public static double dot(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("dimension mismatch: " + a.length + " vs " + b.length);
-        }
-        double s = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * (double) b[i];
-        }
-        return s;
+        return TopKRanker.dot(a, b);
     }
 
-    /** Ranks the candidates by exact cosine to the query. */
+    /**
+     * What the operator computes per complete query: the first {@link #RANKED_HEAD} ranks of the pool by exact cosine.
+     */
+    public static TopKRanking rank(float[] query, CandidatePool pool) {
+        return TopKRanker.rank(query, pool, RANKED_HEAD);
+    }
+
+    /**
+     * The full ranking of every candidate by exact cosine (one object per candidate, full sort). Not used by the
+     * operator any more; the reference {@link #rank(float[], CandidatePool)} is checked against.
+     */
     public static RankedList rank(float[] query, Map<String, float[]> candidateVectors) {
         List<ScoredCandidate> scoredCandidates = new ArrayList<>(candidateVectors.size());
         candidateVectors.forEach((id, v) -> scoredCandidates.add(new ScoredCandidate(id, dot(query, v))));
         return RankedList.of(scoredCandidates);
+    }
+
+    /** Cache key of a GLOBAL pool: the Flink key (task, epoch) and the model. */
+    private static String poolKey(String flinkKey, String model) {
+        return flinkKey + SEP + model;
     }
 
     static String modelKey(String modelId, String modelVersion) {
@@ -171,6 +208,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
             count.enableTimeToLive(ttlConfig(stateTtl));
         }
         deadLetterCount = getRuntimeContext().getState(count);
+        pools = new CandidatePoolCache(POOL_CACHE_CAPACITY);
     }
 
     private <K, V> MapStateDescriptor<K, V> withTtl(MapStateDescriptor<K, V> descriptor) {
@@ -214,7 +252,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
             queries.put(k, e.vector);
             queryEventTimes.put(k, e.eventTimeMs);
             BenchJudgment j = judgments.get(e.itemId);
-            if (j != null && !tryScore(model, st, e.itemId, e.vector, j, out)) {
+            if (j != null && !tryScore(ctx.getCurrentKey(), model, st, e.itemId, e.vector, j, out)) {
                 registerPending(st, j);
             }
             models.put(model, st);
@@ -223,8 +261,9 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
                 st.candidateVectors++;
             }
             candidates.put(k, e.vector);
+            pools.invalidate(poolKey(ctx.getCurrentKey(), model));
             if (st.pendingLocal > 0 || st.candidateVectors >= st.minPendingGlobal) {
-                recheckPending(model, st, out);
+                recheckPending(ctx.getCurrentKey(), model, st, out);
             }
             models.put(model, st);
         }
@@ -247,7 +286,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
                 continue;
             }
             ModelTaskState st = models.get(model);
-            if (!tryScore(model, st, j.queryItemId, q, j, out)) {
+            if (!tryScore(ctx.getCurrentKey(), model, st, j.queryItemId, q, j, out)) {
                 registerPending(st, j);
             }
             models.put(model, st);
@@ -263,7 +302,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
     }
 
     /** Re-checks every query of the model that has a vector and a judgment; recomputes the pending filters exactly. */
-    private void recheckPending(String model, ModelTaskState st, Collector<QueryScore> out)
+    private void recheckPending(String flinkKey, String model, ModelTaskState st, Collector<QueryScore> out)
             throws Exception {
         String prefix = model + SEP;
         Map<String, float[]> waiting = new HashMap<>();
@@ -276,26 +315,32 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
         st.minPendingGlobal = Integer.MAX_VALUE;
         for (Map.Entry<String, float[]> entry : waiting.entrySet()) {
             BenchJudgment j = judgments.get(entry.getKey());
-            if (j != null && !tryScore(model, st, entry.getKey(), entry.getValue(), j, out)) {
+            if (j != null && !tryScore(flinkKey, model, st, entry.getKey(), entry.getValue(), j, out)) {
                 registerPending(st, j);
             }
         }
     }
 
     /** Scores the query if its candidates are complete; returns whether it was scored. Updates {@code st} in place. */
-    private boolean tryScore(String model, ModelTaskState st, String queryItemId, float[] queryVector,
+    private boolean tryScore(String flinkKey, String model, ModelTaskState st, String queryItemId, float[] queryVector,
             BenchJudgment j, Collector<QueryScore> out) throws Exception {
-        Map<String, float[]> pool;
+        CandidatePool pool;
         if (j.isGlobal()) {
             if (!globalComplete(st.candidateVectors, j.candidateCount)) {
                 return false;
             }
-            String prefix = model + SEP;
-            pool = new HashMap<>(j.candidateCount * 2);
-            for (Map.Entry<String, float[]> entry : candidates.entries()) {
-                if (entry.getKey().startsWith(prefix)) {
-                    pool.put(entry.getKey().substring(prefix.length()), entry.getValue());
+            String poolKey = poolKey(flinkKey, model);
+            pool = pools.get(poolKey);
+            if (pool == null) {
+                String prefix = model + SEP;
+                CandidatePool.Builder builder = CandidatePool.builder(j.candidateCount);
+                for (Map.Entry<String, float[]> entry : candidates.entries()) {
+                    if (entry.getKey().startsWith(prefix)) {
+                        builder.add(entry.getKey().substring(prefix.length()), entry.getValue());
+                    }
                 }
+                pool = builder.build();
+                pools.put(poolKey, pool);
             }
         } else {
             if (!localComplete(j.candidateIds, id -> {
@@ -307,22 +352,23 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
             })) {
                 return false;
             }
-            // A candidate id listed twice is ranked once (RankedList rejects duplicates).
+            // A candidate id listed twice is ranked once (CandidatePool rejects duplicates).
             Set<String> ids = new LinkedHashSet<>(Arrays.asList(j.candidateIds));
-            pool = new HashMap<>(ids.size() * 2);
+            CandidatePool.Builder builder = CandidatePool.builder(ids.size());
             for (String id : ids) {
-                pool.put(id, candidates.get(itemKey(model, id)));
+                builder.add(id, candidates.get(itemKey(model, id)));
             }
+            pool = builder.build();
         }
-        RankedList ranking = rank(queryVector, pool);
-        QueryMetrics metrics = QueryMetrics.compute(ranking, j.judgments());
+        TopKRanking ranking = rank(queryVector, pool);
+        QueryMetrics metrics = QueryMetrics.compute(ranking.top(), j.judgments());
         String k = itemKey(model, queryItemId);
         Long eventTime = queryEventTimes.get(k);
         scored.put(k, Boolean.TRUE);
         queries.remove(k);
         queryEventTimes.remove(k);
         QueryScore score = queryScore(QualityVocabulary.PATH_EXACT, st.modelId, st.modelVersion, j, queryItemId,
-                eventTime == null ? 0L : eventTime, ranking, metrics);
+                eventTime == null ? 0L : eventTime, ranking.top(), ranking.candidateCount(), metrics);
         score.queryVector = queryVector;
         score.judgment = j;
         out.collect(score);
@@ -357,6 +403,15 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
     /** A {@link QueryScore} of a ranking (either path): the 11 metrics and the top {@link QueryScore#TOP_N}. */
     public static QueryScore queryScore(String path, String modelId, String modelVersion, BenchJudgment j,
             String queryItemId, long eventTimeMs, RankedList ranking, QueryMetrics metrics) {
+        return queryScore(path, modelId, modelVersion, j, queryItemId, eventTimeMs, ranking, ranking.size(), metrics);
+    }
+
+    /**
+     * A {@link QueryScore} of the head of a ranking over {@code candidateCount} candidates (the head holds at least
+     * the first {@link QueryScore#TOP_N} ranks, or all of them).
+     */
+    public static QueryScore queryScore(String path, String modelId, String modelVersion, BenchJudgment j,
+            String queryItemId, long eventTimeMs, RankedList ranking, int candidateCount, QueryMetrics metrics) {
         QueryScore s = new QueryScore();
         s.path = path;
         s.modelId = modelId;
@@ -368,7 +423,7 @@ public class RetrievalQualityFunction extends KeyedCoProcessFunction<String, Ben
         s.epoch = j.epoch;
         s.queryItemId = queryItemId;
         s.eventTimeMs = eventTimeMs;
-        s.candidateCount = ranking.size();
+        s.candidateCount = candidateCount;
         s.hasRelevant = metrics.hasRelevant();
         s.values = new double[MetricName.values().length];
         for (MetricName name : MetricName.values()) {

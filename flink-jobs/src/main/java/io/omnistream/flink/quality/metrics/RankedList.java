@@ -79,6 +79,18 @@ public final class RankedList {
         return ranked;
     }
 
+    /**
+     * The first {@code min(k, size())} ranks, in the same order (already sorted: no re-sort, no copy of the rest).
+     *
+     * @throws IllegalArgumentException if {@code k < 0}
+     */
+    public RankedList head(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        return k >= ranked.size() ? this : new RankedList(List.copyOf(ranked.subList(0, k)));
+    }
+
     /** Candidate ids in rank order; a new unmodifiable list. */
     public List<String> ids() {
         return ranked.stream().map(ScoredCandidate::id).toList();

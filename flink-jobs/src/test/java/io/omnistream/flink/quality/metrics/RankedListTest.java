@@ -28,6 +28,17 @@ class RankedListTest {
     }
 
     @Test
+    void headKeepsTheFirstRanksInOrder() {
+        RankedList list = RankedList.builder().add("c", 0.2).add("a", 0.9).add("b", 0.5).add("d", 0.1).build();
+
+        assertThat(list.head(2).ids()).containsExactly("a", "b");
+        assertThat(list.head(0).size()).isZero();
+        assertThat(list.head(4)).isSameAs(list);
+        assertThat(list.head(10)).isSameAs(list);
+        assertThatThrownBy(() -> list.head(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void negativeZeroTiesWithZero() {
         // Double.compare(0.0, -0.0) > 0 would put "a" first; as a tie the id rule puts "b" (> "a") first.
         RankedList list = RankedList.builder().add("a", 0.0).add("b", -0.0).build();
