@@ -61,6 +61,10 @@ public final class EncoderWorkerConfig {
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
             "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Integer> ORT_CONCURRENT_RUNS = ConfigOption.integer("encoder.ort.concurrent-runs", 1, 1, 256,
+            "ONNX Runtime runs one batch executes at the same time, each on its own thread (a batch is split into runs by "
+                    + "length bucketing, or one per text for per-text models); above 1 with encoder.intra-op-threads 0, "
+                    + "each run is single-threaded, so N runs use N cores without synchronising inside operators, runs");
     public static final ConfigOption<Boolean> ORT_SPIN_WAIT = ConfigOption.bool("encoder.ort.spin-wait",
             EncoderSettings.DEFAULT_SPIN_WAIT,
             "Let ONNX Runtime's intra-op threads spin between operators instead of sleeping (session.intra_op."
@@ -153,6 +157,7 @@ public final class EncoderWorkerConfig {
     private final int cudaDeviceId;
     private final int intraOpThreads;
     private final boolean ortSpinWait;
+    private final int ortConcurrentRuns;
     private final StagePolicy errors;
     private final Duration maxPollInterval;
     private final ToolSandbox.Limits toolLimits;
@@ -175,6 +180,7 @@ public final class EncoderWorkerConfig {
         cudaDeviceId = source.get(CUDA_DEVICE_ID);
         intraOpThreads = source.get(INTRA_OP_THREADS);
         ortSpinWait = source.get(ORT_SPIN_WAIT);
+        ortConcurrentRuns = source.get(ORT_CONCURRENT_RUNS);
         errors = STAGE.read(source);
         maxPollInterval = source.get(MAX_POLL_INTERVAL);
         String tempDir = source.get(TOOLS_TEMP_DIR).trim();
@@ -204,7 +210,7 @@ public final class EncoderWorkerConfig {
         List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
-                INTRA_OP_THREADS, ORT_SPIN_WAIT, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
+                INTRA_OP_THREADS, ORT_SPIN_WAIT, ORT_CONCURRENT_RUNS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
                 TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
                 FETCH_ALLOW_PRIVATE_ADDRESSES, FETCH_MAX_BYTES, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
                 FETCH_TRUSTSTORE, FETCH_TRUSTSTORE_PASSWORD));
@@ -231,7 +237,7 @@ public final class EncoderWorkerConfig {
 
     /** Settings for {@code TextEncoder.load}. */
     public EncoderSettings encoderSettings() {
-        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, batchMaxPaddingRatio, ortSpinWait);
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, batchMaxPaddingRatio, ortSpinWait, ortConcurrentRuns);
     }
 
     /** {@code embeddings.<model>.v1}. */

@@ -12,9 +12,12 @@ package io.omnistream.encoder.model;
  *                          ({@code session.intra_op.allow_spinning}): spinning shaves microseconds off each operator
  *                          when the cores are ONNX Runtime's alone, and burns the CPU that Kafka clients, the JVM and
  *                          other processes need when they are not
+ * @param concurrentRuns    ONNX Runtime runs (length buckets, or texts of a per-text model) one encode call executes
+ *                          at the same time, each on its own thread; with more than 1 and {@code intraOpThreads} 0,
+ *                          each run gets one intra-op thread (the runs are the parallelism)
  */
 public record EncoderSettings(ExecutionProvider executionProvider, int cudaDeviceId, int intraOpThreads,
-                              double maxPaddingRatio, boolean spinWait) {
+                              double maxPaddingRatio, boolean spinWait, int concurrentRuns) {
     /** Default padded/real token ratio per sub-batch: bounds padding waste at 50 %. */
     public static final double DEFAULT_MAX_PADDING_RATIO = 1.5;
 
@@ -28,6 +31,9 @@ public record EncoderSettings(ExecutionProvider executionProvider, int cudaDevic
         if (!(maxPaddingRatio >= 1.0)) {
             throw new IllegalArgumentException("maxPaddingRatio must be >= 1, got " + maxPaddingRatio);
         }
+        if (concurrentRuns < 1) {
+            throw new IllegalArgumentException("concurrentRuns must be >= 1, got " + concurrentRuns);
+        }
     }
 
     /** Default of {@link #spinWait()}: off, see {@code encoder.ort.spin-wait}. */
@@ -35,22 +41,31 @@ public record EncoderSettings(ExecutionProvider executionProvider, int cudaDevic
 
     /** AUTO provider, device 0, ORT default threads, default bucketing, no spin-waiting. */
     public static EncoderSettings defaults() {
-        return new EncoderSettings(ExecutionProvider.AUTO, 0, 0, DEFAULT_MAX_PADDING_RATIO, DEFAULT_SPIN_WAIT);
+        return new EncoderSettings(ExecutionProvider.AUTO, 0, 0, DEFAULT_MAX_PADDING_RATIO, DEFAULT_SPIN_WAIT, 1);
     }
 
     public EncoderSettings withExecutionProvider(ExecutionProvider provider) {
-        return new EncoderSettings(provider, cudaDeviceId, intraOpThreads, maxPaddingRatio, spinWait);
+        return new EncoderSettings(provider, cudaDeviceId, intraOpThreads, maxPaddingRatio, spinWait, concurrentRuns);
     }
 
     public EncoderSettings withIntraOpThreads(int threads) {
-        return new EncoderSettings(executionProvider, cudaDeviceId, threads, maxPaddingRatio, spinWait);
+        return new EncoderSettings(executionProvider, cudaDeviceId, threads, maxPaddingRatio, spinWait, concurrentRuns);
     }
 
     public EncoderSettings withMaxPaddingRatio(double ratio) {
-        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, ratio, spinWait);
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, ratio, spinWait, concurrentRuns);
+    }
+
+    public EncoderSettings withConcurrentRuns(int runs) {
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, maxPaddingRatio, spinWait, runs);
+    }
+
+    /** Intra-op threads the session is created with; 0 = ONNX Runtime's default. */
+    public int effectiveIntraOpThreads() {
+        return intraOpThreads == 0 && concurrentRuns > 1 ? 1 : intraOpThreads;
     }
 
     public EncoderSettings withSpinWait(boolean spin) {
-        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, maxPaddingRatio, spin);
+        return new EncoderSettings(executionProvider, cudaDeviceId, intraOpThreads, maxPaddingRatio, spin, concurrentRuns);
     }
 }

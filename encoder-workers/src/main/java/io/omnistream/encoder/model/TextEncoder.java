@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Safe for concurrent use (ONNX Runtime sessions and the Rust tokenizer both allow concurrent
  * calls), but concurrent callers share one intra-op thread pool, so throughput does not grow with callers; batch
- * instead. Not safe to use after {@link #close()}.
+ * instead. One call's ORT runs (its length buckets) execute one after another on the caller's thread, or, with
+ * {@link EncoderSettings#concurrentRuns()} N &gt; 1, up to N at a time on the encoder's own threads, longest first;
+ * the vectors are the same either way (each run is computed alone). Not safe to use after {@link #close()}.
  */
 public final class TextEncoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TextEncoder.class);
@@ -58,6 +67,11 @@ public final class TextEncoder implements AutoCloseable {
     private final Set<String> inputNames;
     private final String outputName;
     private final String modelVersion;
+    /**
+     * Threads that execute one call's runs at the same time ({@link EncoderSettings#concurrentRuns()} &gt; 1), else
+     * null and the caller's thread runs them one after another.
+     */
+    private final ExecutorService runPool;
     /** Reusable call buffers; a caller takes one (or makes one) and puts it back after its ORT call. */
     private final ConcurrentLinkedDeque<Scratch> scratches = new ConcurrentLinkedDeque<>();
 
@@ -72,6 +86,17 @@ public final class TextEncoder implements AutoCloseable {
         this.inputNames = session.getInputNames();
         this.outputName = session.getOutputNames().contains(OUTPUT) ? OUTPUT : session.getOutputNames().iterator().next();
         this.modelVersion = spec.version() + "@" + fingerprint;
+        this.runPool = settings.concurrentRuns() > 1 ? Executors.newFixedThreadPool(settings.concurrentRuns(),
+                runThreads(spec.id())) : null;
+    }
+
+    private static ThreadFactory runThreads(String modelId) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ort-run-" + modelId + "-" + n.incrementAndGet());
+            t.setDaemon(true); // never keeps a JVM alive; close() stops them
+            return t;
+        };
     }
 
     /** Loads with {@link ProviderMetrics} registered into {@code registry} (use the other overload for several models). */
@@ -199,13 +224,49 @@ public final class TextEncoder implements AutoCloseable {
             lengths[i] = encodings[i].getIds().length;
         }
         float[][] out = new float[texts.size()][];
-        for (int[] bucket : LengthBuckets.plan(lengths, settings.maxPaddingRatio())) {
-            float[][] vectors = run(encodings, bucket);
-            for (int j = 0; j < bucket.length; j++) {
-                out[bucket[j]] = vectors[j];
+        List<int[]> runs = LengthBuckets.plan(lengths, settings.maxPaddingRatio());
+        if (runPool == null || runs.size() == 1) {
+            for (int[] run : runs) {
+                place(out, run, run(encodings, run));
             }
+            return out;
+        }
+        // Longest runs first, so that the last run to start is a short one and no thread idles long at the end.
+        List<int[]> byCost = new ArrayList<>(runs);
+        byCost.sort(Comparator.comparingLong((int[] r) -> cost(r, lengths)).reversed());
+        List<Future<float[][]>> futures = new ArrayList<>(byCost.size());
+        try {
+            for (int[] run : byCost) {
+                futures.add(runPool.submit(() -> run(encodings, run)));
+            }
+            for (int i = 0; i < byCost.size(); i++) {
+                place(out, byCost.get(i), futures.get(i).get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EncoderException("model '" + spec.id() + "': interrupted while encoding", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new EncoderException("model '" + spec.id() + "': inference failed: " + e.getCause(), e.getCause());
+        } finally {
+            futures.forEach(f -> f.cancel(false)); // after a failure: runs not yet started are not started
         }
         return out;
+    }
+
+    /** Padded token count of a run: what its inference costs, roughly. */
+    private static long cost(int[] run, int[] lengths) {
+        int longest = 0;
+        for (int i : run) {
+            longest = Math.max(longest, lengths[i]);
+        }
+        return (long) longest * run.length;
+    }
+
+    private static void place(float[][] out, int[] run, float[][] vectors) {
+        for (int j = 0; j < run.length; j++) {
+            out[run[j]] = vectors[j];
+        }
     }
 
     /** Instruction text joined to the input the way the model expects; whitespace is inserted only if neither side has it. */
@@ -373,6 +434,9 @@ public final class TextEncoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runPool != null) {
+            runPool.shutdownNow();
+        }
         closeQuietly(providerSession, tokenizer);
     }
 

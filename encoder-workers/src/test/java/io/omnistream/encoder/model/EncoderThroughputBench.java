@@ -25,7 +25,7 @@ public final class EncoderThroughputBench {
         for (String id : List.of("bge-small-en-v1.5", "bge-small-en-v1.5-q")) {
             for (double ratio : new double[] {Double.POSITIVE_INFINITY}) {
                 try (TextEncoder enc = TextEncoder.load(ModelRegistry.bundled().get(id),
-                        new EncoderSettings(ExecutionProvider.CPU, 0, threads, ratio, EncoderSettings.DEFAULT_SPIN_WAIT), new PrometheusRegistry())) {
+                        new EncoderSettings(ExecutionProvider.CPU, 0, threads, ratio, EncoderSettings.DEFAULT_SPIN_WAIT, 1), new PrometheusRegistry())) {
                     run(enc, "short", shortTexts, batch, seconds);
                     run(enc, "long", longTexts, batch, seconds);
                 }

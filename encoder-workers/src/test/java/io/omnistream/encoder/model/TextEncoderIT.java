@@ -173,6 +173,20 @@ class TextEncoderIT {
         }
     }
 
+    @Test
+    void concurrentRunsGiveTheVectorsOfOneTextAtATime() {
+        // bucketing at ratio 1.0 makes almost every text of MIXED its own run, so two threads run them side by side
+        try (TextEncoder parallel = TextEncoder.load(ModelRegistry.bundled().get("bge-small-en-v1.5"),
+                EncoderSettings.defaults().withExecutionProvider(ExecutionProvider.CPU).withMaxPaddingRatio(1.0)
+                        .withConcurrentRuns(2), new PrometheusRegistry())) {
+            float[][] batch = parallel.encode(MIXED, Side.DOCUMENT);
+            for (int i = 0; i < MIXED.size(); i++) {
+                float[] alone = bge.encode(List.of(MIXED.get(i)), Side.DOCUMENT)[0];
+                assertThat(batch[i]).as("text %d", i).containsExactly(alone, within(1e-5f));
+            }
+        }
+    }
+
     private static void assertBatchEqualsSingles(TextEncoder encoder) {
         float[][] batch = encoder.encode(MIXED, Side.DOCUMENT);
         for (int i = 0; i < MIXED.size(); i++) {
