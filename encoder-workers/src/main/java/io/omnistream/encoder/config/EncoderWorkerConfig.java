@@ -49,22 +49,26 @@ public final class EncoderWorkerConfig {
             Duration.ofMillis(50), Duration.ZERO,
             "Longest time the first event of a batch waits for the batch to fill before it is encoded anyway, duration");
     public static final ConfigOption<Double> BATCH_MAX_PADDING_RATIO = new ConfigOption<>("encoder.batch.max-padding-ratio",
-            EncoderSettings.DEFAULT_MAX_PADDING_RATIO,
-            "Length bucketing: a batch is split into runs whose padded token count is at most this multiple of their real"
-                    + " token count (ratio; 'inf' = never split)",
+            (double) EncoderSettings.BY_PROVIDER,
+            "Length bucketing: a batch is split into ONNX Runtime runs whose padded token count is at most this multiple of"
+                    + " their real token count (ratio; 'inf' = never split; 0 = by provider: 1.0 on CPU, where every run"
+                    + " holds texts of one length, 1.5 on CUDA)",
             s -> s.trim().equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(s.trim()),
-            v -> v >= 1.0, "number >= 1 or inf");
+            v -> v >= 1.0 || v == EncoderSettings.BY_PROVIDER, "0, a number >= 1 or inf");
     public static final ConfigOption<ExecutionProvider> EXECUTION_PROVIDER = ConfigOption.enumValue(
             "encoder.execution-provider", ExecutionProvider.class, ExecutionProvider.AUTO,
             "ONNX Runtime execution provider: AUTO (CUDA if usable, else CPU with a warning), CUDA (or fail), CPU");
     public static final ConfigOption<Integer> CUDA_DEVICE_ID = ConfigOption.integer("encoder.cuda.device-id", 0, 0, 64,
             "CUDA device ordinal used when the CUDA provider is tried");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOption.integer("encoder.intra-op-threads", 0, 0, 1024,
-            "ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core), threads");
-    public static final ConfigOption<Integer> ORT_CONCURRENT_RUNS = ConfigOption.integer("encoder.ort.concurrent-runs", 1, 1, 256,
+            "ONNX Runtime intra-op threads per run; 0 = 1 when runs go side by side (encoder.ort.concurrent-runs), else "
+                    + "ONNX Runtime's default (one per physical core), threads");
+    public static final ConfigOption<Integer> ORT_CONCURRENT_RUNS = ConfigOption.integer("encoder.ort.concurrent-runs",
+            EncoderSettings.BY_PROVIDER, 0, 256,
             "ONNX Runtime runs one batch executes at the same time, each on its own thread (a batch is split into runs by "
                     + "length bucketing, or one per text for per-text models); above 1 with encoder.intra-op-threads 0, "
-                    + "each run is single-threaded, so N runs use N cores without synchronising inside operators, runs");
+                    + "each run is single-threaded, so N runs use N cores without synchronising inside operators; 0 = by "
+                    + "provider: one per available processor on CPU, 1 on CUDA, runs");
     public static final ConfigOption<Boolean> ORT_SPIN_WAIT = ConfigOption.bool("encoder.ort.spin-wait",
             EncoderSettings.DEFAULT_SPIN_WAIT,
             "Let ONNX Runtime's intra-op threads spin between operators instead of sleeping (session.intra_op."

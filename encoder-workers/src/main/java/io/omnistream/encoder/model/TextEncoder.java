@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Safe for concurrent use (ONNX Runtime sessions and the Rust tokenizer both allow concurrent
  * calls), but concurrent callers share one intra-op thread pool, so throughput does not grow with callers; batch
  * instead. One call's ORT runs (its length buckets) execute one after another on the caller's thread, or, with
- * {@link EncoderSettings#concurrentRuns()} N &gt; 1, up to N at a time on the encoder's own threads, longest first;
+ * {@link EncoderSettings#concurrentRunsOn} N &gt; 1 (on CPU by default: one per core), up to N at a time on the
+ * encoder's own threads, longest first;
  * the vectors are the same either way (each run is computed alone). Not safe to use after {@link #close()}.
  */
 public final class TextEncoder implements AutoCloseable {
@@ -68,10 +69,12 @@ public final class TextEncoder implements AutoCloseable {
     private final String outputName;
     private final String modelVersion;
     /**
-     * Threads that execute one call's runs at the same time ({@link EncoderSettings#concurrentRuns()} &gt; 1), else
+     * Threads that execute one call's runs at the same time ({@link EncoderSettings#concurrentRunsOn} &gt; 1), else
      * null and the caller's thread runs them one after another.
      */
     private final ExecutorService runPool;
+    /** Length bucketing of this encoder's provider ({@link EncoderSettings#maxPaddingRatioOn}). */
+    private final double maxPaddingRatio;
     /** Reusable call buffers; a caller takes one (or makes one) and puts it back after its ORT call. */
     private final ConcurrentLinkedDeque<Scratch> scratches = new ConcurrentLinkedDeque<>();
 
@@ -86,8 +89,9 @@ public final class TextEncoder implements AutoCloseable {
         this.inputNames = session.getInputNames();
         this.outputName = session.getOutputNames().contains(OUTPUT) ? OUTPUT : session.getOutputNames().iterator().next();
         this.modelVersion = spec.version() + "@" + fingerprint;
-        this.runPool = settings.concurrentRuns() > 1 ? Executors.newFixedThreadPool(settings.concurrentRuns(),
-                runThreads(spec.id())) : null;
+        int runs = settings.concurrentRunsOn(providerSession.activeProvider());
+        this.runPool = runs > 1 ? Executors.newFixedThreadPool(runs, runThreads(spec.id())) : null;
+        this.maxPaddingRatio = settings.maxPaddingRatioOn(providerSession.activeProvider());
     }
 
     private static ThreadFactory runThreads(String modelId) {
@@ -224,7 +228,7 @@ public final class TextEncoder implements AutoCloseable {
             lengths[i] = encodings[i].getIds().length;
         }
         float[][] out = new float[texts.size()][];
-        List<int[]> runs = LengthBuckets.plan(lengths, settings.maxPaddingRatio());
+        List<int[]> runs = LengthBuckets.plan(lengths, maxPaddingRatio);
         if (runPool == null || runs.size() == 1) {
             for (int[] run : runs) {
                 place(out, run, run(encodings, run));

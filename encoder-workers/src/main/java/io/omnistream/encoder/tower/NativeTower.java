@@ -116,7 +116,8 @@ public final class NativeTower implements AutoCloseable {
 
         OrtSessions.ProviderSession providerSession;
         try {
-            providerSession = OrtSessions.open(towerId, onnx, onnxBytes, settings, metrics);
+            // a tower runs its batch as one ORT call: its parallelism is ONNX Runtime's own threads, not side-by-side runs
+            providerSession = OrtSessions.open(towerId, onnx, onnxBytes, settings.withConcurrentRuns(1), metrics);
         } catch (ModelLoadException e) {
             throw new ModelLoadException(where + ": " + e.getMessage(), e.getCause());
         }
