@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Guarantees.</b> Every returned vector has {@link #dimension()} floats and unit L2 norm. A text's vector does
  * not depend on the other texts in its batch: padding is masked out by the attention mask, and token positions
- * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6).
+ * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6). Graphs
+ * whose activation scales are computed per run (dynamic quantisation) would break this, so they are declared
+ * {@link InferenceBatching#PER_TEXT} and every text runs alone.
  * Loading fails fast: missing artefacts, an output of the wrong dimension and an unusable CUDA provider (with
  * {@link ExecutionProvider#CUDA}) are reported by {@link #load}, which runs one warm-up inference.
  *
@@ -194,13 +196,25 @@ public final class TextEncoder implements AutoCloseable {
             lengths[i] = encodings[i].getIds().length;
         }
         float[][] out = new float[texts.size()][];
-        for (int[] bucket : LengthBuckets.plan(lengths, settings.maxPaddingRatio())) {
+        for (int[] bucket : runs(lengths)) {
             float[][] vectors = run(encodings, bucket);
             for (int j = 0; j < bucket.length; j++) {
                 out[bucket[j]] = vectors[j];
             }
         }
         return out;
+    }
+
+    /** The ORT runs for one call: length buckets, or one run per text for {@link InferenceBatching#PER_TEXT}. */
+    private List<int[]> runs(int[] lengths) {
+        if (spec.batching() == InferenceBatching.PER_TEXT) {
+            List<int[]> single = new ArrayList<>(lengths.length);
+            for (int i = 0; i < lengths.length; i++) {
+                single.add(new int[] {i});
+            }
+            return single;
+        }
+        return LengthBuckets.plan(lengths, settings.maxPaddingRatio());
     }
 
     /** Instruction text joined to the input the way the model expects; whitespace is inserted only if neither side has it. */
