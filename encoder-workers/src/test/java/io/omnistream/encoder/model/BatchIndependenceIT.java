@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A text's vector must not depend on the texts that share its batch (issue 15: cosine &ge; 0.999999 between the same
@@ -47,7 +48,7 @@ class BatchIndependenceIT {
         // 1: all texts together, in order. 2: reversed. 3: each text beside the longest and the shortest text.
         float[][] together = encoder.encode(TEXTS, Side.DOCUMENT);
         List<String> reversedTexts = new ArrayList<>(TEXTS);
-        java.util.Collections.reverse(reversedTexts);
+        Collections.reverse(reversedTexts);
         float[][] reversed = encoder.encode(reversedTexts, Side.DOCUMENT);
         for (int i = 0; i < TEXTS.size(); i++) {
             min = Math.min(min, Vectors.dot(together[i], alone.get(i)));
