@@ -43,6 +43,7 @@ import java.util.Set;
  *     queryInstruction: "Represent this sentence for searching relevant passages: "
  *     documentInstruction: ""
  *     modalities: [TEXT]
+ *     batching: BUCKETED           # BUCKETED (default) | PER_TEXT (one run per text: dynamic quantisation)
  * </pre>
  */
 public final class ModelRegistry {
@@ -180,11 +181,13 @@ public final class ModelRegistry {
                         baseDir));
             }
         }
+        InferenceBatching batching = e.batching() == null ? InferenceBatching.BUCKETED
+                : parseEnum(InferenceBatching.class, e.batching().replace('-', '_'), where, "batching");
         ModelSource onnx = source(e.onnx(), baseDir, where, "onnx");
         ModelSource tokenizer = source(e.tokenizer(), baseDir, where, "tokenizer");
         try {
             return new ModelSpec(e.id(), e.version(), onnx, tokenizer, pooling, e.dimension(), e.maxTokens(), mode,
-                    e.queryInstruction(), e.documentInstruction(), modalities, cascades, towers, postprocess);
+                    e.queryInstruction(), e.documentInstruction(), modalities, cascades, towers, postprocess, batching);
         } catch (IllegalArgumentException ex) {
             throw new ModelRegistryException(origin + ": " + ex.getMessage(), ex);
         }
@@ -250,5 +253,5 @@ public final class ModelRegistry {
                  String onnx, String tokenizer, String pooling, Integer dimension, Integer maxTokens,
                  String instructions, String queryInstruction, String documentInstruction, List<String> modalities,
                  Map<String, Map<String, String>> cascades, Map<String, Map<String, Object>> towers,
-                 List<Map<String, Map<String, Object>>> postprocess) {}
+                 List<Map<String, Map<String, Object>>> postprocess, String batching) {}
 }

@@ -30,18 +30,21 @@ import java.util.Set;
  * @param towers              non-text modalities embedded by their own ONNX graph (native towers, see TOWERS.md);
  *                            every non-text modality in {@code modalities} has exactly one cascade or tower
  * @param postprocess         steps applied to every finished vector, in order (part of the model version)
+ * @param batching            how texts of one call are grouped into ONNX Runtime runs ({@link InferenceBatching#PER_TEXT}
+ *                            for graphs whose activation scales are computed per run, i.e. dynamic quantisation)
  */
 public record ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
                         int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
                         String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades,
-                        Map<Modality, TowerSpec> towers, List<PostProcessStep> postprocess) {
+                        Map<Modality, TowerSpec> towers, List<PostProcessStep> postprocess,
+                        InferenceBatching batching) {
 
     /** A model whose non-text modalities (if any) are cascades, without post-processing. */
     public ModelSpec(String id, String version, ModelSource onnx, ModelSource tokenizer, Pooling pooling,
                      int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
                      String documentInstruction, Set<Modality> modalities, Map<Modality, CascadeSpec> cascades) {
         this(id, version, onnx, tokenizer, pooling, dimension, maxTokens, instructionMode, queryInstruction,
-                documentInstruction, modalities, cascades, Map.of(), List.of());
+                documentInstruction, modalities, cascades, Map.of(), List.of(), InferenceBatching.BUCKETED);
     }
 
     /** A text-only model. */
@@ -49,7 +52,7 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
                      int dimension, int maxTokens, InstructionMode instructionMode, String queryInstruction,
                      String documentInstruction, Set<Modality> modalities) {
         this(id, version, onnx, tokenizer, pooling, dimension, maxTokens, instructionMode, queryInstruction,
-                documentInstruction, modalities, Map.of(), Map.of(), List.of());
+                documentInstruction, modalities, Map.of(), Map.of(), List.of(), InferenceBatching.BUCKETED);
     }
 
     public ModelSpec {
@@ -59,6 +62,7 @@ public record ModelSpec(String id, String version, ModelSource onnx, ModelSource
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(pooling, "pooling");
         Objects.requireNonNull(instructionMode, "instructionMode");
+        Objects.requireNonNull(batching, "batching");
         queryInstruction = queryInstruction == null ? "" : queryInstruction;
         documentInstruction = documentInstruction == null ? "" : documentInstruction;
         modalities = Set.copyOf(modalities);

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Guarantees.</b> Every returned vector has {@link #dimension()} floats and unit L2 norm. A text's vector does
  * not depend on the other texts in its batch: padding is masked out by the attention mask, and token positions
- * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6).
+ * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6). Graphs
+ * whose activation scales are computed per run (dynamic quantisation) would break this, so they are declared
+ * {@link InferenceBatching#PER_TEXT} and every text runs alone.
  * Loading fails fast: missing artefacts, an output of the wrong dimension and an unusable CUDA provider (with
  * {@link ExecutionProvider#CUDA}) are reported by {@link #load}, which runs one warm-up inference.
  *
@@ -228,7 +230,7 @@ public final class TextEncoder implements AutoCloseable {
             lengths[i] = encodings[i].getIds().length;
         }
         float[][] out = new float[texts.size()][];
-        List<int[]> runs = LengthBuckets.plan(lengths, maxPaddingRatio);
+        List<int[]> runs = runs(lengths);
         if (runPool == null || runs.size() == 1) {
             for (int[] run : runs) {
                 place(out, run, run(encodings, run));
@@ -271,6 +273,18 @@ public final class TextEncoder implements AutoCloseable {
         for (int j = 0; j < run.length; j++) {
             out[run[j]] = vectors[j];
         }
+    }
+
+    /** The ORT runs for one call: length buckets, or one run per text for {@link InferenceBatching#PER_TEXT}. */
+    private List<int[]> runs(int[] lengths) {
+        if (spec.batching() == InferenceBatching.PER_TEXT) {
+            List<int[]> single = new ArrayList<>(lengths.length);
+            for (int i = 0; i < lengths.length; i++) {
+                single.add(new int[] {i});
+            }
+            return single;
+        }
+        return LengthBuckets.plan(lengths, maxPaddingRatio);
     }
 
     /** Instruction text joined to the input the way the model expects; whitespace is inserted only if neither side has it. */

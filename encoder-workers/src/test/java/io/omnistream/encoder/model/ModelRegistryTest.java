@@ -33,7 +33,10 @@ class ModelRegistryTest {
     void bundledRegistryHasTheModelsWithBgeFp32AsDefault() {
         ModelRegistry registry = ModelRegistry.bundled();
         assertThat(registry.models()).extracting(ModelSpec::id)
-                .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "all-minilm-l6-v2", "bge-small-en-v1.5-cascade");
+                .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "bge-small-en-v1.5-q-per-text", "all-minilm-l6-v2",
+                        "bge-small-en-v1.5-cascade");
+        assertThat(registry.get("bge-small-en-v1.5-q-per-text").batching()).isEqualTo(InferenceBatching.PER_TEXT);
+        assertThat(registry.get("bge-small-en-v1.5").batching()).isEqualTo(InferenceBatching.BUCKETED);
         ModelSpec cascade = registry.get("bge-small-en-v1.5-cascade");
         assertThat(cascade.modalities()).containsExactlyInAnyOrder(Modality.values());
         assertThat(cascade.cascades().get(Modality.DOCUMENT).recognizer()).isEqualTo("tesseract");
@@ -59,6 +62,24 @@ class ModelRegistryTest {
         assertThat(spec.instructionMode()).isEqualTo(InstructionMode.PREFIX);
         assertThat(spec.supports(Modality.TEXT)).isTrue();
         assertThat(spec.supports(Modality.IMAGE)).isFalse();
+    }
+
+    @Test
+    void batchingDefaultsToBucketedAndAcceptsPerTextInEitherSpelling() {
+        assertThat(parse(VALID.formatted("CLS"), null).get("m1").batching()).isEqualTo(InferenceBatching.BUCKETED);
+        String perText = VALID.formatted("CLS") + "    batching: per-text\n";
+        assertThat(parse(perText, null).get("m1").batching()).isEqualTo(InferenceBatching.PER_TEXT);
+        String upper = VALID.formatted("CLS") + "    batching: PER_TEXT\n";
+        assertThat(parse(upper, null).get("m1").batching()).isEqualTo(InferenceBatching.PER_TEXT);
+    }
+
+    @Test
+    void unknownBatchingNamesTheChoices() {
+        assertThatThrownBy(() -> parse(VALID.formatted("CLS") + "    batching: dynamic\n", null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("model 'm1'")
+                .hasMessageContaining("unknown batching 'dynamic'")
+                .hasMessageContaining("[BUCKETED, PER_TEXT]");
     }
 
     @Test
