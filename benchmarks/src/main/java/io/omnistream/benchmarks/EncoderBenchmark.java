@@ -137,13 +137,11 @@ public final class EncoderBenchmark implements Callable<Integer> {
                 results.put("model_version", encoder.modelVersion());
                 results.put("execution_provider", encoder.activeProvider().toString());
 
-                CpuClock rawCpu = CpuClock.of(ProcessHandle.current());
                 RawResult raw = rawThroughput(encoder, texts);
-                double rawCpuSeconds = rawCpu.elapsedSeconds();
                 results.put("raw_ort_items_per_second", raw.itemsPerSecond());
-                results.put("raw_ort_cpu_seconds_per_item", rawCpuSeconds / raw.items());
+                results.put("raw_ort_cpu_seconds_per_item", raw.cpuSeconds() / raw.items());
                 System.out.printf("raw ORT:  %.2f items/s (batch %d, %s), %.3f CPU s per item%n", raw.itemsPerSecond(),
-                        batch, encoder.activeProvider(), rawCpuSeconds / raw.items());
+                        batch, encoder.activeProvider(), raw.cpuSeconds() / raw.items());
                 PeerPhase peerPhase = peer == Peer.python ? PeerPhase.runPython(encoder, texts, batch, seconds,
                         workerConfig.encoderSettings().intraOpThreads()) : null;
 
@@ -201,7 +199,8 @@ public final class EncoderBenchmark implements Callable<Integer> {
         }
     }
 
-    record RawResult(long items, double seconds) {
+    /** Items encoded in the measured interval, its wall time and this process's CPU time in it (warm-up excluded). */
+    record RawResult(long items, double seconds, double cpuSeconds) {
         double itemsPerSecond() {
             return items / seconds;
         }
@@ -232,6 +231,7 @@ public final class EncoderBenchmark implements Callable<Integer> {
         }
         long items = 0;
         int cursor = 0;
+        CpuClock cpu = CpuClock.of(ProcessHandle.current());
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
@@ -239,7 +239,7 @@ public final class EncoderBenchmark implements Callable<Integer> {
             cursor += batch;
             items += batch;
         }
-        return new RawResult(items, (System.nanoTime() - start) / 1e9);
+        return new RawResult(items, (System.nanoTime() - start) / 1e9, cpu.elapsedSeconds());
     }
 
     /**

@@ -112,9 +112,8 @@ public final class OrtSessions {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            int threads = settings.intraOpThreadsOn(cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
+            if (settings.effectiveIntraOpThreads() > 0) {
+                options.setIntraOpNumThreads(settings.effectiveIntraOpThreads());
             }
             // ONNX Runtime's session config keys (onnxruntime_session_options_config_keys.h)
             options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() ? "1" : "0");

@@ -53,8 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Safe for concurrent use (ONNX Runtime sessions and the Rust tokenizer both allow concurrent
  * calls), but concurrent callers share one intra-op thread pool, so throughput does not grow with callers; batch
  * instead. One call's ORT runs (its length buckets) execute one after another on the caller's thread, or, with
- * {@link EncoderSettings#concurrentRunsOn} N &gt; 1 (on CPU by default: one per core), up to N at a time on the
- * encoder's own threads, longest first;
+ * {@link EncoderSettings#concurrentRuns()} N &gt; 1, up to N at a time on the encoder's own threads, longest first;
  * the vectors are the same either way (each run is computed alone). Not safe to use after {@link #close()}.
  */
 public final class TextEncoder implements AutoCloseable {
@@ -71,7 +70,7 @@ public final class TextEncoder implements AutoCloseable {
     private final String outputName;
     private final String modelVersion;
     /**
-     * Threads that execute one call's runs at the same time ({@link EncoderSettings#concurrentRunsOn} &gt; 1), else
+     * Threads that execute one call's runs at the same time ({@link EncoderSettings#concurrentRuns()} &gt; 1), else
      * null and the caller's thread runs them one after another.
      */
     private final ExecutorService runPool;
@@ -91,8 +90,8 @@ public final class TextEncoder implements AutoCloseable {
         this.inputNames = session.getInputNames();
         this.outputName = session.getOutputNames().contains(OUTPUT) ? OUTPUT : session.getOutputNames().iterator().next();
         this.modelVersion = spec.version() + "@" + fingerprint;
-        int runs = settings.concurrentRunsOn(providerSession.activeProvider());
-        this.runPool = runs > 1 ? Executors.newFixedThreadPool(runs, runThreads(spec.id())) : null;
+        this.runPool = settings.concurrentRuns() > 1
+                ? Executors.newFixedThreadPool(settings.concurrentRuns(), runThreads(spec.id())) : null;
         this.maxPaddingRatio = settings.maxPaddingRatioOn(providerSession.activeProvider());
     }
 

@@ -6,33 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class EncoderSettingsTest {
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     @Test
-    void byDefaultCpuRunsOneSingleThreadedRunPerCoreWithoutPaddingAndCudaFewPaddedOnes() {
+    void byDefaultCpuRunsHoldOneLengthAndCudaRunsArePaddedUpToOneAndAHalf() {
         EncoderSettings d = EncoderSettings.defaults();
-        assertThat(d.concurrentRunsOn(ExecutionProvider.CPU)).isEqualTo(CORES);
         assertThat(d.maxPaddingRatioOn(ExecutionProvider.CPU)).isEqualTo(1.0);
-        assertThat(d.intraOpThreadsOn(ExecutionProvider.CPU)).isEqualTo(CORES > 1 ? 1 : 0);
-        assertThat(d.concurrentRunsOn(ExecutionProvider.CUDA)).isEqualTo(1);
         assertThat(d.maxPaddingRatioOn(ExecutionProvider.CUDA)).isEqualTo(1.5);
-        assertThat(d.intraOpThreadsOn(ExecutionProvider.CUDA)).isZero();
+        assertThat(d.concurrentRuns()).isEqualTo(1);
+        assertThat(d.effectiveIntraOpThreads()).isZero();
         assertThat(d.spinWait()).isFalse();
     }
 
     @Test
-    void explicitValuesWinOverTheProvidersChoice() {
-        EncoderSettings s = EncoderSettings.defaults().withConcurrentRuns(3).withMaxPaddingRatio(2.0);
-        assertThat(s.concurrentRunsOn(ExecutionProvider.CUDA)).isEqualTo(3);
-        assertThat(s.maxPaddingRatioOn(ExecutionProvider.CPU)).isEqualTo(2.0);
-        assertThat(s.intraOpThreadsOn(ExecutionProvider.CUDA)).isEqualTo(1);
-        assertThat(s.withIntraOpThreads(4).intraOpThreadsOn(ExecutionProvider.CPU)).isEqualTo(4);
-        assertThat(EncoderSettings.defaults().withConcurrentRuns(1).intraOpThreadsOn(ExecutionProvider.CPU)).isZero();
+    void explicitRatioWinsAndConcurrentRunsAreSingleThreadedUnlessThreadsAreSet() {
+        assertThat(EncoderSettings.defaults().withMaxPaddingRatio(2.0).maxPaddingRatioOn(ExecutionProvider.CUDA))
+                .isEqualTo(2.0);
+        assertThat(EncoderSettings.defaults().withConcurrentRuns(2).effectiveIntraOpThreads()).isEqualTo(1);
+        assertThat(EncoderSettings.defaults().withConcurrentRuns(2).withIntraOpThreads(3).effectiveIntraOpThreads())
+                .isEqualTo(3);
+        assertThat(EncoderSettings.defaults().withIntraOpThreads(4).effectiveIntraOpThreads()).isEqualTo(4);
     }
 
     @Test
     void rejectsNonsense() {
-        assertThatThrownBy(() -> EncoderSettings.defaults().withConcurrentRuns(-1))
+        assertThatThrownBy(() -> EncoderSettings.defaults().withConcurrentRuns(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrentRuns");
         assertThatThrownBy(() -> EncoderSettings.defaults().withMaxPaddingRatio(0.5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPaddingRatio");
