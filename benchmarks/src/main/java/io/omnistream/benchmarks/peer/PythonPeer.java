@@ -6,6 +6,7 @@ import io.omnistream.encoder.model.InstructionMode;
 import io.omnistream.encoder.model.ModelSource;
 import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.encoder.model.Side;
+import io.omnistream.runtime.process.EchoedCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ public final class PythonPeer {
             Path textFile = dir.resolve("texts.jsonl");
             writeTexts(texts, textFile);
             Path vectors = dir.resolve("vectors.f32");
-            List<String> lines = PeerProcess.run(command(python, script, model, tokenizer, textFile, spec, batch,
+            List<String> lines = EchoedCommand.run(command(python, script, model, tokenizer, textFile, spec, batch,
                     seconds, threads, vectors, checkCount), "[peer] ", seconds + 600L, TimeUnit.SECONDS);
             return parse(lastJsonLine(lines), readVectors(vectors, Math.min(checkCount, texts.size()), spec.dimension()));
         } catch (IOException e) {

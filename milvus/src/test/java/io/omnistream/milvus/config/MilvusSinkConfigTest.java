@@ -33,7 +33,7 @@ class MilvusSinkConfigTest {
         assertThat(c.milvus().uri()).isEqualTo("http://127.0.0.1:19530");
         assertThat(c.milvus().token()).isEmpty();
         assertThat(c.batchMaxSize()).isEqualTo(256);
-        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.index()).isEqualTo(IndexSettings.DEFAULT);
         assertThat(c.searchEf()).isEqualTo(64);
     }

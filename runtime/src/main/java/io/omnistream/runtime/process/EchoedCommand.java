@@ -1,4 +1,4 @@
-package io.omnistream.benchmarks.peer;
+package io.omnistream.runtime.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +7,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs one child process of the peer (venv, pip, the peer script) with its output echoed as progress. */
-final class PeerProcess {
+/**
+ * Runs a short-lived helper command (venv creation, pip, a benchmark script) to completion with its output echoed
+ * to {@code System.out} as progress, line by line with a prefix: for commands a person waits for at a terminal.
+ * Long-running children with their own log files are {@link ChildProcess}es.
+ */
+public final class EchoedCommand {
     /** Lines of output kept for the error message of a failed command. */
     private static final int TAIL_LINES = 20;
 
-    private PeerProcess() {}
+    private EchoedCommand() {}
 
     /**
      * Runs {@code command} to completion, echoing stdout and stderr (merged) line by line with {@code prefix}.
@@ -21,7 +25,7 @@ final class PeerProcess {
      * @throws IOException           when the program cannot be started (e.g. not installed)
      * @throws IllegalStateException on a non-zero exit, a timeout or an interrupt, with the output's tail
      */
-    static List<String> run(List<String> command, String prefix, long timeout, TimeUnit unit) throws IOException {
+    public static List<String> run(List<String> command, String prefix, long timeout, TimeUnit unit) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         // drained on its own thread so the deadline holds while the child still writes (or hangs without writing)
@@ -35,7 +39,7 @@ final class PeerProcess {
             } catch (IOException e) {
                 lines.add("(output lost: " + e.getMessage() + ")");
             }
-        }, "peer-output");
+        }, "echoed-command-output");
         drain.setDaemon(true);
         drain.start();
         try {
