@@ -1,10 +1,6 @@
 package io.omnistream.benchmarks.peer;
 
 import io.omnistream.runtime.process.PinnedVenv;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,14 +28,7 @@ public final class PythonPeerVenv {
     }
 
     static String resourceText(String name) {
-        try (InputStream in = PythonPeerVenv.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PinnedVenv.resourceText(PythonPeerVenv.class, name);
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.omnistream.milvus.lite;
 
 import io.omnistream.runtime.process.PinnedVenv;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,14 +24,7 @@ public final class MilvusLiteInstaller {
 
     /** The pinned requirements text (comment lines included). */
     public static String requirements() {
-        try (InputStream in = MilvusLiteInstaller.class.getResourceAsStream(REQUIREMENTS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + REQUIREMENTS_RESOURCE + " missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PinnedVenv.resourceText(MilvusLiteInstaller.class, REQUIREMENTS_RESOURCE);
     }
 
     public static boolean isInstalled(Path venv) {

@@ -1,8 +1,11 @@
 package io.omnistream.runtime.process;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +42,18 @@ public final class PinnedVenv {
     }
 
     private PinnedVenv() {}
+
+    /** A text resource beside {@code owner} (a requirements file, a script), as UTF-8. */
+    public static String resourceText(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Path of the interpreter inside {@code venv}. */
     public static Path python(Path venv) {
