@@ -1,5 +1,6 @@
 package io.omnistream.benchmarks.peer;
 
+import io.omnistream.encoder.model.Vectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,15 +30,9 @@ public final class PeerComparison {
             if (a.length != b.length) {
                 throw new IllegalArgumentException("vector " + i + ": dimension " + a.length + " vs " + b.length);
             }
-            double dot = 0;
-            double na = 0;
-            double nb = 0;
-            for (int d = 0; d < a.length; d++) {
-                dot += (double) a[d] * b[d];
-                na += (double) a[d] * a[d];
-                nb += (double) b[d] * b[d];
-            }
-            double cos = (na == 0 || nb == 0) ? 0 : dot / Math.sqrt(na * nb);
+            double na = Vectors.norm(a);
+            double nb = Vectors.norm(b);
+            double cos = (na == 0 || nb == 0) ? 0 : Vectors.dot(a, b) / (na * nb);
             min = Math.min(min, cos);
         }
         return min;
