@@ -16,6 +16,13 @@ public final class Topics {
     public static final String QUALITY_ALERTS = "quality.alerts.v1";
     /** Per-query rankings of the retrieval-quality job (QueryRanking), for --export-rankings and debugging. */
     public static final String QUALITY_RANKINGS = "quality.rankings.v1";
+    /**
+     * Deployment state (Deployment, key = deployment name, compacted): which model version serves, which one is being
+     * shadow-filled, which one is kept for rollback. Consumers of embeddings follow its {@code live.embeddingTopic}.
+     */
+    public static final String DEPLOYMENTS = "omnistream.deployments.v1";
+    /** Quality-gate verdicts of upgrades (GateDecision, key = deployment name, compacted). */
+    public static final String UPGRADE_GATE = "upgrade.gate.v1";
 
     private Topics() {}
 
