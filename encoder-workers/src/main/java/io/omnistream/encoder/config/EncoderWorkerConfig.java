@@ -38,6 +38,15 @@ public final class EncoderWorkerConfig {
             "Topic of MediaEvent records to embed");
     public static final ConfigOption<String> DLQ_TOPIC = ConfigOption.string("encoder.dlq.topic", Topics.DLQ,
             "Dead-letter topic for records that cannot be embedded (FailedEvent)");
+    public static final ConfigOption<Integer> DEDUP_CAPACITY = ConfigOption.integer("encoder.dedup.capacity", 100_000,
+            0, 100_000_000, "Content ids whose last embedded content hash the worker remembers (about 200 bytes each): an "
+            + "event whose contentHash equals the last one embedded for its id is not embedded again (outcome "
+            + "'unchanged'). 0 = embed every event.");
+    public static final ConfigOption<Long> BENCHMARK_SKIP_BEFORE_MS = ConfigOption.longValue(
+            "encoder.benchmark.skip-before-ms", 0L, 0L, Long.MAX_VALUE, "Benchmark replay events with an event time "
+            + "before this instant (ms since the Unix epoch) are not embedded (outcome 'skipped_history'). Set by "
+            + "`upgrade start` on a shadow worker group: it re-reads the whole source topic for users' content, and joins "
+            + "the benchmark at the next replay epoch instead of re-embedding every past one. 0 = embed all.");
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOption.integer("encoder.batch.max-size", 32, 1, 4096,
             "Most events per inference batch (also the consumer's max.poll.records), events");
     public static final ConfigOption<Duration> MAX_POLL_INTERVAL = ConfigOption.duration("encoder.max-poll-interval",
@@ -155,6 +164,8 @@ public final class EncoderWorkerConfig {
     private final String inputTopic;
     private final String dlqTopic;
     private final int batchMaxSize;
+    private final int dedupCapacity;
+    private final long benchmarkSkipBeforeMs;
     private final Duration batchMaxWait;
     private final double batchMaxPaddingRatio;
     private final ExecutionProvider executionProvider;
@@ -178,6 +189,8 @@ public final class EncoderWorkerConfig {
         inputTopic = source.get(INPUT_TOPIC);
         dlqTopic = source.get(DLQ_TOPIC);
         batchMaxSize = source.get(BATCH_MAX_SIZE);
+        dedupCapacity = source.get(DEDUP_CAPACITY);
+        benchmarkSkipBeforeMs = source.get(BENCHMARK_SKIP_BEFORE_MS);
         batchMaxWait = source.get(BATCH_MAX_WAIT);
         batchMaxPaddingRatio = source.get(BATCH_MAX_PADDING_RATIO);
         executionProvider = source.get(EXECUTION_PROVIDER);
@@ -213,6 +226,7 @@ public final class EncoderWorkerConfig {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
+                DEDUP_CAPACITY, BENCHMARK_SKIP_BEFORE_MS,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS, ORT_SPIN_WAIT, ORT_CONCURRENT_RUNS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
                 TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
@@ -256,6 +270,10 @@ public final class EncoderWorkerConfig {
     public String model() { return model; }
     public String modelsFile() { return modelsFile; }
     public String groupId() { return groupId; }
+    /** {@code encoder.dedup.capacity}: ids whose last embedded content hash is remembered; 0 = no suppression. */
+    public int dedupCapacity() { return dedupCapacity; }
+    /** {@code encoder.benchmark.skip-before-ms}: benchmark events older than this are not embedded; 0 = none skipped. */
+    public long benchmarkSkipBeforeMs() { return benchmarkSkipBeforeMs; }
     public String inputTopic() { return inputTopic; }
     public String dlqTopic() { return dlqTopic; }
     public int batchMaxSize() { return batchMaxSize; }

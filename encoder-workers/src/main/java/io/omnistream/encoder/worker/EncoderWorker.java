@@ -9,6 +9,7 @@ import io.omnistream.encoder.fetch.FetchedMedia;
 import io.omnistream.encoder.fetch.MediaFetcher;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.encoder.model.TextEncoder;
+import io.omnistream.runtime.dedup.RecentlySeen;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
 import io.omnistream.runtime.error.PermanentFailureException;
@@ -73,6 +74,12 @@ import org.slf4j.LoggerFactory;
  * the process {@code encoder.errors.max.attempts} times is dead-lettered as a poison pill (stage {@code poison}). If
  * the broker does not acknowledge a produced record, the worker stops without committing ({@link #failure()}).
  *
+ * <p><b>Not embedded twice.</b> An event whose {@code contentHash} equals the last one this worker embedded for its
+ * key is committed without output (outcome {@code unchanged}; {@code encoder.dedup.capacity} ids remembered, best
+ * effort: see {@link RecentlySeen}); a tombstone forgets the id. Benchmark events older than
+ * {@code encoder.benchmark.skip-before-ms} are skipped ({@code skipped_history}): what a shadow worker group of an
+ * upgrade does while it re-reads the source topic.
+ *
  * <p><b>Media by reference.</b> A non-text event without inline payload but with a {@code uri} is fetched first
  * ({@link MediaFetcher}, {@code encoder.fetch.*}: allow-listed https hosts with public addresses only) and then
  * embedded exactly like an inline payload; its sniffed MIME type replaces the event's. The fetched bytes are dropped
@@ -101,6 +108,8 @@ public final class EncoderWorker implements AutoCloseable {
     private final ConfluentAvroDeserializer<MediaEvent> deserializer;
     private final ConfluentAvroSerializer<EmbeddingEvent> embeddingSerializer;
     private final KafkaStage stage;
+    /** Last embedded content hash per record key (tenant + id); loop thread only, but thread-safe anyway. */
+    private final RecentlySeen embedded;
     private boolean started;
 
     /** Worker with metrics in {@link PrometheusRegistry#defaultRegistry}. */
@@ -137,6 +146,7 @@ public final class EncoderWorker implements AutoCloseable {
         this.encoder = encoder;
         this.chain = chain;
         this.fetcher = new MediaFetcher(config.fetch());
+        this.embedded = new RecentlySeen(config.dedupCapacity());
         this.metrics = metrics;
         this.model = encoder.modelId();
         this.outputTopic = config.outputTopic();
@@ -237,8 +247,11 @@ public final class EncoderWorker implements AutoCloseable {
     private void process(List<PolledRecord> batch, StageOutput out) {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         List<Outcome> toEncode = new ArrayList<>();
+        // content hashes this batch will embed, by record key: a second copy of the same content in one batch is
+        // unchanged too (its twin either gets a vector, or fails for good as the copy would)
+        Map<String, String> batchHashes = new java.util.HashMap<>();
         for (PolledRecord p : batch) {
-            Outcome o = prepare(p);
+            Outcome o = prepare(p, batchHashes);
             outcomes.add(o);
             if (o.kind == OutcomeKind.ENCODE) {
                 toEncode.add(o);
@@ -254,13 +267,15 @@ public final class EncoderWorker implements AutoCloseable {
     }
 
     /** Decodes and checks one record; the outcome says whether it will be embedded, forwarded or dead-lettered. */
-    private Outcome prepare(PolledRecord p) {
+    private Outcome prepare(PolledRecord p, Map<String, String> batchHashes) {
         ConsumerRecord<byte[], byte[]> r = p.record();
         if (r.value() == null) {
             if (r.key() == null) {
                 return Outcome.deadLetter(p, new PermanentFailureException("deserialize",
                         "tombstone without a key: nothing to delete"), DlqReason.KEYLESS_TOMBSTONE, 1);
             }
+            embedded.forget(keyOf(r)); // the same content submitted after a delete is embedded again
+            batchHashes.remove(keyOf(r));
             return new Outcome(p, OutcomeKind.TOMBSTONE, null);
         }
         MediaEvent event;
@@ -274,6 +289,16 @@ public final class EncoderWorker implements AutoCloseable {
         if (identityProblem != null) {
             return new Outcome(p, OutcomeKind.ENCODE, event).failed(new PermanentFailureException("validate",
                     identityProblem), DlqReason.INVALID_IDENTITY, 1);
+        }
+        if (event.getBenchmark() != null && event.getEventTimeMs() < config.benchmarkSkipBeforeMs()) {
+            return new Outcome(p, OutcomeKind.SKIPPED_HISTORY, event);
+        }
+        if (r.key() != null && event.getContentHash() != null) {
+            String key = keyOf(r);
+            if (event.getContentHash().equals(batchHashes.get(key)) || embedded.isDuplicate(key, event.getContentHash())) {
+                return new Outcome(p, OutcomeKind.UNCHANGED, event);
+            }
+            batchHashes.put(key, event.getContentHash());
         }
         if (!chain.supports(event.getModality())) {
             return new Outcome(p, OutcomeKind.ENCODE, event).failed(new PermanentFailureException("encode",
@@ -473,6 +498,9 @@ public final class EncoderWorker implements AutoCloseable {
             case TOMBSTONE:
                 out.send(new ProducerRecord<>(outputTopic, r.key(), null));
                 return;
+            case UNCHANGED:
+            case SKIPPED_HISTORY:
+                return; // nothing to publish; the offset is committed with the batch
             case ENCODE: {
                 MediaEvent e = o.event;
                 List<Float> vector = new ArrayList<>(o.vector.length);
@@ -494,6 +522,11 @@ public final class EncoderWorker implements AutoCloseable {
                         .build();
                 out.send(new ProducerRecord<>(outputTopic, Tenants.recordKeyBytes(e.getTenant(), e.getContentId()),
                         embeddingSerializer.serialize(outputTopic, embedding)));
+                if (r.key() != null && e.getContentHash() != null) {
+                    // remembered once handed to the producer: a refused send stops the worker, and a new process
+                    // starts with an empty memory, so nothing unacknowledged is ever taken for embedded
+                    embedded.remember(keyOf(r), e.getContentHash());
+                }
                 return;
             }
             default: {
@@ -511,7 +544,11 @@ public final class EncoderWorker implements AutoCloseable {
     }
 
     enum OutcomeKind {
-        ENCODE("embedded"), TOMBSTONE("tombstone"), DEAD_LETTER("dead_lettered");
+        ENCODE("embedded"), TOMBSTONE("tombstone"), DEAD_LETTER("dead_lettered"),
+        /** Same content hash as the last vector this worker produced for the id: not embedded again. */
+        UNCHANGED("unchanged"),
+        /** A benchmark event from before {@code encoder.benchmark.skip-before-ms} (a shadow's re-read). */
+        SKIPPED_HISTORY("skipped_history");
 
         final String outcome;
 

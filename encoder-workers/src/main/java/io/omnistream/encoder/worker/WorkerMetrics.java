@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * process (the label {@code model} tells them apart). All labels have bounded value sets.
  *
  * <ul>
- *   <li>{@code omnistream_encoder_events_total{model, outcome}}: outcome = embedded | tombstone | dead_lettered</li>
+ *   <li>{@code omnistream_encoder_events_total{model, outcome}}: outcome = embedded | tombstone | dead_lettered | unchanged | skipped_history</li>
  *   <li>{@code omnistream_encoder_batch_size{model}}: events per inference batch (histogram)</li>
  *   <li>{@code omnistream_encoder_inference_seconds{model}}: wall time of one batch's tokenise + infer + pool</li>
  *   <li>{@code omnistream_encoder_queue_seconds{model}}: time an event waited in the worker between poll and the

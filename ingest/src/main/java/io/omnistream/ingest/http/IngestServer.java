@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.omnistream.ingest.config.IngestConfig;
-import io.omnistream.ingest.dedup.RecentlySeen;
+import io.omnistream.runtime.dedup.RecentlySeen;
 import io.omnistream.ingest.produce.MediaEventPublisher;
 import io.omnistream.ingest.quota.TenantQuotas;
 import io.omnistream.ingest.validate.MediaRequestParser;

@@ -1,6 +1,6 @@
 package io.omnistream.ingest.http;
 
-import io.omnistream.ingest.dedup.RecentlySeen;
+import io.omnistream.runtime.dedup.RecentlySeen;
 import io.omnistream.ingest.produce.MediaEventPublisher;
 import io.omnistream.ingest.validate.Rejection;
 import io.omnistream.ingest.validate.RejectionReason;

@@ -1,19 +1,21 @@
-package io.omnistream.ingest.dedup;
+package io.omnistream.runtime.dedup;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bounded memory of the last content hash acknowledged by the broker per content id, evicting the least recently
- * used id once {@code capacity} ids are held.
+ * Bounded memory of the last content hash acknowledged per content id, evicting the least recently used id once
+ * {@code capacity} ids are held. Ingest uses it to answer an unchanged resubmission without producing it again; an
+ * encoder worker uses it to not embed an unchanged event again (e.g. the same content arriving through two ingest
+ * replicas, or a re-read of the source topic during a shadow upgrade).
  *
- * <p><b>Guarantee (best effort, by design):</b> within one ingest instance, a resubmission of a content id whose hash
- * equals the last <em>acknowledged</em> hash is recognised as a duplicate as long as the id has not been evicted (at
- * most {@code capacity} other ids touched since) and the process has not restarted. Two identical submissions racing
- * each other before either is acknowledged are both produced; other ingest replicas have their own memory. None of this
- * affects correctness: the Kafka key is the content id and Milvus upserts by it, so a duplicate that slips through
- * costs one extra encoding, never a second vector. Ids are remembered only after the broker acknowledged them, so a
- * failed produce never makes its retry look like a duplicate.
+ * <p><b>Guarantee (best effort, by design):</b> within one process, a content id whose hash equals the last
+ * <em>remembered</em> hash is recognised as a duplicate as long as the id has not been evicted (at most
+ * {@code capacity} other ids touched since) and the process has not restarted. Callers remember a hash only once its
+ * output was acknowledged (ingest: the broker's ack of the event) or handed to a producer whose failure stops the
+ * process (the worker), so a failed attempt never makes its retry look like a duplicate. A duplicate that slips
+ * through costs one extra encoding, never a second vector: keys are content ids and Milvus upserts by them.
+ * Memory: about 200 bytes per remembered id (id, 64-hex-digit hash, map entry).
  *
  * <p>Thread-safe (one lock; every operation is O(1)). Capacity 0 disables suppression.
  */

@@ -1,4 +1,4 @@
-package io.omnistream.ingest.dedup;
+package io.omnistream.runtime.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
