@@ -474,8 +474,13 @@ class HelmChartTest {
         assertThat(m.ofKind("KafkaTopic").map(t -> t.at("/spec/topicName").asText()))
                 .contains("media.events.v1", "media.dlq.v1", "bench.judgments.v1", "quality.metrics.v1", "quality.alerts.v1");
         // the metrics topic is a keyed upsert log (key = series and epoch): compaction keeps the last value of each
-        assertThat(m.ofKind("KafkaTopic").filter(t -> t.at("/spec/topicName").asText().equals("quality.metrics.v1"))
-                .findFirst().orElseThrow().at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
+        // so is every state topic: media events (the source of truth an upgrade's shadow re-reads), deployments, gate
+        for (String compacted : List.of("quality.metrics.v1", "media.events.v1", "omnistream.deployments.v1", "upgrade.gate.v1")) {
+            assertThat(m.ofKind("KafkaTopic").filter(t -> t.at("/spec/topicName").asText().equals(compacted))
+                    .findFirst().orElseThrow().at("/spec/config/cleanup.policy").asText()).as(compacted).isEqualTo("compact");
+        }
+        assertThat(m.ofKind("KafkaTopic").filter(t -> t.at("/spec/topicName").asText().equals("media.dlq.v1"))
+                .findFirst().orElseThrow().at("/spec/config/cleanup.policy").isMissingNode()).isTrue();
 
         Manifests beta = render("--set", "strimzi.enabled=true", "--set", "strimzi.apiVersion=kafka.strimzi.io/v1beta2");
         JsonNode betaKafka = beta.get("Kafka", cluster);

@@ -13,7 +13,7 @@ import picocli.CommandLine;
  */
 @Command(name = "omnistream", mixinStandardHelpOptions = true, version = "omnistream 0.1.0",
         description = "Streaming multimodal embedding platform: Kafka, ONNX Runtime encoders, Milvus, Flink quality jobs.",
-        subcommands = {DemoCommand.class, ClusterCommand.class, SearchCommand.class, ReplayCommand.class, BuildCrossModalCommand.class, AlertsCommand.class, DlqCommand.class, ChaosCommand.class, KeysCommand.class,
+        subcommands = {DemoCommand.class, ClusterCommand.class, SearchCommand.class, ReplayCommand.class, BuildCrossModalCommand.class, AlertsCommand.class, DlqCommand.class, ChaosCommand.class, KeysCommand.class, UpgradeCommand.class,
                 EvaluateOfflineCommand.class, ConfigDocCommand.class})
 public final class OmnistreamCli implements Runnable {
 

@@ -18,6 +18,13 @@ import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.kafka.broker.EmbeddedKafka;
+import io.omnistream.launcher.upgrade.ControlServer;
+import io.omnistream.launcher.upgrade.DeploymentStore;
+import io.omnistream.launcher.upgrade.KafkaGroups;
+import io.omnistream.launcher.upgrade.ModelPipeline;
+import io.omnistream.launcher.upgrade.ShadowPipeline;
+import io.omnistream.launcher.upgrade.UpgradeController;
+import io.omnistream.milvus.collection.ServingAlias;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
 import io.omnistream.milvus.search.VectorSearcher;
@@ -102,6 +109,10 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     private QualityJobConfig qualityConfig;
     private QualityPlane quality;
     private BiasJobConfig biasConfig;
+    private MilvusSinkConfig sinkConfig;
+    private ProviderMetrics providerMetrics;
+    private UpgradeController upgrades;
+    private ControlServer control;
 
     private EmbeddedStack(ConfigSource config) {
         this.config = config;
@@ -195,14 +206,14 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         // the media tools of this JVM's worker run under the configured limits (encoder.tools.*), as in the service
         ToolSandbox.install(ToolSandbox.of(workerConfig.toolLimits()));
         out.println("loading model " + workerConfig.modelSpec().id() + " (" + workerConfig.modelSpec().version() + ")...");
-        ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
+        providerMetrics = new ProviderMetrics(metrics);
         encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), providerMetrics));
         // the model's cascades (OCR / speech recognition) and native towers for non-text modalities, if any
         chain = track(Cascades.chain(workerConfig.modelSpec(), encoder, workerConfig.encoderSettings(), providerMetrics));
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 
-        MilvusSinkConfig sinkConfig = MilvusSinkConfig.from(effective);
+        sinkConfig = MilvusSinkConfig.from(effective);
         sink = track(new MilvusSink(sinkConfig, metrics));
         sink.start();
 
@@ -211,6 +222,7 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         // one CollectionManager per JVM: it serialises collection/index bootstrap, so search and sink never race
         searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
         search = new SemanticSearch(encoder, searcher, chain.modelVersion(), v -> chain.postProcess(v, Modality.TEXT));
+        upgrades = track(startUpgrades(effective));
 
         if (launcher.qualityJob()) {
             startQualityJob(effective, out);
@@ -226,7 +238,9 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         producer = track(new MediaEventProducer(ingestConfig));
         try {
             ingest = track(new IngestServer(ingestConfig, producer, metrics, authenticator).start());
-            searchServer = track(new SearchServer(SearchConfig.from(effective), search, authenticator).start());
+            // user search follows the deployment's serving alias (an upgrade's promote moves it)
+            searchServer = track(new SearchServer(SearchConfig.from(effective), upgrades.search(), authenticator).start());
+            control = track(new ControlServer(upgrades, authenticator, launcher.controlPort()));
             metricsServer = HTTPServer.builder().port(launcher.metricsPort()).registry(metrics).buildAndStart();
             track(metricsServer::close);
         } catch (IOException e) {
@@ -285,6 +299,44 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the modality-bias job: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The deployment this stack serves ({@code launcher.deployment}) and its upgrades: the live pipeline is the
+     * stack's own worker and sink; a shadow gets its own ({@link ShadowPipeline}) on the same broker, registry,
+     * Milvus and metrics.
+     */
+    private UpgradeController startUpgrades(ConfigSource effective) {
+        Map<String, Object> clients = workerConfig.kafka().clientProperties();
+        DeploymentStore store = track(new DeploymentStore(clients, REGISTRY_URL));
+        KafkaGroups groups = track(new KafkaGroups(clients));
+        ModelPipeline live = new ModelPipeline() {
+            @Override public EncodingChain chain() { return chain; }
+            @Override public SemanticSearch search() { return search; }
+            @Override public String workerGroup() { return workerConfig.groupId(); }
+            @Override public String sinkGroup() { return sinkConfig.groupId(); }
+            @Override public boolean running() { return workerRunning() && sink.isRunning(); }
+            @Override public void close() {
+                stopWorker();
+                sink.close();
+            }
+        };
+        UpgradeController.Stack stack = new UpgradeController.Stack() {
+            @Override
+            public ModelPipeline startPipeline(String modelId, long benchmarkSkipBeforeMs) {
+                return ShadowPipeline.start(effective, modelId, benchmarkSkipBeforeMs, metrics, workerMetrics,
+                        providerMetrics, searcher, topic -> {
+                            try (TopicBootstrap topics = new TopicBootstrap(clients)) {
+                                topics.ensure(topic, launcher.partitions(), true);
+                            }
+                        });
+            }
+            @Override public long lag(String topic, String group) { return groups.lag(topic, group); }
+            @Override public void deleteGroups(java.util.List<String> ids) { groups.delete(ids); }
+            @Override public String sourceTopic() { return workerConfig.inputTopic(); }
+        };
+        return new UpgradeController(launcher.deployment(), store, new ServingAlias(milvusClient, sink.collections()),
+                sink.collections(), searcher, live, stack);
     }
 
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
@@ -349,7 +401,12 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     @Override public String executionProvider() { return encoder.activeProvider().toString(); }
     public MediaEventProducer producer() { return producer; }
     public VectorSearcher searcher() { return searcher; }
+    /** Search over the stack's own model version's collection (not following the alias: see {@link #upgrades()}). */
     public SemanticSearch search() { return search; }
+    /** The deployment's upgrades: start, promote, rollback, abort, finish, and user search through the alias. */
+    public UpgradeController upgrades() { return upgrades; }
+    /** The control API ({@code ./omnistream upgrade} talks to it). */
+    public ControlServer control() { return control; }
     public MilvusSink sink() { return sink; }
     public PrometheusRegistry metrics() { return metrics; }
     public int metricsPort() { return metricsServer.getPort(); }

@@ -35,6 +35,20 @@ public final class LauncherConfig {
     public static final ConfigOption<Boolean> BIAS_JOB = ConfigOption.bool("launcher.bias-job.enabled", true,
             "Run the modality-bias and drift-detection Flink job (MiniCluster) beside the quality job; see the bias.* keys.");
 
+    public static final ConfigOption<Boolean> GATE_JOB = ConfigOption.bool("launcher.gate-job.enabled", true,
+            "Run the upgrade quality-gate Flink job (MiniCluster): while an upgrade shadows, it compares both versions "
+                    + "on each replay epoch and publishes a GateDecision on upgrade.gate.v1; see the gate.* keys.");
+
+    public static final ConfigOption<String> DEPLOYMENT = new ConfigOption<>("launcher.deployment", "default",
+            "Name of the deployment the embedded stack serves: its key on omnistream.deployments.v1 and its Milvus "
+                    + "serving alias (omnistream_<name>), which user search follows.",
+            String::trim, s -> s.matches("[a-z0-9][a-z0-9-]{0,62}"), "1-63 of a-z, 0-9, '-', starting with a letter or digit");
+
+    public static final ConfigOption<Integer> CONTROL_PORT = ConfigOption.integer("launcher.control.port", 9402, 0, 65535,
+            "Port of the embedded stack's control API (upgrade start/status/promote/abort/rollback/finish), bound to "
+                    + "127.0.0.1; callers present the stack's control token from <omnistream.home>/stack.json or an API "
+                    + "key with scope admin (0 = pick a free port).");
+
     public static final ConfigOption<Boolean> KAFKA_SASL_SSL = ConfigOption.bool("launcher.kafka.sasl-ssl", false,
             "Start the embedded broker with a SASL_SSL client listener (SCRAM-SHA-512 over TLS, a certificate and a "
                     + "password generated at start) and connect every component through it with the shared kafka.* "
@@ -50,6 +64,9 @@ public final class LauncherConfig {
     private final boolean qualityJob;
     private final boolean biasJob;
     private final boolean kafkaSaslSsl;
+    private final boolean gateJob;
+    private final String deployment;
+    private final int controlPort;
 
     public LauncherConfig(ConfigSource source) {
         this.home = Path.of(source.get(HOME));
@@ -62,11 +79,14 @@ public final class LauncherConfig {
         this.qualityJob = source.get(QUALITY_JOB);
         this.biasJob = source.get(BIAS_JOB);
         this.kafkaSaslSsl = source.get(KAFKA_SASL_SSL);
+        this.gateJob = source.get(GATE_JOB);
+        this.deployment = source.get(DEPLOYMENT);
+        this.controlPort = source.get(CONTROL_PORT);
     }
 
     public static List<ConfigOption<?>> options() {
         return List.of(HOME, EXTERNAL_KAFKA, KAFKA_SASL_SSL, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT,
-                FRESH_MILVUS, QUALITY_JOB, BIAS_JOB);
+                FRESH_MILVUS, QUALITY_JOB, BIAS_JOB, GATE_JOB, DEPLOYMENT, CONTROL_PORT);
     }
 
     public Path home() { return home; }
@@ -79,4 +99,7 @@ public final class LauncherConfig {
     public boolean qualityJob() { return qualityJob; }
     public boolean biasJob() { return biasJob; }
     public boolean kafkaSaslSsl() { return kafkaSaslSsl; }
+    public boolean gateJob() { return gateJob; }
+    public String deployment() { return deployment; }
+    public int controlPort() { return controlPort; }
 }

@@ -23,7 +23,17 @@ public final class RunningStackFile {
 
     public static void write(EmbeddedStack stack) throws IOException {
         Path file = path(stack.home());
+        // it carries the control token: readable by this user only, set before anything is written into it
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
         JSON.writeValue(file.toFile(), Map.of(
+                "control_uri", stack.control().baseUri().toString(),
+                "control_token", stack.control().token(),
                 "milvus_uri", stack.milvusUri(),
                 "ingest_uri", stack.ingest().baseUri().toString(),
                 "search_uri", stack.searchUri().toString(),

@@ -71,10 +71,12 @@ public final class TopicBootstrap implements AutoCloseable {
      */
     public static void ensurePipelineTopics(EncoderWorkerConfig workerConfig, IngestConfig ingestConfig, int partitions) {
         try (TopicBootstrap topics = new TopicBootstrap(ingestConfig.kafka().clientProperties())) {
-            // media events carry inline payloads up to ingest.max-payload-bytes
+            // media events carry inline payloads up to ingest.max-payload-bytes. Compacted: the latest event per content
+            // id is kept for ever (a delete's tombstone for delete.retention.ms), so an upgrade's shadow worker group
+            // can re-embed every live item from offset 0 (docs/upgrades.md: storage cost per million items)
             long maxMediaRecord = MediaEventProducer.maxRecordBytes(ingestConfig);
-            topics.ensure(workerConfig.inputTopic(), partitions,
-                    Map.of("max.message.bytes", Long.toString(maxMediaRecord)));
+            topics.ensure(workerConfig.inputTopic(), partitions, Map.of("max.message.bytes", Long.toString(maxMediaRecord),
+                    "cleanup.policy", "compact"));
             topics.ensure(workerConfig.outputTopic(), partitions, true);
             // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
             topics.ensure(workerConfig.dlqTopic(), 1,
@@ -86,6 +88,9 @@ public final class TopicBootstrap implements AutoCloseable {
             topics.ensure(Topics.QUALITY_METRICS, 1, true);
             topics.ensure(Topics.QUALITY_ALERTS, 1, false);
             topics.ensure(Topics.QUALITY_RANKINGS, 1, false);
+            // upgrade state: the last record per deployment is its state, the last gate decision per deployment its verdict
+            topics.ensure(Topics.DEPLOYMENTS, 1, true);
+            topics.ensure(Topics.UPGRADE_GATE, 1, true);
         }
     }
 
