@@ -8,12 +8,14 @@ import io.milvus.v2.common.DataType;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.response.DescribeIndexResp;
+import io.milvus.v2.service.utility.request.ListAliasesReq;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +106,72 @@ public final class CollectionManager {
             return Optional.empty();
         }
         return Optional.of(ensureCollection(modelVersion, describe(name).dimension(), null));
+    }
+
+    /**
+     * The existing omnistream collection named {@code collectionName} (e.g. the target of a {@link ServingAlias}),
+     * loaded; empty if no collection has that name. Never creates.
+     *
+     * @throws IllegalStateException if the collection records no model version (not created by omnistream) or its name
+     *                               is not the one its model version maps to
+     */
+    public Optional<CollectionInfo> findByName(String collectionName) {
+        CollectionInfo cached = ready.get(collectionName);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        if (!client.hasCollection(HasCollectionReq.builder().collectionName(collectionName).build())) {
+            return Optional.empty();
+        }
+        CollectionInfo described = describe(collectionName);
+        if (described.modelVersion() == null) {
+            throw new IllegalStateException("collection '" + collectionName + "' records no model version (property "
+                    + PROP_MODEL_VERSION + "): it was not created by omnistream and cannot be served");
+        }
+        if (!CollectionNames.forModelVersion(described.modelVersion()).equals(collectionName)) {
+            throw new IllegalStateException("collection '" + collectionName + "' records model version '"
+                    + described.modelVersion() + "', whose collection is '"
+                    + CollectionNames.forModelVersion(described.modelVersion()) + "'; refusing to serve a renamed copy");
+        }
+        return Optional.of(ensureCollection(described.modelVersion(), described.dimension(), null));
+    }
+
+    /**
+     * Drops the collection of {@code modelVersion} (its rows are gone for good: the upgrade's abort and finish).
+     *
+     * <p>Refused while any alias names the collection, so the collection a serving alias points to is never dropped
+     * from under searches. Milvus 2.5.5 and later refuse that themselves (milvus-io/milvus#40142); Milvus Lite 3.2.2
+     * does not (it drops the collection and silently removes its aliases), hence the check here. The check and the
+     * drop are two calls: an alias moved onto this collection between them by another process is not seen on Milvus
+     * Lite, which is why one writer (the upgrade controller) owns the aliases and the drops.
+     *
+     * @return false if no collection of {@code modelVersion} existed
+     * @throws IllegalStateException if an alias points to the collection, or the collection of that name records
+     *                               another model version (a name clash: never drop another version's rows)
+     */
+    public boolean dropCollection(String modelVersion) {
+        String name = CollectionNames.forModelVersion(modelVersion);
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            if (!client.hasCollection(HasCollectionReq.builder().collectionName(name).build())) {
+                ready.remove(name);
+                return false;
+            }
+            CollectionInfo info = describe(name);
+            if (info.modelVersion() != null && !info.modelVersion().equals(modelVersion)) {
+                throw new IllegalStateException("refusing to drop collection '" + name + "' for model version '"
+                        + modelVersion + "': it holds model version '" + info.modelVersion() + "'");
+            }
+            List<String> aliases = client.listAliases(ListAliasesReq.builder().collectionName(name).build()).getAlias();
+            if (aliases != null && !aliases.isEmpty()) {
+                throw new IllegalStateException("refusing to drop collection '" + name + "' (model version '"
+                        + modelVersion + "'): alias(es) " + aliases + " point to it; move them to another model "
+                        + "version (ServingAlias.point) or drop them first");
+            }
+            client.dropCollection(DropCollectionReq.builder().collectionName(name).build());
+            ready.remove(name);
+            LOG.info("dropped collection {} of model version {}", name, modelVersion);
+            return true;
+        }
     }
 
     /**

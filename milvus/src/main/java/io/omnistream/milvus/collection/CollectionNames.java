@@ -24,21 +24,33 @@ public final class CollectionNames {
     private CollectionNames() {}
 
     public static String forModelVersion(String modelVersion) {
-        if (modelVersion == null || modelVersion.isBlank()) {
-            throw new IllegalArgumentException("model version must not be blank");
+        return milvusName(PREFIX, modelVersion, "model version");
+    }
+
+    /**
+     * {@code prefix} + {@code raw} lower-cased with every run of other characters than letters and digits turned into
+     * one underscore, cut to {@value #MAX_LENGTH} characters with a hash of {@code raw} keeping cut names apart: the
+     * one sanitiser of collection and alias names ({@link ServingAlias#nameFor}).
+     *
+     * @param prefix starts with a letter, only letters, digits and underscores
+     * @param what   what {@code raw} is, for the error message
+     */
+    static String milvusName(String prefix, String raw, String what) {
+        if (raw == null || raw.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
         }
-        String body = modelVersion.toLowerCase(Locale.ROOT)
+        String body = raw.toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "_")
                 .replaceAll("^_+|_+$", "");
         if (body.isEmpty()) {
-            // nothing usable left (e.g. "///"): the hash alone keeps distinct versions apart
-            return PREFIX + hash(modelVersion);
+            // nothing usable left (e.g. "///"): the hash alone keeps distinct names apart
+            return prefix + hash(raw);
         }
-        String name = PREFIX + body;
+        String name = prefix + body;
         if (name.length() <= MAX_LENGTH) {
             return name;
         }
-        return name.substring(0, MAX_LENGTH - HASH_HEX_CHARS - 1) + "_" + hash(modelVersion);
+        return name.substring(0, MAX_LENGTH - HASH_HEX_CHARS - 1) + "_" + hash(raw);
     }
 
     private static String hash(String s) {

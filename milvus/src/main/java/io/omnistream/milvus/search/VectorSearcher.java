@@ -10,6 +10,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.collection.CollectionManager.CollectionInfo;
 import io.omnistream.milvus.collection.EmbeddingFields;
+import io.omnistream.milvus.collection.ServingAlias;
 import io.omnistream.schemas.tenant.Tenants;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Top-k cosine search and row counts over the collection of one model version (the served path). Thread-safe (the
@@ -28,6 +30,9 @@ import java.util.Optional;
  * BOUNDED is cheaper on a Milvus cluster and may miss the last few seconds. Milvus Lite is always read-your-writes.
  *
  * <p>A model version without a collection behaves as empty: no hits, zero rows.
+ *
+ * <p>Serving path: {@link #searchAlias} searches the collection a deployment's {@link ServingAlias} names at the
+ * moment of the call, so a moved alias takes effect on the next search, without a restart.
  */
 public final class VectorSearcher {
     private static final String COUNT = "count(*)";
@@ -36,6 +41,7 @@ public final class VectorSearcher {
     private final CollectionManager collections;
     private final int searchEf;
     private final ConsistencyLevel consistency;
+    private final ServingAlias aliases;
 
     /**
      * @param searchEf    HNSW {@code ef} (raised to k when smaller)
@@ -49,7 +55,11 @@ public final class VectorSearcher {
         }
         this.searchEf = searchEf;
         this.consistency = Objects.requireNonNull(consistency);
+        this.aliases = new ServingAlias(client, collections);
     }
+
+    /** Hits of a search through a serving alias, and the collection (and so the model version) that served them. */
+    public record ServedHits(CollectionInfo servedBy, List<SearchHit> hits) {}
 
     /**
      * The k rows most similar to {@code vector}, best first.
@@ -60,19 +70,40 @@ public final class VectorSearcher {
      * @return at most k hits; fewer when fewer rows match
      */
     public List<SearchHit> search(String modelVersion, float[] vector, int k, String filterExpr) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        requirePositive(k);
         Optional<CollectionInfo> info = collections.find(modelVersion);
         if (info.isEmpty()) {
             return List.of();
         }
-        if (vector.length != info.get().dimension()) {
+        return search(info.get(), vector, k, filterExpr);
+    }
+
+    /**
+     * The k rows most similar to the query, best first, in the collection {@code alias} names at this call.
+     *
+     * <p>The alias is resolved once per call (one {@code DescribeAlias}, nothing cached), the query vector is made for
+     * the model version of that collection, and that collection is searched by its own name: the vector and the rows
+     * always come from one model version, even when the alias moves during the call (the search then completes on the
+     * collection it was resolved to, which an upgrade keeps until it finishes). A search that starts after
+     * {@link ServingAlias#point} returned is served by the new target.
+     *
+     * @param queryVectorFor the query vector for a model version (the encoder of that version), called once
+     * @throws IllegalStateException if the alias does not exist (a deployment not set up is not an empty result)
+     */
+    public ServedHits searchAlias(String alias, Function<String, float[]> queryVectorFor, int k, String filterExpr) {
+        requirePositive(k);
+        CollectionInfo target = aliases.target(alias).orElseThrow(() -> new IllegalStateException(
+                "serving alias '" + alias + "' does not exist: point it at a model version first"));
+        return new ServedHits(target, search(target, queryVectorFor.apply(target.modelVersion()), k, filterExpr));
+    }
+
+    private List<SearchHit> search(CollectionInfo info, float[] vector, int k, String filterExpr) {
+        if (vector.length != info.dimension()) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, collection '"
-                    + info.get().name() + "' stores " + info.get().dimension());
+                    + info.name() + "' stores " + info.dimension());
         }
         SearchReq.SearchReqBuilder req = SearchReq.builder()
-                .collectionName(info.get().name())
+                .collectionName(info.name())
                 .annsField(EmbeddingFields.VECTOR)
                 .data(List.of(new FloatVec(vector)))
                 .topK(k)
@@ -89,6 +120,12 @@ public final class VectorSearcher {
             hits.add(new SearchHit(Tenants.parseRecordKey(rowKey).map(Tenants.Key::contentId).orElse(rowKey), r.getScore()));
         }
         return hits;
+    }
+
+    private static void requirePositive(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
     }
 
     /** Number of rows (= distinct record keys, the primary key) in the collection of {@code modelVersion}. */
@@ -120,6 +157,19 @@ public final class VectorSearcher {
 
     /** Number of rows matching a filter, e.g. {@link Filters#taskIs}. */
     public long count(String modelVersion, String filterExpr) {
+        return count(modelVersion, filterExpr, consistency);
+    }
+
+    /**
+     * Number of users' rows ({@link Filters#userContent()}: benchmark rows excluded) in the collection of
+     * {@code modelVersion}, read with {@link ConsistencyLevel#STRONG} whatever this searcher's level: every write
+     * Milvus acknowledged before the call is counted (the upgrade's "row count = live ids" check).
+     */
+    public long liveRowCount(String modelVersion) {
+        return count(modelVersion, Filters.userContent(), ConsistencyLevel.STRONG);
+    }
+
+    private long count(String modelVersion, String filterExpr, ConsistencyLevel level) {
         Optional<CollectionInfo> info = collections.find(modelVersion);
         if (info.isEmpty()) {
             return 0;
@@ -128,7 +178,7 @@ public final class VectorSearcher {
                 .collectionName(info.get().name())
                 .filter(filterExpr == null ? "" : filterExpr)
                 .outputFields(List.of(COUNT))
-                .consistencyLevel(consistency)
+                .consistencyLevel(level)
                 .build());
         return ((Number) resp.getQueryResults().get(0).getEntity().get(COUNT)).longValue();
     }
@@ -140,6 +190,20 @@ public final class VectorSearcher {
      * Ids are queried in chunks of {@value #IDS_PER_QUERY}.
      */
     public Map<String, Long> rowsPerContentId(String modelVersion, Collection<String> contentIds) {
+        return rowsPerContentId(modelVersion, contentIds, null, consistency);
+    }
+
+    /**
+     * {@link #rowsPerContentId} over users' rows only (benchmark rows excluded), read with
+     * {@link ConsistencyLevel#STRONG}: the upgrade's check that a new collection holds every live id exactly once is
+     * "every value is 1" on this map, with {@link #liveRowCount} equal to the number of live ids.
+     */
+    public Map<String, Long> liveRowsPerContentId(String modelVersion, Collection<String> contentIds) {
+        return rowsPerContentId(modelVersion, contentIds, Filters.userContent(), ConsistencyLevel.STRONG);
+    }
+
+    private Map<String, Long> rowsPerContentId(String modelVersion, Collection<String> contentIds, String filterExpr,
+            ConsistencyLevel level) {
         Map<String, Long> counts = new HashMap<>();
         contentIds.forEach(id -> counts.put(id, 0L));
         Optional<CollectionInfo> info = collections.find(modelVersion);
@@ -151,10 +215,10 @@ public final class VectorSearcher {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
             QueryResp resp = client.query(QueryReq.builder()
                     .collectionName(info.get().name())
-                    .filter(Filters.contentIdIn(chunk))
+                    .filter(Filters.and(filterExpr, Filters.contentIdIn(chunk)))
                     .outputFields(List.of(EmbeddingFields.CONTENT_ID))
                     .limit(chunk.size() * 2L + 1) // room to see duplicates, should any exist
-                    .consistencyLevel(consistency)
+                    .consistencyLevel(level)
                     .build());
             for (QueryResp.QueryResult r : resp.getQueryResults()) {
                 counts.merge(String.valueOf(r.getEntity().get(EmbeddingFields.CONTENT_ID)), 1L, Long::sum);
