@@ -58,12 +58,19 @@ public final class SemanticSearch implements TenantSearch {
      * null = none. Other tenants' rows and benchmark rows are excluded either way.
      */
     public List<SearchHit> search(String tenant, String text, int k, String filterExpr) {
+        return searcher.search(modelVersion, queryVector(text), k, userScope(tenant, filterExpr));
+    }
+
+    /**
+     * The filter of every user search: {@code tenant}'s rows without a benchmark task, and {@code filterExpr} (null =
+     * none). @throws IllegalArgumentException for an invalid tenant
+     */
+    static String userScope(String tenant, String filterExpr) {
         String problem = Tenants.nameProblem(tenant);
         if (problem != null) {
             throw new IllegalArgumentException("tenant '" + tenant + "' " + problem);
         }
-        String scope = Filters.and(Filters.tenantIs(tenant), Filters.userContent());
-        return searcher.search(modelVersion, queryVector(text), k, Filters.and(scope, filterExpr));
+        return Filters.and(Filters.and(Filters.tenantIs(tenant), Filters.userContent()), filterExpr);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.omnistream.launcher.stack;
 
 import io.omnistream.encoder.config.EncoderWorkerConfig;
+import io.omnistream.encoder.model.ModelSpec;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.produce.MediaEventProducer;
 import io.omnistream.schemas.Topics;
@@ -78,6 +79,11 @@ public final class TopicBootstrap implements AutoCloseable {
             topics.ensure(workerConfig.inputTopic(), partitions, Map.of("max.message.bytes", Long.toString(maxMediaRecord),
                     "cleanup.policy", "compact"));
             topics.ensure(workerConfig.outputTopic(), partitions, true);
+            // every registered model's embedding topic, so the quality jobs (which discover new topics only once a
+            // minute) and consumers following a deployment subscribe to an upgrade's topic before it is started
+            for (ModelSpec model : workerConfig.modelRegistry().models()) {
+                topics.ensure(Topics.embeddings(model.id()), partitions, true);
+            }
             // a dead letter wraps the original record (plus stage, reason, offsets: well under 1 MiB)
             topics.ensure(workerConfig.dlqTopic(), 1,
                     Map.of("max.message.bytes", Long.toString(maxMediaRecord + 1024 * 1024)));

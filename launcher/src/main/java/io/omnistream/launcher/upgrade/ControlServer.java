@@ -199,7 +199,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 return node;
             } catch (IOException e) {
-                throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+                throw new IllegalArgumentException("request body is not JSON: " + e.getMessage());
             }
         }
     }

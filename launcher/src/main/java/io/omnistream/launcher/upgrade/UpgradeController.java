@@ -2,7 +2,6 @@ package io.omnistream.launcher.upgrade;
 
 import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.collection.ServingAlias;
-import io.omnistream.milvus.search.Filters;
 import io.omnistream.milvus.search.VectorSearcher;
 import io.omnistream.schemas.avro.Deployment;
 import io.omnistream.schemas.avro.DeploymentState;
@@ -114,7 +113,7 @@ public final class UpgradeController implements AutoCloseable {
             }
         }
         alias.point(aliasName, current.getLive().getModelVersion());
-        this.search = new ServingSearch(alias, aliasName, v -> Optional.ofNullable(pipelines.get(v)).map(ModelPipeline::search));
+        this.search = new ServingSearch(alias, searcher, aliasName, v -> Optional.ofNullable(pipelines.get(v)).map(ModelPipeline::search));
         this.autoPromoter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upgrade-auto-promote");
             t.setDaemon(true);
@@ -285,7 +284,7 @@ public final class UpgradeController implements AutoCloseable {
     }
 
     private long userRows(String modelVersion) {
-        return searcher.count(modelVersion, Filters.userContent());
+        return searcher.liveRowCount(modelVersion);
     }
 
     private void autoPromote() {
