@@ -3,6 +3,7 @@ package io.omnistream.launcher.cli;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.flink.bias.job.BiasJobConfig;
 import io.omnistream.flink.quality.job.QualityJobConfig;
+import io.omnistream.flink.upgrade.job.UpgradeGateConfig;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.launcher.cluster.ClusterConfig;
 import io.omnistream.launcher.stack.LauncherConfig;
@@ -39,6 +40,7 @@ public final class ConfigDocCommand implements Callable<Integer> {
         services.put("Milvus sink (MilvusSinkConfig)", MilvusSinkConfig.options());
         services.put("retrieval-quality Flink job (QualityJobConfig)", QualityJobConfig.options());
         services.put("modality-bias and drift Flink job (BiasJobConfig)", BiasJobConfig.options());
+        services.put("upgrade quality-gate Flink job (UpgradeGateConfig)", UpgradeGateConfig.options());
         services.put("quality service (QualityServiceConfig)", QualityServiceConfig.options());
         services.put("search API, in the embedded stack (SearchConfig)", SearchConfig.options());
         services.put("embedded launcher (LauncherConfig)", LauncherConfig.options());

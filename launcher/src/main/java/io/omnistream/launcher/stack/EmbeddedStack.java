@@ -14,6 +14,8 @@ import io.omnistream.flink.bias.job.BiasJobConfig;
 import io.omnistream.flink.bias.job.ModalityBiasJob;
 import io.omnistream.flink.quality.job.QualityJobConfig;
 import io.omnistream.flink.quality.job.RetrievalQualityJob;
+import io.omnistream.flink.upgrade.job.UpgradeGateConfig;
+import io.omnistream.flink.upgrade.job.UpgradeGateJob;
 import io.omnistream.ingest.config.IngestConfig;
 import io.omnistream.ingest.http.IngestServer;
 import io.omnistream.ingest.produce.MediaEventProducer;
@@ -230,6 +232,9 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         if (launcher.biasJob()) {
             startBiasJob(effective, out);
         }
+        if (launcher.gateJob()) {
+            startGateJob(effective, out);
+        }
         // the quality plane: the quality/bias/drift read model and its gauges, consumer lag, the live page. The stack's
         // endpoints and the launcher's page port win over the quality-service.* keys of the config layers.
         quality = track(QualityPlane.start(QualityServiceConfig.from(effective.with(
@@ -336,7 +341,33 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
             @Override public String sourceTopic() { return workerConfig.inputTopic(); }
         };
         return new UpgradeController(launcher.deployment(), store, new ServingAlias(milvusClient, sink.collections()),
-                sink.collections(), searcher, live, stack);
+                sink.collections(), searcher, live, stack, metrics);
+    }
+
+    /**
+     * Starts the upgrade quality-gate Flink job on its own MiniCluster (fresh state per run, checkpoints in a temporary
+     * directory deleted on close). It waits for the served path's figures only when the quality job measures them,
+     * and for the bias figures only when the bias job runs; otherwise it could never decide.
+     */
+    private void startGateJob(ConfigSource effective, PrintStream out) {
+        Path checkpoints = tempDir("omnistream-flink-checkpoints-gate");
+        track(() -> EmbeddedKafka.deleteRecursively(checkpoints));
+        Map<String, String> overrides = new HashMap<>();
+        if (effective.get(UpgradeGateConfig.CHECKPOINT_DIR).isEmpty()) {
+            overrides.put(UpgradeGateConfig.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+        }
+        overrides.put(UpgradeGateConfig.WAIT_FOR_SERVED.key(), Boolean.toString(launcher.qualityJob()
+                && qualityConfig.servedEnabled() && effective.get(UpgradeGateConfig.WAIT_FOR_SERVED)));
+        overrides.put(UpgradeGateConfig.WAIT_FOR_BIAS.key(), Boolean.toString(launcher.biasJob()
+                && effective.get(UpgradeGateConfig.WAIT_FOR_BIAS)));
+        UpgradeGateConfig gateConfig = UpgradeGateConfig.from(effective.with(overrides));
+        out.println("starting the upgrade quality-gate Flink job (MiniCluster)...");
+        try {
+            JobClient job = UpgradeGateJob.start(gateConfig, new Configuration());
+            track(() -> job.cancel().get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upgrade quality-gate job: " + e.getMessage(), e);
+        }
     }
 
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */

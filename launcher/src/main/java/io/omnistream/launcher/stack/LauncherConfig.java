@@ -37,7 +37,7 @@ public final class LauncherConfig {
 
     public static final ConfigOption<Boolean> GATE_JOB = ConfigOption.bool("launcher.gate-job.enabled", true,
             "Run the upgrade quality-gate Flink job (MiniCluster): while an upgrade shadows, it compares both versions "
-                    + "on each replay epoch and publishes a GateDecision on upgrade.gate.v1; see the gate.* keys.");
+                    + "on each replay epoch and publishes a GateDecision on upgrade.gate.v1; see the upgrade.gate.* keys.");
 
     public static final ConfigOption<String> DEPLOYMENT = new ConfigOption<>("launcher.deployment", "default",
             "Name of the deployment the embedded stack serves: its key on omnistream.deployments.v1 and its Milvus "

@@ -10,6 +10,7 @@ import io.omnistream.schemas.avro.GateSpec;
 import io.omnistream.schemas.avro.ModelTarget;
 import io.omnistream.search.SemanticSearch;
 import io.omnistream.search.ServingSearch;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>abort</b> / <b>finish</b>: the record, then the released version's groups stop, its collection is dropped
  *       and its consumer groups deleted (so a later upgrade to it re-reads from the beginning).</li>
  * </ul>
- * With {@code autoPromote} in the gate, a background check promotes as soon as {@link #readiness()} holds. Steps are
+ * With {@code autoPromote} in the gate, a background check promotes as soon as {@link #readiness()} holds; the same
+ * check exports the upgrade's metrics ({@link UpgradeMetrics}) every {@link #AUTO_PROMOTE_CHECK} while shadowing. Steps are
  * serialised (one lock); search ({@link #search()}) is lock-free and follows the alias.
  */
 public final class UpgradeController implements AutoCloseable {
@@ -71,6 +73,7 @@ public final class UpgradeController implements AutoCloseable {
     private final ModelPipeline livePipeline;
     private final ServingSearch search;
     private final ScheduledExecutorService autoPromoter;
+    private final UpgradeMetrics metrics;
     private Deployment current;
 
     /**
@@ -80,7 +83,8 @@ public final class UpgradeController implements AutoCloseable {
      * @throws IllegalStateException if the deployment is recorded as served by another version than {@code live}
      */
     public UpgradeController(String deploymentName, DeploymentStore store, ServingAlias alias,
-                             CollectionManager collections, VectorSearcher searcher, ModelPipeline live, Stack stack) {
+                             CollectionManager collections, VectorSearcher searcher, ModelPipeline live, Stack stack,
+                             PrometheusRegistry registry) {
         this.deploymentName = deploymentName;
         this.aliasName = ServingAlias.nameFor(deploymentName);
         this.store = store;
@@ -89,6 +93,7 @@ public final class UpgradeController implements AutoCloseable {
         this.searcher = searcher;
         this.stack = stack;
         this.livePipeline = live;
+        this.metrics = new UpgradeMetrics(registry, deploymentName);
         pipelines.put(live.modelVersion(), live);
         Optional<Deployment> recorded = store.deployment(deploymentName);
         if (recorded.isEmpty()) {
@@ -112,6 +117,7 @@ public final class UpgradeController implements AutoCloseable {
                         + "resume that: finish it (./omnistream upgrade finish) on the stack that promoted it");
             }
         }
+        ensureCollection(live);
         alias.point(aliasName, current.getLive().getModelVersion());
         this.search = new ServingSearch(alias, searcher, aliasName, v -> Optional.ofNullable(pipelines.get(v)).map(ModelPipeline::search));
         this.autoPromoter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -119,7 +125,8 @@ public final class UpgradeController implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        autoPromoter.scheduleWithFixedDelay(this::autoPromote, AUTO_PROMOTE_CHECK.toMillis(),
+        refreshMetrics();
+        autoPromoter.scheduleWithFixedDelay(this::tick, AUTO_PROMOTE_CHECK.toMillis(),
                 AUTO_PROMOTE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -167,12 +174,14 @@ public final class UpgradeController implements AutoCloseable {
                 throw new IllegalStateException("model " + modelId + " has version " + shadow.modelVersion()
                         + ", not the requested " + expectedVersion);
             }
+            ensureCollection(shadow);
             Deployment next = DeploymentTransitions.start(current, shadow.target(), gate, startedAt);
             store.write(next);
             pipelines.put(shadow.modelVersion(), shadow);
             current = next;
             LOG.info("deployment {}: shadowing {} beside {}", deploymentName, shadow.modelVersion(),
                     current.getLive().getModelVersion());
+            refreshMetrics();
             return current;
         } catch (RuntimeException e) {
             shadow.close();
@@ -236,6 +245,7 @@ public final class UpgradeController implements AutoCloseable {
         alias.point(aliasName, current.getLive().getModelVersion());
         LOG.info("deployment {}: promoted {} ({}); {} kept for rollback", deploymentName,
                 current.getLive().getModelVersion(), why, current.getPrevious().getModelVersion());
+        refreshMetrics();
         return current;
     }
 
@@ -246,6 +256,7 @@ public final class UpgradeController implements AutoCloseable {
         current = next;
         alias.point(aliasName, current.getLive().getModelVersion());
         LOG.info("deployment {}: {}", deploymentName, current.getDetail());
+        refreshMetrics();
         return current;
     }
 
@@ -256,6 +267,7 @@ public final class UpgradeController implements AutoCloseable {
         store.write(next);
         current = next;
         release(shadow);
+        refreshMetrics();
         return current;
     }
 
@@ -266,6 +278,7 @@ public final class UpgradeController implements AutoCloseable {
         store.write(next);
         current = next;
         release(previous);
+        refreshMetrics();
         return current;
     }
 
@@ -283,23 +296,40 @@ public final class UpgradeController implements AutoCloseable {
                 target.getModelVersion(), groups, target.getCollection());
     }
 
+    /**
+     * Creates the version's collection before its sink's first row would (as the sink would: its model version,
+     * dimension and source topic), so the alias can point at it and its rows can be counted from the start.
+     */
+    private void ensureCollection(ModelPipeline pipeline) {
+        collections.ensureCollection(pipeline.modelVersion(), pipeline.chain().text().dimension(), pipeline.embeddingTopic());
+    }
+
     private long userRows(String modelVersion) {
         return searcher.liveRowCount(modelVersion);
     }
 
-    private void autoPromote() {
+    /** Every few seconds: the metrics while an upgrade shadows, and automatic promotion when the gate asks for it. */
+    private void tick() {
         try {
             synchronized (this) {
-                if (current.getState() != DeploymentState.SHADOWING || !current.getGate().getAutoPromote()) {
+                if (current.getState() != DeploymentState.SHADOWING) {
                     return;
                 }
-                if (readiness().ready()) {
+                Readiness readiness = refreshMetrics();
+                if (current.getGate().getAutoPromote() && readiness.ready()) {
                     promote("automatic: gate passed and shadow caught up");
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("deployment {}: automatic promotion check failed: {}", deploymentName, e.toString());
+            LOG.warn("deployment {}: upgrade check failed: {}", deploymentName, e.toString());
         }
+    }
+
+    /** Exports the deployment's state, the shadow's progress and the gate's figures; returns the readiness used. */
+    private synchronized Readiness refreshMetrics() {
+        Readiness readiness = readiness();
+        metrics.update(current, aliasName, readiness, readiness.gate().isPresent() ? readiness.gate() : gate());
+        return readiness;
     }
 
     private static long now() {
