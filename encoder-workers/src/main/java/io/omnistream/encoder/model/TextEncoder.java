@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code position_ids} counted from the attention mask if the graph takes them), pool ({@link Pooling}), L2-normalise.
  *
  * <p><b>Guarantees.</b> Every returned vector has {@link #dimension()} floats and unit L2 norm. A text's vector does
- * not depend on the other texts in its batch: padding is masked out by the attention mask, and token positions
- * beyond a text's own length never reach pooling (batch vs. one-by-one agree to float rounding, about 1e-6). Graphs
+ * not depend on the other texts in its batch: padding is masked out by the attention mask, padded positions never
+ * reach pooling (which finds a row's tokens from the mask, on either padding side), and position ids, where the graph
+ * takes them, are counted from the mask (batch vs. one-by-one agree to float rounding, about 1e-6). Graphs
  * whose activation scales are computed per run (dynamic quantisation) would break this, so they are declared
  * {@link InferenceBatching#PER_TEXT} and every text runs alone.
  * Loading fails fast: missing artefacts, an output of the wrong dimension and an unusable CUDA provider (with
