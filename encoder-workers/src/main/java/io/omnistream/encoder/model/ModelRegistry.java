@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.omnistream.encoder.batch.PaddingSide;
 import io.omnistream.encoder.postprocess.PostProcessStep;
 import io.omnistream.encoder.postprocess.PostProcessSteps;
 import io.omnistream.encoder.tower.TowerSpec;
@@ -36,14 +37,29 @@ import java.util.Set;
  *     default: true
  *     onnx: classpath:bge-small-en-v1.5.onnx
  *     tokenizer: classpath:bge-small-en-v1.5-tokenizer.json
- *     pooling: CLS                 # CLS | MEAN
+ *     pooling: CLS                 # CLS | MEAN | LAST_TOKEN (also last-token)
  *     dimension: 384
  *     maxTokens: 512
- *     instructions: PREFIX         # PREFIX | NONE
+ *     instructions: PREFIX         # PREFIX | TEMPLATE | NONE
  *     queryInstruction: "Represent this sentence for searching relevant passages: "
  *     documentInstruction: ""
  *     modalities: [TEXT]
  *     batching: BUCKETED           # BUCKETED (default) | PER_TEXT (one run per text: dynamic quantisation)
+ * </pre>
+ *
+ * <p>A decoder embedder (Qwen3-Embedding, NV-Embed, VLM2Vec, e5-mistral style) declares how it was trained to read
+ * its input; every one of these keys is part of the model version ({@link TextEncoder#modelVersion()}), and the
+ * contract is described in {@code encoder-workers/MODELS.md}:
+ *
+ * <pre>
+ *     pooling: LAST_TOKEN          # the state of each row's last real token, found from the attention mask
+ *     paddingSide: LEFT            # LEFT | RIGHT (default); CLS pooling with LEFT is refused
+ *     appendEos: true              # append eosToken after truncating to maxTokens - 1 (default false)
+ *     eosToken: "&lt;|endoftext|&gt;"   # as written in the tokenizer.json; must be one token of it
+ *     instructions: TEMPLATE
+ *     queryTemplate: "Instruct: {instruction}\nQuery:{text}"   # {text} once, {instruction} at most once
+ *     documentTemplate: "{text}"   # the default of an undeclared template
+ *     queryInstruction: "Given a web search query, retrieve relevant passages that answer the query"
  * </pre>
  */
 public final class ModelRegistry {
@@ -144,7 +160,11 @@ public final class ModelRegistry {
         if (e.maxTokens() == null) {
             throw new ModelRegistryException(where + ": missing 'maxTokens'");
         }
-        Pooling pooling = parseEnum(Pooling.class, e.pooling(), where, "pooling");
+        Pooling pooling = parseEnum(Pooling.class, e.pooling().replace('-', '_'), where, "pooling");
+        PaddingSide paddingSide = e.paddingSide() == null ? PaddingSide.RIGHT
+                : parseEnum(PaddingSide.class, e.paddingSide(), where, "paddingSide");
+        PromptTemplate queryTemplate = template(e.queryTemplate(), where, "queryTemplate");
+        PromptTemplate documentTemplate = template(e.documentTemplate(), where, "documentTemplate");
         InstructionMode mode = e.instructions() == null ? InstructionMode.PREFIX
                 : parseEnum(InstructionMode.class, e.instructions(), where, "instructions");
         Set<Modality> modalities = EnumSet.noneOf(Modality.class);
@@ -187,9 +207,21 @@ public final class ModelRegistry {
         ModelSource tokenizer = source(e.tokenizer(), baseDir, where, "tokenizer");
         try {
             return new ModelSpec(e.id(), e.version(), onnx, tokenizer, pooling, e.dimension(), e.maxTokens(), mode,
-                    e.queryInstruction(), e.documentInstruction(), modalities, cascades, towers, postprocess, batching);
+                    e.queryInstruction(), e.documentInstruction(), modalities, cascades, towers, postprocess, batching,
+                    paddingSide, Boolean.TRUE.equals(e.appendEos()), e.eosToken(), queryTemplate, documentTemplate);
         } catch (IllegalArgumentException ex) {
             throw new ModelRegistryException(origin + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static PromptTemplate template(String template, String where, String field) {
+        if (template == null) {
+            return null;
+        }
+        try {
+            return new PromptTemplate(template);
+        } catch (IllegalArgumentException ex) {
+            throw new ModelRegistryException(where + ": invalid '" + field + "': " + ex.getMessage(), ex);
         }
     }
 
@@ -253,5 +285,6 @@ public final class ModelRegistry {
                  String onnx, String tokenizer, String pooling, Integer dimension, Integer maxTokens,
                  String instructions, String queryInstruction, String documentInstruction, List<String> modalities,
                  Map<String, Map<String, String>> cascades, Map<String, Map<String, Object>> towers,
-                 List<Map<String, Map<String, Object>>> postprocess, String batching) {}
+                 List<Map<String, Map<String, Object>>> postprocess, String batching, String paddingSide,
+                 Boolean appendEos, String eosToken, String queryTemplate, String documentTemplate) {}
 }

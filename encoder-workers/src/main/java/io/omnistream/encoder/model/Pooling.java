@@ -55,6 +55,30 @@ public enum Pooling {
             }
             return out;
         }
+    },
+    /**
+     * The hidden state of each row's last real token: the position of the row's last attention-mask 1 (decoder
+     * embedders: Qwen3-Embedding, NV-Embed, VLM2Vec, e5-mistral, whose causal attention lets only the last token see
+     * the whole text). Read from the mask, so it is right for both padding sides: the final position of a
+     * left-padded row, the position before the first pad of a right-padded one. A row with an all-zero mask pools
+     * to the zero vector.
+     */
+    LAST_TOKEN {
+        @Override
+        public float[][] pool(FloatBuffer hidden, long[] mask, int batch, int seq, int dim) {
+            check(hidden, mask, batch, seq, dim);
+            float[][] out = new float[batch][dim];
+            for (int b = 0; b < batch; b++) {
+                int last = seq - 1;
+                while (last >= 0 && mask[b * seq + last] == 0) {
+                    last--;
+                }
+                if (last >= 0) {
+                    hidden.get((b * seq + last) * dim, out[b], 0, dim);
+                }
+            }
+            return out;
+        }
     };
 
     /** Pools {@code hidden} ([batch, seq, dim], row-major) into {@code batch} vectors of length {@code dim}. */

@@ -346,6 +346,7 @@ public final class EncoderWorker implements AutoCloseable {
         }
         Side side = event.getBenchmark() != null && event.getBenchmark().getRole() == BenchmarkRole.QUERY
                 ? Side.QUERY : Side.DOCUMENT;
+        o.side = side;
         o.instruction = encoder.spec().instructionFor(side, event.getInstruction());
         return o;
     }
@@ -457,6 +458,7 @@ public final class EncoderWorker implements AutoCloseable {
     private float[][] timedEncode(List<Outcome> items) {
         List<String> texts = new ArrayList<>(items.size());
         List<String> instructions = new ArrayList<>(items.size());
+        List<Side> sides = new ArrayList<>(items.size());
         List<Integer> textPositions = new ArrayList<>(items.size());
         Map<Modality, List<Integer>> towerPositions = new EnumMap<>(Modality.class);
         for (int i = 0; i < items.size(); i++) {
@@ -466,13 +468,14 @@ public final class EncoderWorker implements AutoCloseable {
             } else {
                 texts.add(o.text);
                 instructions.add(o.instruction);
+                sides.add(o.side);
                 textPositions.add(i);
             }
         }
         long t0 = System.nanoTime();
         float[][] vectors = new float[items.size()][];
         if (!texts.isEmpty()) {
-            float[][] textVectors = encoder.encodeWithInstruction(texts, instructions);
+            float[][] textVectors = encoder.encodeWithInstruction(texts, sides, instructions);
             for (int k = 0; k < textVectors.length; k++) {
                 vectors[textPositions.get(k)] = textVectors[k];
             }
@@ -563,6 +566,8 @@ public final class EncoderWorker implements AutoCloseable {
         /** The event; for a fetched uri event, the fetched copy only until its media step is done. */
         MediaEvent event;
         OutcomeKind kind;
+        /** Query or document: selects the default instruction and, for template models, the prompt template. */
+        Side side;
         String instruction;
         /** What the text tower embeds: the event's text, or what the cascade recognised in its media. */
         String text;

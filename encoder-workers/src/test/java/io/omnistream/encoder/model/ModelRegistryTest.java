@@ -25,6 +25,25 @@ class ModelRegistryTest {
                 modalities: [TEXT]
             """;
 
+    /** A Qwen3-Embedding-style entry; the artefacts are stand-ins (the registry only checks they exist). */
+    private static final String DECODER = """
+            models:
+              - id: d1
+                version: d1-fp32-last-eos-512
+                onnx: classpath:bge-small-en-v1.5-q.onnx
+                tokenizer: classpath:bge-small-en-v1.5-q-tokenizer.json
+                pooling: last-token
+                paddingSide: left
+                appendEos: true
+                eosToken: "<|endoftext|>"
+                dimension: 384
+                maxTokens: 512
+                instructions: TEMPLATE
+                queryTemplate: "Instruct: {instruction}\\nQuery:{text}"
+                queryInstruction: "Given a claim, find papers"
+                modalities: [TEXT]
+            """;
+
     private static ModelRegistry parse(String yaml, Path baseDir) {
         return ModelRegistry.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml", baseDir);
     }
@@ -98,7 +117,7 @@ class ModelRegistryTest {
                 .isInstanceOf(ModelRegistryException.class)
                 .hasMessageContaining("model 'm1'")
                 .hasMessageContaining("unknown pooling 'MAX'")
-                .hasMessageContaining("[CLS, MEAN]");
+                .hasMessageContaining("[CLS, MEAN, LAST_TOKEN]");
     }
 
     @Test
@@ -176,5 +195,92 @@ class ModelRegistryTest {
     void unknownModelIdListsKnownOnes() {
         assertThatThrownBy(() -> ModelRegistry.bundled().get("gpt-9"))
                 .hasMessageContaining("unknown model 'gpt-9'").hasMessageContaining("bge-small-en-v1.5");
+    }
+
+    @Test
+    void parsesADecoderEntryWithItsPaddingEosAndTemplates() {
+        ModelSpec spec = parse(DECODER, null).get("d1");
+        assertThat(spec.pooling()).isEqualTo(Pooling.LAST_TOKEN);
+        assertThat(spec.paddingSide()).isEqualTo(io.omnistream.encoder.batch.PaddingSide.LEFT);
+        assertThat(spec.appendEos()).isTrue();
+        assertThat(spec.eosToken()).isEqualTo("<|endoftext|>");
+        assertThat(spec.instructionMode()).isEqualTo(InstructionMode.TEMPLATE);
+        assertThat(spec.queryTemplate().template()).isEqualTo("Instruct: {instruction}\nQuery:{text}");
+        assertThat(spec.documentTemplate()).isEqualTo(PromptTemplate.TEXT_ONLY); // undeclared
+        assertThat(spec.formatInput(Side.QUERY, spec.instructionFor(Side.QUERY, null), "aspirin"))
+                .isEqualTo("Instruct: Given a claim, find papers\nQuery:aspirin");
+        assertThat(spec.formatInput(Side.DOCUMENT, spec.instructionFor(Side.DOCUMENT, "ignored"), "aspirin"))
+                .isEqualTo("aspirin");
+    }
+
+    @Test
+    void encoderEntriesKeepRightPaddingNoEosNoTemplatesAndTheirPrefixSpacing() {
+        ModelSpec spec = parse(VALID.formatted("CLS"), null).get("m1");
+        assertThat(spec.paddingSide()).isEqualTo(io.omnistream.encoder.batch.PaddingSide.RIGHT);
+        assertThat(spec.appendEos()).isFalse();
+        assertThat(spec.eosToken()).isEmpty();
+        assertThat(spec.queryTemplate()).isNull();
+        assertThat(spec.documentTemplate()).isNull();
+        assertThat(spec.formatInput(Side.QUERY, "Q:", "text")).isEqualTo("Q: text");
+        assertThat(spec.formatInput(Side.QUERY, "Q: ", "text")).isEqualTo("Q: text");
+        assertThat(spec.formatInput(Side.QUERY, "", "text")).isEqualTo("text");
+    }
+
+    @Test
+    void theFingerprintedSettingsOfEncoderModelsAreUnchangedByTheDecoderKeys() {
+        // written out by hand: what TextEncoder hashed before paddingSide / appendEos / templates existed, so the
+        // versions (and collections) of the registered models stay the same
+        assertThat(TextEncoder.inputSettings(ModelRegistry.bundled().get("bge-small-en-v1.5")))
+                .isEqualTo("CLS|384|512|PREFIX|Represent this sentence for searching relevant passages: |");
+        assertThat(TextEncoder.inputSettings(ModelRegistry.bundled().get("all-minilm-l6-v2")))
+                .isEqualTo("MEAN|384|256|NONE||");
+        assertThat(TextEncoder.inputSettings(parse(DECODER, null).get("d1"))).isEqualTo(
+                "LAST_TOKEN|384|512|TEMPLATE|Given a claim, find papers||padding=LEFT|eos=<|endoftext|>"
+                        + "|query=Instruct: {instruction}\nQuery:{text}|document={text}");
+    }
+
+    @Test
+    void unknownPaddingSideNamesTheChoices() {
+        assertThatThrownBy(() -> parse(DECODER.replace("paddingSide: left", "paddingSide: middle"), null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("model 'd1'")
+                .hasMessageContaining("unknown paddingSide 'middle'")
+                .hasMessageContaining("[RIGHT, LEFT]");
+    }
+
+    @Test
+    void clsPoolingWithLeftPaddingIsRefused() {
+        assertThatThrownBy(() -> parse(DECODER.replace("pooling: last-token", "pooling: CLS"), null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("test.yaml: model 'd1': pooling CLS reads position 0, which is padding in a "
+                        + "left-padded run");
+    }
+
+    @Test
+    void templatesAreValidatedAndOnlyTakenWithInstructionsTemplate() {
+        assertThatThrownBy(() -> parse(DECODER.replace("Query:{text}", "Query:"), null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("model 'd1': invalid 'queryTemplate'")
+                .hasMessageContaining("must contain {text} exactly once");
+        assertThatThrownBy(() -> parse(DECODER.replace("Query:{text}", "Query:{query}"), null))
+                .hasMessageContaining("invalid 'queryTemplate'").hasMessageContaining("unknown placeholder {query}");
+        assertThatThrownBy(() -> parse(DECODER.replace("instructions: TEMPLATE", "instructions: PREFIX"), null))
+                .hasMessageContaining("queryTemplate / documentTemplate are used only with instructions: TEMPLATE");
+        assertThatThrownBy(() -> parse(DECODER.replace("    queryTemplate: \"Instruct: {instruction}\\nQuery:{text}\"\n",
+                ""), null))
+                .hasMessageContaining("instructions: TEMPLATE needs queryTemplate and/or documentTemplate");
+        assertThatThrownBy(() -> parse(DECODER.replace("    queryInstruction: \"Given a claim, find papers\"\n", ""),
+                null))
+                .hasMessageContaining("queryTemplate \"Instruct: {instruction}\nQuery:{text}\" has an {instruction} "
+                        + "slot but queryInstruction is empty");
+    }
+
+    @Test
+    void appendEosAndEosTokenComeTogether() {
+        assertThatThrownBy(() -> parse(DECODER.replace("    eosToken: \"<|endoftext|>\"\n", ""), null))
+                .isInstanceOf(ModelRegistryException.class)
+                .hasMessageContaining("model 'd1': appendEos needs eosToken");
+        assertThatThrownBy(() -> parse(DECODER.replace("appendEos: true", "appendEos: false"), null))
+                .hasMessageContaining("eosToken '<|endoftext|>' is declared but appendEos is not true");
     }
 }

@@ -13,16 +13,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * PLUMBING FIXTURE: tiny ONNX graphs with fixed integer weights and no semantics, generated for the native-tower
- * tests by {@code src/test/resources/fixtures/make_plumbing_onnx.py} (see it for the graphs and weights) with the
- * Python {@code onnx} package pinned below, in a virtual environment under this module's {@code target/}.
+ * PLUMBING FIXTURE: tiny ONNX graphs with fixed integer weights and no semantics (and the decoder graphs' tiny
+ * tokenizer.json), generated for the native-tower and decoder text-encoder tests by
+ * {@code src/test/resources/fixtures/make_plumbing_onnx.py} (see it for the graphs and weights) with the Python
+ * {@code onnx} package pinned below, in a virtual environment under this module's {@code target/}.
  *
  * <p>If python3, venv or pip are unavailable (no interpreter, no network for the first install), the calling tests
  * are skipped through a JUnit assumption whose message says why. A failing generator script, however, fails the
  * tests: that is a bug in the fixture, not a missing tool. The virtual environment is reused while it holds the
  * pinned version, so after one online build the tests also run offline ({@code mvn -o}).
  */
-final class PlumbingOnnxFixture {
+public final class PlumbingOnnxFixture {
     /** Pinned for reproducible graph bytes; the generator also fixes opset 17 and IR version 8. */
     static final String ONNX_PIP_VERSION = "1.23.2";
 
@@ -31,6 +32,14 @@ final class PlumbingOnnxFixture {
     static final String IMAGE_NHWC = "plumbing_image_nhwc.onnx";
     static final String AUDIO_FRAMES = "plumbing_audio_frames.onnx";
     static final String VIDEO_NTCHW = "plumbing_video_ntchw.onnx";
+    /** Decoder-shaped: input_ids, attention_mask, position_ids to a causal last_hidden_state [batch, seq, 4]. */
+    public static final String DECODER = "plumbing_decoder.onnx";
+    /** {@link #DECODER} without the position_ids input. */
+    public static final String DECODER_NO_POSITIONS = "plumbing_decoder_no_positions.onnx";
+    /** WordLevel tokenizer.json of the decoder graphs; adds no special tokens. */
+    public static final String DECODER_TOKENIZER = "plumbing_decoder_tokenizer.json";
+    /** {@link #DECODER_TOKENIZER} whose post-processor appends {@code <|endoftext|>} itself. */
+    public static final String DECODER_TOKENIZER_APPENDS_EOS = "plumbing_decoder_tokenizer_appends_eos.json";
 
     private static final String SCRIPT_RESOURCE = "fixtures/make_plumbing_onnx.py";
     /** Generous bounds for process completion (a cold pip install downloads ~20 MB); not assertions on speed. */
@@ -48,7 +57,7 @@ final class PlumbingOnnxFixture {
      * skipped, with the reason) if Python, venv or pip are unavailable; call it per test, not in {@code @BeforeAll},
      * where an abort hides the tests from the report.
      */
-    static synchronized Path directory() {
+    public static synchronized Path directory() {
         if (generated == null && unavailable == null) {
             generated = generate();
         }
@@ -58,7 +67,7 @@ final class PlumbingOnnxFixture {
         return generated;
     }
 
-    static Path path(String fileName) {
+    public static Path path(String fileName) {
         return directory().resolve(fileName);
     }
 
