@@ -2,9 +2,13 @@ package io.omnistream.launcher.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.omnistream.ingest.load.SciFactCorpus;
 import io.omnistream.launcher.demo.SciFactDemo;
+import io.omnistream.launcher.demo.SciFactSubset;
 import io.omnistream.launcher.stack.EmbeddedStack;
+import io.omnistream.launcher.stack.LauncherConfig;
 import io.omnistream.launcher.stack.RunningStackFile;
+import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -48,10 +52,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     StackOptions stackOptions;
 
+    /** Abstracts of the SciFact subset replayed once when an upgrade starts (about a minute per version on 2 cores). */
+    static final int UPGRADE_BENCHMARK_ABSTRACTS = 200;
+
+    /**
+     * The configuration with {@code launcher.upgrade.benchmark} set to a reproducible SciFact subset (written as a BEIR
+     * directory under {@code <omnistream.home>}), unless it is set already.
+     */
+    static ConfigSource withUpgradeBenchmark(ConfigSource config, Path zip) throws java.io.IOException {
+        if (!config.get(LauncherConfig.UPGRADE_BENCHMARK).isBlank()) {
+            return config;
+        }
+        Path dir = new LauncherConfig(config).home().resolve("upgrade-benchmark").resolve("scifact-" + UPGRADE_BENCHMARK_ABSTRACTS);
+        SciFactSubset.of(new SciFactCorpus(zip), UPGRADE_BENCHMARK_ABSTRACTS).writeBeir(dir);
+        return config.with(Map.of(LauncherConfig.UPGRADE_BENCHMARK.key(), dir.toString()));
+    }
+
     @Override
     public Integer call() throws Exception {
         Path zip = StackOptions.scifactZip(data);
-        EmbeddedStack stack = EmbeddedStack.start(stackOptions.configSource(), System.out);
+        EmbeddedStack stack = EmbeddedStack.start(withUpgradeBenchmark(stackOptions.configSource(), zip), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.out.println("\nstopping the stack...");

@@ -26,6 +26,7 @@ import io.omnistream.launcher.upgrade.KafkaGroups;
 import io.omnistream.launcher.upgrade.ModelPipeline;
 import io.omnistream.launcher.upgrade.ShadowPipeline;
 import io.omnistream.launcher.upgrade.UpgradeController;
+import io.omnistream.milvus.collection.CollectionManager;
 import io.omnistream.milvus.collection.ServingAlias;
 import io.omnistream.milvus.config.MilvusSinkConfig;
 import io.omnistream.milvus.lite.MilvusLiteServer;
@@ -59,7 +60,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import io.omnistream.replay.BenchmarkReplayer;
+import io.omnistream.replay.BenchmarkTask;
+import io.omnistream.replay.JudgmentProducer;
+import io.omnistream.replay.RetrievalTaskReader;
+import io.omnistream.schemas.Topics;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -101,6 +109,7 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     private MediaEventProducer producer;
     private IngestServer ingest;
     private MilvusClientV2 milvusClient;
+    private CollectionManager collections;
     private VectorSearcher searcher;
     private SemanticSearch search;
     private SearchServer searchServer;
@@ -221,8 +230,11 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
 
         milvusClient = sinkConfig.milvus().open();
         track(milvusClient::close);
-        // one CollectionManager per JVM: it serialises collection/index bootstrap, so search and sink never race
-        searcher = new VectorSearcher(milvusClient, sink.collections(), sinkConfig.searchEf(), ConsistencyLevel.STRONG);
+        // the stack's own collection manager, on its own client: an upgrade's finish closes the sink it started with,
+        // and search, the serving alias and the upgrade controller outlive it. The controller creates a version's
+        // collection before that version's sink writes to it, so sinks find it ready instead of racing to create it.
+        collections = new CollectionManager(milvusClient, sinkConfig.index());
+        searcher = new VectorSearcher(milvusClient, collections, sinkConfig.searchEf(), ConsistencyLevel.STRONG);
         search = new SemanticSearch(encoder, searcher, chain.modelVersion(), v -> chain.postProcess(v, Modality.TEXT));
         upgrades = track(startUpgrades(effective));
 
@@ -339,9 +351,10 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
             @Override public long lag(String topic, String group) { return groups.lag(topic, group); }
             @Override public void deleteGroups(java.util.List<String> ids) { groups.delete(ids); }
             @Override public String sourceTopic() { return workerConfig.inputTopic(); }
+            @Override public void replayBenchmark() { replayUpgradeBenchmark(); }
         };
-        return new UpgradeController(launcher.deployment(), store, new ServingAlias(milvusClient, sink.collections()),
-                sink.collections(), searcher, live, stack, metrics);
+        return new UpgradeController(launcher.deployment(), store, new ServingAlias(milvusClient, collections),
+                collections, searcher, live, stack);
     }
 
     /**
@@ -368,6 +381,31 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the upgrade quality-gate job: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One epoch of {@code launcher.upgrade.benchmark} (if set), on a background thread: the next epoch after the
+     * newest the quality view holds for its task. Events and judgments go through the production path, like
+     * {@code ./omnistream replay}'s.
+     */
+    private void replayUpgradeBenchmark() {
+        launcher.upgradeBenchmark().ifPresent(dir -> {
+            Thread t = new Thread(() -> {
+                try {
+                    BenchmarkTask task = RetrievalTaskReader.beir(dir.getFileName().toString(), dir, "test", null);
+                    int epoch = quality.view().latestEpoch(task.id()).orElse(-1) + 1;
+                    try (JudgmentProducer judgments = new JudgmentProducer(bootstrapServers, REGISTRY_URL, Topics.JUDGMENTS)) {
+                        new BenchmarkReplayer(producer, judgments, 0, Duration.ofMinutes(10)).run(List.of(task), epoch, 1,
+                                p -> LOG.info("upgrade benchmark: replayed epoch {} of {} ({} events, {} judgments)",
+                                        p.epoch(), p.taskId(), p.events(), p.judgments()));
+                    }
+                } catch (Exception e) {
+                    LOG.warn("upgrade benchmark {}: replay failed: {}", dir, e.toString());
+                }
+            }, "upgrade-benchmark-replay");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** Starts (or restarts) the encoder worker on the loaded model; the consumer group resumes from committed offsets. */
@@ -432,6 +470,8 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
     @Override public String executionProvider() { return encoder.activeProvider().toString(); }
     public MediaEventProducer producer() { return producer; }
     public VectorSearcher searcher() { return searcher; }
+    /** The stack's collection manager (search, serving alias, upgrades); each sink has its own. */
+    public CollectionManager collections() { return collections; }
     /** Search over the stack's own model version's collection (not following the alias: see {@link #upgrades()}). */
     public SemanticSearch search() { return search; }
     /** The deployment's upgrades: start, promote, rollback, abort, finish, and user search through the alias. */

@@ -4,6 +4,7 @@ import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Configuration of the embedded all-in-one stack itself. The services it runs (ingest, encoder worker, Milvus sink)
@@ -49,6 +50,11 @@ public final class LauncherConfig {
                     + "127.0.0.1; callers present the stack's control token from <omnistream.home>/stack.json or an API "
                     + "key with scope admin (0 = pick a free port).");
 
+    public static final ConfigOption<String> UPGRADE_BENCHMARK = ConfigOption.string("launcher.upgrade.benchmark", "",
+            "BEIR directory (corpus.jsonl, queries.jsonl, qrels/test.tsv; the task id is its name) of which one replay "
+                    + "epoch is run when an upgrade starts, so the gate gets both versions' figures without waiting for "
+                    + "someone to replay; empty = none. `demo` sets it to a 200-abstract SciFact subset.");
+
     public static final ConfigOption<Boolean> KAFKA_SASL_SSL = ConfigOption.bool("launcher.kafka.sasl-ssl", false,
             "Start the embedded broker with a SASL_SSL client listener (SCRAM-SHA-512 over TLS, a certificate and a "
                     + "password generated at start) and connect every component through it with the shared kafka.* "
@@ -67,6 +73,7 @@ public final class LauncherConfig {
     private final boolean gateJob;
     private final String deployment;
     private final int controlPort;
+    private final String upgradeBenchmark;
 
     public LauncherConfig(ConfigSource source) {
         this.home = Path.of(source.get(HOME));
@@ -82,11 +89,12 @@ public final class LauncherConfig {
         this.gateJob = source.get(GATE_JOB);
         this.deployment = source.get(DEPLOYMENT);
         this.controlPort = source.get(CONTROL_PORT);
+        this.upgradeBenchmark = source.get(UPGRADE_BENCHMARK);
     }
 
     public static List<ConfigOption<?>> options() {
         return List.of(HOME, EXTERNAL_KAFKA, KAFKA_SASL_SSL, EXTERNAL_MILVUS, PARTITIONS, METRICS_PORT, WEB_PORT,
-                FRESH_MILVUS, QUALITY_JOB, BIAS_JOB, GATE_JOB, DEPLOYMENT, CONTROL_PORT);
+                FRESH_MILVUS, QUALITY_JOB, BIAS_JOB, GATE_JOB, DEPLOYMENT, CONTROL_PORT, UPGRADE_BENCHMARK);
     }
 
     public Path home() { return home; }
@@ -102,4 +110,8 @@ public final class LauncherConfig {
     public boolean gateJob() { return gateJob; }
     public String deployment() { return deployment; }
     public int controlPort() { return controlPort; }
+    /** The BEIR directory replayed once when an upgrade starts, or empty. */
+    public Optional<Path> upgradeBenchmark() {
+        return upgradeBenchmark.isBlank() ? Optional.empty() : Optional.of(Path.of(upgradeBenchmark));
+    }
 }

@@ -10,7 +10,6 @@ import io.omnistream.schemas.avro.GateSpec;
 import io.omnistream.schemas.avro.ModelTarget;
 import io.omnistream.search.SemanticSearch;
 import io.omnistream.search.ServingSearch;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>abort</b> / <b>finish</b>: the record, then the released version's groups stop, its collection is dropped
  *       and its consumer groups deleted (so a later upgrade to it re-reads from the beginning).</li>
  * </ul>
- * With {@code autoPromote} in the gate, a background check promotes as soon as {@link #readiness()} holds; the same
- * check exports the upgrade's metrics ({@link UpgradeMetrics}) every {@link #AUTO_PROMOTE_CHECK} while shadowing. Steps are
+ * With {@code autoPromote} in the gate, a background check promotes as soon as {@link #readiness()} holds. The
+ * upgrade's metrics come from the topics (the quality plane's {@code UpgradeMetrics}), so every process that runs
+ * the quality plane exports them. Steps are
  * serialised (one lock); search ({@link #search()}) is lock-free and follows the alias.
  */
 public final class UpgradeController implements AutoCloseable {
@@ -60,6 +60,12 @@ public final class UpgradeController implements AutoCloseable {
 
         /** The source topic every worker group reads. */
         String sourceTopic();
+
+        /**
+         * Replays the next epoch of the stack's upgrade benchmark in the background, if one is configured, so that the
+         * gate gets a replay epoch scored for both versions; does nothing otherwise.
+         */
+        void replayBenchmark();
     }
 
     private final String deploymentName;
@@ -73,7 +79,6 @@ public final class UpgradeController implements AutoCloseable {
     private final ModelPipeline livePipeline;
     private final ServingSearch search;
     private final ScheduledExecutorService autoPromoter;
-    private final UpgradeMetrics metrics;
     private Deployment current;
 
     /**
@@ -83,8 +88,7 @@ public final class UpgradeController implements AutoCloseable {
      * @throws IllegalStateException if the deployment is recorded as served by another version than {@code live}
      */
     public UpgradeController(String deploymentName, DeploymentStore store, ServingAlias alias,
-                             CollectionManager collections, VectorSearcher searcher, ModelPipeline live, Stack stack,
-                             PrometheusRegistry registry) {
+                             CollectionManager collections, VectorSearcher searcher, ModelPipeline live, Stack stack) {
         this.deploymentName = deploymentName;
         this.aliasName = ServingAlias.nameFor(deploymentName);
         this.store = store;
@@ -93,7 +97,6 @@ public final class UpgradeController implements AutoCloseable {
         this.searcher = searcher;
         this.stack = stack;
         this.livePipeline = live;
-        this.metrics = new UpgradeMetrics(registry, deploymentName);
         pipelines.put(live.modelVersion(), live);
         Optional<Deployment> recorded = store.deployment(deploymentName);
         if (recorded.isEmpty()) {
@@ -125,7 +128,6 @@ public final class UpgradeController implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        refreshMetrics();
         autoPromoter.scheduleWithFixedDelay(this::tick, AUTO_PROMOTE_CHECK.toMillis(),
                 AUTO_PROMOTE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -181,7 +183,7 @@ public final class UpgradeController implements AutoCloseable {
             current = next;
             LOG.info("deployment {}: shadowing {} beside {}", deploymentName, shadow.modelVersion(),
                     current.getLive().getModelVersion());
-            refreshMetrics();
+            stack.replayBenchmark();
             return current;
         } catch (RuntimeException e) {
             shadow.close();
@@ -245,7 +247,6 @@ public final class UpgradeController implements AutoCloseable {
         alias.point(aliasName, current.getLive().getModelVersion());
         LOG.info("deployment {}: promoted {} ({}); {} kept for rollback", deploymentName,
                 current.getLive().getModelVersion(), why, current.getPrevious().getModelVersion());
-        refreshMetrics();
         return current;
     }
 
@@ -256,7 +257,6 @@ public final class UpgradeController implements AutoCloseable {
         current = next;
         alias.point(aliasName, current.getLive().getModelVersion());
         LOG.info("deployment {}: {}", deploymentName, current.getDetail());
-        refreshMetrics();
         return current;
     }
 
@@ -267,7 +267,6 @@ public final class UpgradeController implements AutoCloseable {
         store.write(next);
         current = next;
         release(shadow);
-        refreshMetrics();
         return current;
     }
 
@@ -278,7 +277,6 @@ public final class UpgradeController implements AutoCloseable {
         store.write(next);
         current = next;
         release(previous);
-        refreshMetrics();
         return current;
     }
 
@@ -308,28 +306,18 @@ public final class UpgradeController implements AutoCloseable {
         return searcher.liveRowCount(modelVersion);
     }
 
-    /** Every few seconds: the metrics while an upgrade shadows, and automatic promotion when the gate asks for it. */
+    /** Every few seconds while an upgrade shadows with {@code autoPromote}: promotes once it may. */
     private void tick() {
         try {
             synchronized (this) {
-                if (current.getState() != DeploymentState.SHADOWING) {
-                    return;
-                }
-                Readiness readiness = refreshMetrics();
-                if (current.getGate().getAutoPromote() && readiness.ready()) {
+                if (current.getState() == DeploymentState.SHADOWING && current.getGate().getAutoPromote()
+                        && readiness().ready()) {
                     promote("automatic: gate passed and shadow caught up");
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("deployment {}: upgrade check failed: {}", deploymentName, e.toString());
+            LOG.warn("deployment {}: automatic promotion check failed: {}", deploymentName, e.toString());
         }
-    }
-
-    /** Exports the deployment's state, the shadow's progress and the gate's figures; returns the readiness used. */
-    private synchronized Readiness refreshMetrics() {
-        Readiness readiness = readiness();
-        metrics.update(current, aliasName, readiness, readiness.gate().isPresent() ? readiness.gate() : gate());
-        return readiness;
     }
 
     private static long now() {

@@ -77,7 +77,7 @@ class UpgradeIT {
     void shadowGatePromoteRollbackFinishWhileSearchingAndARefusedGate() throws Exception {
         Path dir = Files.createTempDirectory("omnistream-upgrade");
         SciFactCorpus corpus = new SciFactCorpus(SharedStack.sharedData().resolve("scifact/scifact.zip"));
-        SciFactSubset subset = SciFactSubset.of(corpus, 24);
+        SciFactSubset subset = SciFactSubset.of(corpus, 48);
         BenchmarkTask task = ReplayCommand.beirTask(subset.writeBeir(dir.resolve("scifact-upgrade")));
         Set<String> subsetIds = new HashSet<>();
         subset.documents().forEach(d -> subsetIds.add(d.id()));
@@ -144,7 +144,7 @@ class UpgradeIT {
             // new content during the shadow, and unchanged re-submissions: through ingest, and the same records again
             // straight onto the source topic (past ingest's own duplicate check)
             load(stack, later.subList(0, 3), userIds);
-            List<String> resubmitted = userIds.subList(0, 3);
+            List<String> resubmitted = List.copyOf(userIds.subList(0, 3));
             BulkLoader.Result again = new BulkLoader(stack.ingest().baseUri(), 8, 1, 5, Duration.ofSeconds(60),
                     stack.apiKey()).load(subset.documents().subList(0, 3).stream()
                     .map(d -> d.toMediaRequest(USER, "upgrade-it")).iterator(), 3, p -> { });
@@ -187,7 +187,7 @@ class UpgradeIT {
             assertThat(finished.getState()).isEqualTo(DeploymentState.SERVING);
             assertThat(finished.getLive().getModelVersion()).isEqualTo(minilm);
             assertThat(stack.searcher().liveRowCount(minilm)).isEqualTo(userIds.size());
-            assertThat(stack.sink().collections().find(bge)).as("old collection dropped").isEmpty();
+            assertThat(stack.collections().find(bge)).as("old collection dropped").isEmpty();
 
             // the shadow's figure is what the replay reports for MiniLM alone
             ReplayCommand.Outcome epoch2 = ReplayCommand.run(stack, List.of(task), 2, 1, List.of("exact"),
@@ -210,10 +210,23 @@ class UpgradeIT {
             assertThatThrownBy(() -> upgrades.promote("upgrade-it")).hasMessageContaining("the gate refused it");
             assertThat(upgrades.search().modelVersion()).isEqualTo(minilm);
             upgrades.abort();
-            assertThat(stack.sink().collections().find(damagedVersion)).as("shadow dropped").isEmpty();
+            assertThat(stack.collections().find(damagedVersion)).as("shadow dropped").isEmpty();
 
             reading.set(false);
             reader.join(TimeUnit.MINUTES.toMillis(1));
+            // what the re-embeddable source costs: bytes of a user's text event on the compacted media topic
+            long bytes = 0;
+            long records = 0;
+            String userKeys = Tenants.recordKey(stack.tenant(), USER);
+            for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(stack.bootstrapServers(), stack.mediaTopic(),
+                    Duration.ofSeconds(30))) {
+                if (r.value() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(userKeys)) {
+                    bytes += r.serializedKeySize() + r.serializedValueSize();
+                    records++;
+                }
+            }
+            System.out.printf("source topic: %d user records, %.0f bytes each (key + value) = %.2f GB per million%n",
+                    records, (double) bytes / records, bytes / (double) records * 1e6 / 1e9);
             System.out.printf("upgrade: start to promote %.1f s; %d searches during the upgrade, %d failed or empty, "
                     + "served by %s%n", toPromoteSeconds, searches.get(), failures.size(), servedBy);
             assertThat(failures).isEmpty();

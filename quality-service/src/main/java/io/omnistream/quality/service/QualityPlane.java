@@ -3,6 +3,9 @@ package io.omnistream.quality.service;
 import io.omnistream.quality.kafka.AvroTopicReader;
 import io.omnistream.quality.metrics.BiasPrometheus;
 import io.omnistream.quality.metrics.DriftAlertsConsumer;
+import io.omnistream.quality.metrics.UpgradeMetrics;
+import io.omnistream.schemas.avro.Deployment;
+import io.omnistream.schemas.avro.GateDecision;
 import io.omnistream.quality.metrics.PipelineMonitor;
 import io.omnistream.quality.metrics.QualityPrometheus;
 import io.omnistream.quality.view.ActiveDriftAlerts;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *       {@code omnistream_index_recall_loss}, {@code omnistream_benchmark_task_not_scored} ({@link QualityPrometheus}),
  *       {@code omnistream_modality_bias} ({@link BiasPrometheus}), {@code omnistream_drift_alert_active} and
  *       {@code omnistream_drift_alerts_total} ({@link DriftAlertsConsumer});</li>
+ *   <li>readers of the deployments and gate topics into {@link UpgradeMetrics} ({@code omnistream_upgrade_*});</li>
  *   <li>the {@link PipelineMonitor} ({@code omnistream_kafka_consumer_lag{group, topic}}, and the encoder's event rate
  *       when the registry holds the encoder's counters, i.e. in the embedded stack);</li>
  *   <li>the live page and its JSON API ({@link QualityPageServer}).</li>
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * On a failure half-way what was started is closed again and the exception is rethrown. {@link #close()} stops all of
  * it in reverse order and unregisters the collectors, so the registry can be reused.
  *
- * <p><b>Caught up.</b> {@link #caughtUp()} turns true once both readers have read their topic to the end offsets they
+ * <p><b>Caught up.</b> {@link #caughtUp()} turns true once all four readers have read their topic to the end offsets they
  * saw at their first fetches, and stays true (a reader briefly behind new records does not make the plane unready).
  */
 public final class QualityPlane implements AutoCloseable {
@@ -53,6 +57,8 @@ public final class QualityPlane implements AutoCloseable {
     private DriftAlertsConsumer alertMetrics;
     private AvroTopicReader<RetrievalMetric> metricsReader;
     private AvroTopicReader<DriftAlert> alertsReader;
+    private AvroTopicReader<Deployment> deploymentsReader;
+    private AvroTopicReader<GateDecision> gateReader;
     private PipelineMonitor pipeline;
     private QualityPageServer page;
     private volatile boolean caughtUp;
@@ -95,6 +101,11 @@ public final class QualityPlane implements AutoCloseable {
                     activeAlerts.accept(alert);
                     metrics.accept(alert);
                 }));
+        UpgradeMetrics upgrades = track(new UpgradeMetrics(registry));
+        deploymentsReader = track(AvroTopicReader.start(config.kafka().clientProperties(), config.schemaRegistryUrl(),
+                config.deploymentsTopic(), Deployment.class, upgrades::accept));
+        gateReader = track(AvroTopicReader.start(config.kafka().clientProperties(), config.schemaRegistryUrl(),
+                config.gateTopic(), GateDecision.class, upgrades::accept));
         pipeline = track(PipelineMonitor.start(config.kafka().clientProperties(), registry, config.lagInterval()));
         page = track(QualityPageServer.start(config.webHost(), config.webPort(), view, activeAlerts, pipeline,
                 authenticator, config.tls()));
@@ -108,8 +119,7 @@ public final class QualityPlane implements AutoCloseable {
 
     /** True once both topics were read to their end at least once (latched, see the class comment). */
     public boolean caughtUp() {
-        if (!caughtUp && metricsReader != null && alertsReader != null && metricsReader.caughtUp()
-                && alertsReader.caughtUp()) {
+        if (!caughtUp && !readers().isEmpty() && readers().stream().allMatch(AvroTopicReader::caughtUp)) {
             caughtUp = true;
         }
         return caughtUp;
@@ -134,7 +144,8 @@ public final class QualityPlane implements AutoCloseable {
     }
 
     private List<AvroTopicReader<?>> readers() {
-        return metricsReader == null || alertsReader == null ? List.of() : List.of(metricsReader, alertsReader);
+        return metricsReader == null || alertsReader == null || deploymentsReader == null || gateReader == null
+                ? List.of() : List.of(metricsReader, alertsReader, deploymentsReader, gateReader);
     }
 
     /** The latest value of every series on the metrics topic (also exported as gauges). */

@@ -28,6 +28,10 @@ public final class QualityServiceConfig {
             "Topic of the quality and modality-bias jobs' RetrievalMetric records, read from the beginning.");
     public static final ConfigOption<String> ALERTS_TOPIC = ConfigOption.string("quality-service.alerts.topic",
             Topics.QUALITY_ALERTS, "Topic of the drift detector's DriftAlert records, read from the beginning.");
+    public static final ConfigOption<String> DEPLOYMENTS_TOPIC = ConfigOption.string("quality-service.deployments.topic",
+            Topics.DEPLOYMENTS, "Topic of the deployments' upgrade state (Deployment records), read from the beginning.");
+    public static final ConfigOption<String> GATE_TOPIC = ConfigOption.string("quality-service.gate.topic",
+            Topics.UPGRADE_GATE, "Topic of the upgrade gate's GateDecision records, read from the beginning.");
     public static final ConfigOption<String> WEB_HOST = ConfigOption.string("quality-service.web.host", "127.0.0.1",
             "Address the live quality page and its JSON API bind to (0.0.0.0 for all interfaces; the image sets it).");
     public static final ConfigOption<Integer> WEB_PORT = ConfigOption.integer("quality-service.web.port", 9401, 0, 65535,
@@ -43,6 +47,8 @@ public final class QualityServiceConfig {
     private final Optional<SSLContext> tls;
     private final String metricsTopic;
     private final String alertsTopic;
+    private final String deploymentsTopic;
+    private final String gateTopic;
     private final String webHost;
     private final int webPort;
     private final Duration lagInterval;
@@ -54,6 +60,8 @@ public final class QualityServiceConfig {
         tls = HttpTls.sslContext(source);
         metricsTopic = topic(source, METRICS_TOPIC);
         alertsTopic = topic(source, ALERTS_TOPIC);
+        deploymentsTopic = topic(source, DEPLOYMENTS_TOPIC);
+        gateTopic = topic(source, GATE_TOPIC);
         webHost = source.get(WEB_HOST);
         webPort = source.get(WEB_PORT);
         lagInterval = source.get(LAG_INTERVAL);
@@ -79,7 +87,7 @@ public final class QualityServiceConfig {
     /** Every option of this service, in documentation order. */
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new java.util.ArrayList<>(KafkaOptions.options());
-        options.addAll(List.of(METRICS_TOPIC, ALERTS_TOPIC, WEB_HOST, WEB_PORT));
+        options.addAll(List.of(METRICS_TOPIC, ALERTS_TOPIC, DEPLOYMENTS_TOPIC, GATE_TOPIC, WEB_HOST, WEB_PORT));
         options.addAll(HttpTls.options());
         options.add(LAG_INTERVAL);
         options.addAll(AuthOptions.options());
@@ -94,6 +102,8 @@ public final class QualityServiceConfig {
     public Optional<SSLContext> tls() { return tls; }
     public String metricsTopic() { return metricsTopic; }
     public String alertsTopic() { return alertsTopic; }
+    public String deploymentsTopic() { return deploymentsTopic; }
+    public String gateTopic() { return gateTopic; }
     public String webHost() { return webHost; }
     /** The page's port as configured (0: a free one, see {@link QualityPlane#pageUri()}). */
     public int webPort() { return webPort; }
