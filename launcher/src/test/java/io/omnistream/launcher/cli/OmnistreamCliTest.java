@@ -38,6 +38,24 @@ class OmnistreamCliTest {
     }
 
     @Test
+    void upgradeHelpDocumentsTheFlowAndEveryStep() {
+        Run help = run("upgrade", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: omnistream upgrade", "upgrade start --to MODEL_ID", "upgrade status",
+                "upgrade promote", "upgrade rollback", "upgrade finish", "upgrade abort", "omnistream.deployments.v1");
+        assertThat(run("upgrade", "start", "--help").out()).contains("--to", "--version", "--epsilon", "--delta",
+                "--max-recall-loss", "--auto-promote");
+    }
+
+    @Test
+    void upgradeWithoutARunningStackSaysSo() throws Exception {
+        Path home = Files.createTempDirectory("no-stack");
+        Run failed = run("upgrade", "status", "-D", "omnistream.home=" + home);
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err().strip()).startsWith("omnistream: no running stack found in " + home);
+    }
+
+    @Test
     void badUsageExitsWithTwoAndSaysWhy() {
         Run bad = run("demo", "--no-such-option");
         assertThat(bad.exit()).isEqualTo(2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omnistream.ingest.load.BulkLoader;
 import io.omnistream.ingest.load.Document;
 import io.omnistream.ingest.load.SciFactCorpus;
@@ -24,6 +25,9 @@ import io.omnistream.schemas.avro.GateCheck;
 import io.omnistream.schemas.avro.GateDecision;
 import io.omnistream.schemas.avro.GateSpec;
 import io.omnistream.schemas.tenant.Tenants;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +63,10 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code promote}: every user id, those ingested during the upgrade included, is in the new collection exactly
  *       once, and search goes to it; {@code rollback} moves it back in one call, and forward again; {@code finish}
  *       drops the old collection;</li>
- *   <li>a gate that must fail does: an upgrade to MiniLM with a TEXT offset post-processing step (the registry's
- *       deliberate damage) is refused with its figures, the alias stays, {@code abort} drops the shadow;</li>
+ *   <li>a gate that must fail does: an upgrade to a registry entry that damages quality (MiniLM reading only the
+ *       first 8 tokens of every text) is refused with its figures, the alias stays, {@code abort} drops the shadow.
+ *       (A TEXT {@code offset} post-processing step was tried first: it shifts queries and documents alike, and
+ *       moved NDCG@10 by 0.001 only);</li>
  *   <li>the reader's searches never failed and never came back empty.</li>
  * </ol>
  * The gate's tolerance for the wanted upgrade is ε = 0.25 NDCG: MiniLM is a weaker model than BGE on SciFact (MTEB
@@ -69,9 +75,10 @@ import org.junit.jupiter.api.Test;
 class UpgradeIT {
     private static final String LIVE = "bge-small-en-v1.5";
     private static final String NEXT = "all-minilm-l6-v2";
-    private static final String DAMAGED = "all-minilm-l6-v2-offset";
+    private static final String DAMAGED = "all-minilm-l6-v2-8-tokens";
     private static final String USER = "user-";
     private static final String NDCG = "ndcg@10";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void shadowGatePromoteRollbackFinishWhileSearchingAndARefusedGate() throws Exception {
@@ -101,6 +108,18 @@ class UpgradeIT {
             String bge = stack.modelVersion();
             assertThat(upgrades.deployment().getState()).isEqualTo(DeploymentState.SERVING);
             assertThat(upgrades.search().modelVersion()).isEqualTo(bge);
+
+            // the control API ./omnistream upgrade talks to: the stack's token or an admin key, nothing else
+            String token = stack.control().token();
+            assertThat(control(stack, "GET", "/v1/deployment", null).statusCode()).isEqualTo(401);
+            assertThat(control(stack, "GET", "/v1/deployment", stack.apiKey()).statusCode()).as("no admin scope")
+                    .isEqualTo(403);
+            HttpResponse<String> status = control(stack, "GET", "/v1/deployment", token);
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(status.body()).at("/deployment/state").asText()).isEqualTo("SERVING");
+            HttpResponse<String> early = control(stack, "POST", "/v1/deployment/promote", token);
+            assertThat(early.statusCode()).isEqualTo(409);
+            assertThat(JSON.readTree(early.body()).path("reason").asText()).contains("not SHADOWING");
 
             List<String> userIds = new ArrayList<>();
             load(stack, subset.documents(), userIds);
@@ -235,6 +254,16 @@ class UpgradeIT {
         }
     }
 
+    private static HttpResponse<String> control(EmbeddedStack stack, String method, String path, String bearer)
+            throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(stack.control().baseUri().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (bearer != null) {
+            r.header("Authorization", "Bearer " + bearer);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Loads {@code docs} as the demo tenant's content (ids {@code user-<id>}) and records their ids. */
     private static void load(EmbeddedStack stack, List<Document> docs, List<String> ids) throws InterruptedException {
         List<MediaRequest> requests = docs.stream().map(d -> d.toMediaRequest(USER, "upgrade-it")).toList();
@@ -298,7 +327,7 @@ class UpgradeIT {
         return counts;
     }
 
-    /** BGE-small, all-MiniLM-L6-v2 as registered, and MiniLM with a TEXT offset step (damaged on purpose). */
+    /** BGE-small, all-MiniLM-L6-v2 as registered, and MiniLM truncating every text to 8 tokens (damaged on purpose). */
     private static Path registry(Path file) throws Exception {
         String minilm = """
                     onnx: classpath:all-minilm-l6-v2.onnx
@@ -326,12 +355,9 @@ class UpgradeIT {
                   - id: all-minilm-l6-v2
                     version: all-minilm-l6-v2-fp32-mean-256
                 """ + minilm + """
-                  - id: all-minilm-l6-v2-offset
-                    version: all-minilm-l6-v2-fp32-mean-256
-                """ + minilm + """
-                    postprocess:
-                      - offset: {modality: TEXT, value: 0.2}
-                """);
+                  - id: all-minilm-l6-v2-8-tokens
+                    version: all-minilm-l6-v2-fp32-mean-8
+                """ + minilm.replace("maxTokens: 256", "maxTokens: 8"));
         return file;
     }
 }
