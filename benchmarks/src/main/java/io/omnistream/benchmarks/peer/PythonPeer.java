@@ -2,9 +2,11 @@ package io.omnistream.benchmarks.peer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnistream.encoder.batch.PaddingSide;
 import io.omnistream.encoder.model.InstructionMode;
 import io.omnistream.encoder.model.ModelSource;
 import io.omnistream.encoder.model.ModelSpec;
+import io.omnistream.encoder.model.Pooling;
 import io.omnistream.encoder.model.Side;
 import io.omnistream.runtime.process.EchoedCommand;
 import java.io.IOException;
@@ -89,6 +91,13 @@ public final class PythonPeer {
      * different work than the Java side, so such a model is refused rather than compared unfairly.
      */
     static void checkComparable(ModelSpec spec) {
+        // the peer script pads right, pools CLS or MEAN, and feeds the tokenizer's ids as they are
+        if (spec.pooling() == Pooling.LAST_TOKEN || spec.paddingSide() != PaddingSide.RIGHT || spec.appendEos()
+                || spec.instructionMode() == InstructionMode.TEMPLATE) {
+            throw new IllegalArgumentException("--peer python: model '" + spec.id() + "' is a decoder embedder (last-token "
+                    + "pooling, left padding, an appended EOS or prompt templates), which the peer's loop does not "
+                    + "implement; pick an encoder model (CLS or MEAN pooling)");
+        }
         if (spec.instructionMode() != InstructionMode.NONE && !spec.instructionFor(Side.DOCUMENT, null).isEmpty()) {
             throw new IllegalArgumentException("--peer python: model '" + spec.id() + "' prefixes documents with an "
                     + "instruction, which the peer does not apply; pick a model without a document instruction");

@@ -3,8 +3,10 @@ package io.omnistream.benchmarks.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.omnistream.encoder.model.InstructionMode;
 import io.omnistream.encoder.model.ModelRegistry;
 import io.omnistream.encoder.model.ModelSpec;
+import io.omnistream.encoder.model.Pooling;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +91,10 @@ class PythonPeerTest {
                 BGE.maxTokens(), BGE.instructionMode(), "query: ", "passage: ", BGE.modalities());
         assertThatThrownBy(() -> PythonPeer.checkComparable(instructed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("model 'e5' prefixes documents");
+        ModelSpec decoder = new ModelSpec("qwen", "qwen-v1", BGE.onnx(), BGE.tokenizer(), Pooling.LAST_TOKEN,
+                BGE.dimension(), BGE.maxTokens(), InstructionMode.NONE, null, null, BGE.modalities());
+        assertThatThrownBy(() -> PythonPeer.checkComparable(decoder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model 'qwen' is a decoder embedder");
     }
 
     @Test
