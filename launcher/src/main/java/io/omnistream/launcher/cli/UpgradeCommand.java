@@ -131,9 +131,11 @@ public final class UpgradeCommand implements Runnable {
         return v.isNull() || v.isMissingNode() ? "-" : String.format("%.4f", v.asDouble());
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Start shadowing MODEL_ID beside the live version (step 1).")
+    // no standard help mixin: its -V/--version would take the --version this command needs for the model version
+    @Command(name = "start", description = "Start shadowing MODEL_ID beside the live version (step 1).")
     static final class Start implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
         @Mixin Target target;
         @Option(names = "--to", required = true, paramLabel = "MODEL_ID", description = "Registry id of the new model.")
         String to;
