@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * What every omnistream Flink job does the same way when it is launched: the Flink settings its configuration implies
@@ -70,5 +73,27 @@ public final class JobLaunch {
             }
         }
         return ConfigSource.load(file, overrides);
+    }
+
+    /**
+     * Defines a job with {@code define} on an in-process MiniCluster of {@code parallelism} and starts it; returns at
+     * once. {@code extra} settings win over {@code conf} (e.g. {@code execution.state-recovery.path} to resume from a
+     * checkpoint).
+     */
+    public static JobClient startLocal(String jobName, int parallelism, Configuration conf, Configuration extra,
+                                       Consumer<StreamExecutionEnvironment> define) throws Exception {
+        Configuration all = new Configuration(conf);
+        all.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, all);
+        define.accept(env);
+        return env.executeAsync(jobName);
+    }
+
+    /** A job's entry point on a Flink cluster: defines it with {@code define} and runs it until it ends. */
+    public static void runOnCluster(String jobName, Configuration conf, Consumer<StreamExecutionEnvironment> define)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        define.accept(env);
+        env.execute(jobName);
     }
 }

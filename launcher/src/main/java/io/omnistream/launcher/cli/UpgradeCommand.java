@@ -22,8 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./omnistream upgrade start|status|promote|abort|rollback|finish}: model upgrades without downtime. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        subcommands = {UpgradeCommand.Start.class, UpgradeCommand.Status.class, UpgradeCommand.Promote.class,
-                UpgradeCommand.Abort.class, UpgradeCommand.Rollback.class, UpgradeCommand.Finish.class},
+        subcommands = {UpgradeCommand.Start.class, UpgradeCommand.Status.class},
         description = {
             "Move the running stack's deployment to another model version without a gap in serving (docs/upgrades.md).",
             "",
@@ -184,50 +183,32 @@ public final class UpgradeCommand implements Runnable {
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Move the serving alias to the shadow (step 3); refused with the reasons unless the gate passed "
                     + "and the shadow caught up.")
-    static final class Promote implements Callable<Integer> {
-        @Mixin Target target;
-        @Option(names = "--json", description = "Print the whole status as JSON.")
-        boolean json;
-
-        @Override
-        public Integer call() throws Exception {
-            print(target.call("POST", "/v1/deployment/promote", null), System.out, json);
-            return 0;
-        }
+    int promote(@Mixin Target target, @Option(names = "--json", description = "Print the whole status as JSON.") boolean json)
+            throws Exception {
+        return step(target, "promote", json);
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true, description = "Give up the shadow: its workers stop, its collection is dropped.")
-    static final class Abort implements Callable<Integer> {
-        @Mixin Target target;
-
-        @Override
-        public Integer call() throws Exception {
-            print(target.call("POST", "/v1/deployment/abort", null), System.out, false);
-            return 0;
-        }
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Give up the shadow: its workers stop, its collection is dropped.")
+    int abort(@Mixin Target target) throws Exception {
+        return step(target, "abort", false);
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Move the serving alias back to the version kept for rollback (again: forward).")
-    static final class Rollback implements Callable<Integer> {
-        @Mixin Target target;
-
-        @Override
-        public Integer call() throws Exception {
-            print(target.call("POST", "/v1/deployment/rollback", null), System.out, false);
-            return 0;
-        }
+    int rollback(@Mixin Target target) throws Exception {
+        return step(target, "rollback", false);
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,
             description = "Release the version kept for rollback (step 4): its workers stop, its collection is dropped.")
-    static final class Finish implements Callable<Integer> {
-        @Mixin Target target;
+    int finish(@Mixin Target target) throws Exception {
+        return step(target, "finish", false);
+    }
 
-        @Override
-        public Integer call() throws Exception {
-            print(target.call("POST", "/v1/deployment/finish", null), System.out, false);
-            return 0;
-        }
+    /** POSTs one step to the control API and prints the status it answers with. */
+    private static int step(Target target, String step, boolean json) throws Exception {
+        print(target.call("POST", "/v1/deployment/" + step, null), System.out, json);
+        return 0;
     }
 }

@@ -160,18 +160,12 @@ public final class ModalityBiasJob {
 
     /** Starts the job on an in-process MiniCluster and returns at once. */
     public static JobClient start(BiasJobConfig c, Configuration extra) throws Exception {
-        Configuration conf = flinkConfiguration(c);
-        conf.addAll(extra);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(c.parallelism(), conf);
-        define(env, c);
-        return env.executeAsync(JOB_NAME);
+        return JobLaunch.startLocal(JOB_NAME, c.parallelism(), flinkConfiguration(c), extra, env -> define(env, c));
     }
 
     /** Entry point on a Flink cluster: {@code [--config FILE] [key=value ...]}, environment variables as usual. */
     public static void main(String[] args) throws Exception {
         BiasJobConfig c = BiasJobConfig.from(JobLaunch.configSource(args));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(c));
-        define(env, c);
-        env.execute(JOB_NAME);
+        JobLaunch.runOnCluster(JOB_NAME, flinkConfiguration(c), env -> define(env, c));
     }
 }
