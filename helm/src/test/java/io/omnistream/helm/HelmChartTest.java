@@ -330,8 +330,8 @@ class HelmChartTest {
                     "--set", "milvus.token=t");
         };
         List<Manifests.PodSpec> pods = m.podSpecs();
-        // 4 Deployments + JobManager and TaskManager of both jobs: the loops below are not vacuous
-        assertThat(pods).hasSize(8);
+        // 4 Deployments + JobManager and TaskManager of the three jobs: the loops below are not vacuous
+        assertThat(pods).hasSize(10);
         int containers = 0;
         for (Manifests.PodSpec pod : pods) {
             JsonNode podSecurity = pod.spec().path("securityContext");
@@ -351,7 +351,7 @@ class HelmChartTest {
                 assertThat(c.has("readinessProbe")).as(where + " readinessProbe").isTrue();
             }
         }
-        assertThat(containers).isEqualTo(8);
+        assertThat(containers).isEqualTo(10);
 
         // resources: on the Deployment containers directly ...
         m.ofKind("Deployment").forEach(d -> d.at("/spec/template/spec/containers").forEach(c -> {
@@ -524,14 +524,16 @@ class HelmChartTest {
     // Flink jobs: both jobs, durable state, restarts
 
     @Test
-    void bothFlinkJobsRenderWithDurableStateSavepointUpgradesAndFailureRateRestarts() {
+    void everyFlinkJobRendersWithDurableStateSavepointUpgradesAndFailureRateRestarts() {
         Manifests m = render();
         assertThat(m.ofKind("FlinkDeployment").map(f -> f.at("/metadata/name").asText()))
-                .containsExactlyInAnyOrder(FULL + "-retrieval-quality", FULL + "-modality-bias");
+                .containsExactlyInAnyOrder(FULL + "-retrieval-quality", FULL + "-modality-bias", FULL + "-upgrade-gate");
         Map<String, String> entryClasses = Map.of(
                 "retrieval-quality", "io.omnistream.flink.quality.job.RetrievalQualityJob",
-                "modality-bias", "io.omnistream.flink.bias.job.ModalityBiasJob");
-        Map<String, String> prefixes = Map.of("retrieval-quality", "QUALITY", "modality-bias", "BIAS");
+                "modality-bias", "io.omnistream.flink.bias.job.ModalityBiasJob",
+                "upgrade-gate", "io.omnistream.flink.upgrade.job.UpgradeGateJob");
+        Map<String, String> prefixes = Map.of("retrieval-quality", "QUALITY", "modality-bias", "BIAS",
+                "upgrade-gate", "UPGRADE_GATE");
         for (var job : entryClasses.entrySet()) {
             JsonNode f = m.get("FlinkDeployment", FULL + "-" + job.getKey());
             assertThat(f.at("/spec/image").asText()).isEqualTo("ghcr.io/omnistream/omnistream-flink-jobs:" + appVersion);
@@ -817,6 +819,22 @@ class HelmChartTest {
         assertThat(bad.ok()).as(bad.describe()).isFalse();
         assertThat(bad.stderr()).contains("values don't meet the specifications of the schema")
                 .contains(parts[1]).contains(parts[2]);
+    }
+
+    @Test
+    void anUpgradesShadowIsAReleaseOfItsOwnWithTheNewModelsGroups() {
+        Manifests m = render("-f", chart.resolve("values-upgrade-shadow.yaml").toString());
+        // only the shadow's worker and sink: nothing that would compete with the live release's ingest or jobs
+        assertThat(m.ofKind("Deployment").map(d -> d.at("/metadata/name").asText()))
+                .containsExactlyInAnyOrder(FULL + "-encoder", FULL + "-sink");
+        assertThat(m.ofKind("FlinkDeployment").toList()).isEmpty();
+        JsonNode encoder = m.configMapData(FULL + "-encoder");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_MODEL").asText()).isEqualTo("all-minilm-l6-v2");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_GROUP_ID").asText()).isEqualTo("omnistream-encoder.all-minilm-l6-v2");
+        assertThat(encoder.path("OMNISTREAM_ENCODER_BENCHMARK_SKIP_BEFORE_MS").asText()).isEqualTo("0");
+        JsonNode sink = m.configMapData(FULL + "-sink");
+        assertThat(sink.path("OMNISTREAM_SINK_TOPIC").asText()).isEqualTo("embeddings.all-minilm-l6-v2.v1");
+        assertThat(sink.path("OMNISTREAM_SINK_GROUP_ID").asText()).isEqualTo("omnistream-milvus-sink.all-minilm-l6-v2");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
