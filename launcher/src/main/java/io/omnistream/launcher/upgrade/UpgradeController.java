@@ -108,7 +108,7 @@ public final class UpgradeController implements AutoCloseable {
                 throw new IllegalStateException("deployment '" + deploymentName + "' is served by "
                         + current.getLive().getModelVersion() + " (state " + current.getState() + "), but this stack "
                         + "runs " + live.modelVersion() + ": start it with --model " + current.getLive().getModelId()
-                        + ", or use another deployment name (upgrade.deployment)");
+                        + ", or use another deployment name (launcher.deployment)");
             }
             if (current.getState() == DeploymentState.SHADOWING) {
                 ModelTarget shadow = current.getShadow();
@@ -169,6 +169,10 @@ public final class UpgradeController implements AutoCloseable {
         if (current.getState() != DeploymentState.SERVING) {
             DeploymentTransitions.start(current, current.getLive(), gate, now()); // throws with the reason
         }
+        if (modelId.equals(current.getLive().getModelId())) {
+            throw new IllegalStateException("deployment '" + deploymentName + "' already serves model " + modelId
+                    + " (" + current.getLive().getModelVersion() + "): nothing to upgrade");
+        }
         long startedAt = now();
         ModelPipeline shadow = stack.startPipeline(modelId, startedAt);
         try {
@@ -186,7 +190,12 @@ public final class UpgradeController implements AutoCloseable {
             stack.replayBenchmark();
             return current;
         } catch (RuntimeException e) {
+            // undo what the started groups did, so that a later start of this model re-reads from the beginning
             shadow.close();
+            if (!shadow.modelVersion().equals(current.getLive().getModelVersion())) {
+                collections.dropCollection(shadow.modelVersion());
+            }
+            stack.deleteGroups(List.of(shadow.workerGroup(), shadow.sinkGroup()));
             throw e;
         }
     }

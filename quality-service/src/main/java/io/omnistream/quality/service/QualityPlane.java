@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * On a failure half-way what was started is closed again and the exception is rethrown. {@link #close()} stops all of
  * it in reverse order and unregisters the collectors, so the registry can be reused.
  *
- * <p><b>Caught up.</b> {@link #caughtUp()} turns true once all four readers have read their topic to the end offsets they
- * saw at their first fetches, and stays true (a reader briefly behind new records does not make the plane unready).
+ * <p><b>Caught up.</b> {@link #caughtUp()} turns true once the metrics and alerts readers have read their topic to the
+ * end offsets they saw at their first fetches, and stays true (a reader briefly behind new records does not make the
+ * plane unready). The deployments and gate readers do not count: a cluster that never ran an upgrade may lack their
+ * topics (a reader waits for its topic to appear).
  */
 public final class QualityPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QualityPlane.class);
@@ -119,7 +121,10 @@ public final class QualityPlane implements AutoCloseable {
 
     /** True once both topics were read to their end at least once (latched, see the class comment). */
     public boolean caughtUp() {
-        if (!caughtUp && !readers().isEmpty() && readers().stream().allMatch(AvroTopicReader::caughtUp)) {
+        // the upgrade topics do not count: a cluster that never ran an upgrade may not have them, and their metrics
+        // are not what a scrape before the catch-up would get wrong
+        if (!caughtUp && metricsReader != null && alertsReader != null && metricsReader.caughtUp()
+                && alertsReader.caughtUp()) {
             caughtUp = true;
         }
         return caughtUp;
