@@ -60,8 +60,8 @@ import org.junit.jupiter.api.Test;
  *       re-submission (through ingest, and the same record straight onto the topic) is embedded once per version;</li>
  *   <li>epoch 1 is scored for both, and the gate publishes both versions' NDCG@10 — equal to what the replay reports
  *       for each model alone (epoch 0: BGE alone; epoch 2, after {@code finish}: MiniLM alone);</li>
- *   <li>{@code promote}: every user id, those ingested during the upgrade included, is in the new collection exactly
- *       once, and search goes to it; {@code rollback} moves it back in one call, and forward again; {@code finish}
+ *   <li>promotion (automatic here: {@code --auto-promote}, the same step as {@code promote}): every user id, those
+ *       ingested during the upgrade included, is in the new collection exactly once, and search goes to it; {@code rollback} moves it back in one call, and forward again; {@code finish}
  *       drops the old collection;</li>
  *   <li>a gate that must fail does: an upgrade to a registry entry that damages quality (MiniLM reading only the
  *       first 8 tokens of every text) is refused with its figures, the alias stays, {@code abort} drops the shadow.
@@ -155,7 +155,10 @@ class UpgradeIT {
             reader.start();
 
             long t0 = System.nanoTime();
-            Deployment shadowing = upgrades.start(NEXT, null, GateSpec.newBuilder().setPrimaryMetricEpsilon(0.25).build());
+            // automatic promotion: the controller promotes itself (the same step as `upgrade promote`) once the gate
+            // passed and the shadow caught up; the refused upgrade below checks that a failing gate stops a manual one
+            Deployment shadowing = upgrades.start(NEXT, null, GateSpec.newBuilder().setPrimaryMetricEpsilon(0.25)
+                    .setAutoPromote(true).build());
             String minilm = shadowing.getShadow().getModelVersion();
             assertThat(shadowing.getState()).isEqualTo(DeploymentState.SHADOWING);
             assertThat(shadowing.getShadow().getCollection()).isEqualTo(CollectionNames.forModelVersion(minilm));
@@ -187,15 +190,22 @@ class UpgradeIT {
             assertThat(primary.getLiveValue()).isCloseTo(bgeAlone, within(1e-12));
             assertThat(primary.getThreshold()).isCloseTo(bgeAlone - 0.25, within(1e-9));
 
-            Awaitility.await("shadow caught up").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> upgrades.readiness().ready());
-            Deployment promoted = upgrades.promote("upgrade-it");
+            Awaitility.await("automatic promotion").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> upgrades.deployment().getState() == DeploymentState.PROMOTED);
             double toPromoteSeconds = (System.nanoTime() - t0) / 1e9;
-            assertThat(promoted.getState()).isEqualTo(DeploymentState.PROMOTED);
+            Deployment promoted = upgrades.deployment();
+            assertThat(promoted.getDetail()).contains("automatic");
+            assertThat(promoted.getLive().getModelVersion()).isEqualTo(minilm);
+            assertThat(promoted.getPrevious().getModelVersion()).isEqualTo(bge);
             assertThat(upgrades.search().modelVersion()).isEqualTo(minilm);
-            assertThat(stack.searcher().liveRowsPerContentId(minilm, userIds).values()).as("every user id once")
-                    .hasSize(userIds.size()).allMatch(n -> n == 1);
-            assertThat(stack.searcher().liveRowCount(minilm)).isEqualTo(userIds.size());
+            // every user id once in the new collection, those ingested during the upgrade included (the last ones may
+            // have arrived after the promotion: both versions keep embedding until finish)
+            Awaitility.await("every user id once in the new collection").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        assertThat(stack.searcher().liveRowsPerContentId(minilm, userIds).values())
+                                .hasSize(userIds.size()).allMatch(n -> n == 1);
+                        assertThat(stack.searcher().liveRowCount(minilm)).isEqualTo(userIds.size());
+                    });
             // embedded once per version, though re-submitted
             for (String topic : List.of(Topics.embeddings(LIVE), Topics.embeddings(NEXT))) {
                 Map<String, Integer> records = embeddingRecords(stack, topic, stack.tenant(), resubmitted);
