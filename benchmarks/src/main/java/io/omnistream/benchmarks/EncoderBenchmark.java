@@ -301,7 +301,7 @@ public final class EncoderBenchmark implements Callable<Integer> {
         System.out.printf("event -> searchable: starting the embedded stack; sending %d events at %.2f events/s through the ingest API...%n", total, rate);
         Map<String, Object> out = new LinkedHashMap<>();
         try (EmbeddedStack stack = EmbeddedStack.start(config.with(Map.of("launcher.milvus.fresh", "true",
-                "launcher.metrics.port", "0", "launcher.web.port", "0", "ingest.http.port", "0")), System.out)) {
+                "launcher.metrics.port", "0", "launcher.web.port", "0", "launcher.control.port", "0", "ingest.http.port", "0")), System.out)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI endpoint = stack.ingest().baseUri().resolve("/v1/media");
             Map<String, Long> sentAtNanos = new ConcurrentHashMap<>();

@@ -244,8 +244,8 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         if (launcher.biasJob()) {
             startBiasJob(effective, out);
         }
-        if (launcher.gateJob()) {
-            startGateJob(effective, out);
+        if (launcher.gateJob() && launcher.qualityJob()) {
+            startGateJob(effective, out); // it decides on the quality job's figures
         }
         // the quality plane: the quality/bias/drift read model and its gauges, consumer lag, the live page. The stack's
         // endpoints and the launcher's page port win over the quality-service.* keys of the config layers.

@@ -37,7 +37,7 @@ public final class LauncherConfig {
             "Run the modality-bias and drift-detection Flink job (MiniCluster) beside the quality job; see the bias.* keys.");
 
     public static final ConfigOption<Boolean> GATE_JOB = ConfigOption.bool("launcher.gate-job.enabled", true,
-            "Run the upgrade quality-gate Flink job (MiniCluster): while an upgrade shadows, it compares both versions "
+            "Run the upgrade quality-gate Flink job (MiniCluster; only with the quality job, whose figures it reads): while an upgrade shadows, it compares both versions "
                     + "on each replay epoch and publishes a GateDecision on upgrade.gate.v1; see the upgrade.gate.* keys.");
 
     public static final ConfigOption<String> DEPLOYMENT = new ConfigOption<>("launcher.deployment", "default",

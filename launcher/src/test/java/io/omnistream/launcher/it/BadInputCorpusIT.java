@@ -85,6 +85,7 @@ class BadInputCorpusIT {
         settings.put("launcher.milvus.fresh", "true");
         settings.put("launcher.metrics.port", "0");
         settings.put("launcher.web.port", "0");
+        settings.put("launcher.control.port", "0");
         settings.put("ingest.http.port", "0");
         settings.put("search.http.port", "0");
         settings.put("launcher.quality-job.enabled", "false");

@@ -33,7 +33,7 @@ class ContainerPipelineIT {
                 "launcher.kafka.external-bootstrap", KAFKA.getBootstrapServers(),
                 "launcher.milvus.external-uri", MILVUS.getEndpoint(),
                 "launcher.metrics.port", "0",
-                "launcher.web.port", "0",
+                "launcher.web.port", "0", "launcher.control.port", "0",
                 "ingest.http.port", "0", "search.http.port", "0")), System.out)) {
             // topics are auto-created by the container broker on first use
             SciFactDemo demo = new SciFactDemo(stack, SharedStack.sharedData().resolve("scifact/scifact.zip"), System.out);

@@ -56,6 +56,7 @@ class EncryptedTransportIT {
                 "search.http.port", "0",
                 "launcher.quality-job.enabled", "false",
                 "launcher.bias-job.enabled", "false"));
+        settings.put("launcher.control.port", "0");
         settings.put("http.tls.certificate-chain-file", http.certificatePem().toString());
         settings.put("http.tls.private-key-file", http.privateKeyPem().toString());
         try (EmbeddedStack stack = EmbeddedStack.start(ConfigSource.load(null, settings), System.out)) {

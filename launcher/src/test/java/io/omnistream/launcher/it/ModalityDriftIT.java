@@ -87,6 +87,7 @@ class ModalityDriftIT {
         settings.put("launcher.milvus.fresh", "true");
         settings.put("launcher.metrics.port", "0");
         settings.put("launcher.web.port", "0");
+        settings.put("launcher.control.port", "0");
         settings.put("ingest.http.port", "0");
         settings.put("search.http.port", "0");
         settings.put("encoder.models.file", v1.toString());

@@ -21,6 +21,7 @@ final class SharedStack {
                     "launcher.milvus.fresh", "true",
                     "launcher.metrics.port", "0",
                     "launcher.web.port", "0",
+                    "launcher.control.port", "0",
                     "ingest.http.port", "0",
                     "search.http.port", "0",
                     // small batches keep the restart test meaningful (several commits per run)
