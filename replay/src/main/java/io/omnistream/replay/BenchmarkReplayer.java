@@ -62,12 +62,13 @@ public final class BenchmarkReplayer {
      */
     public int run(List<BenchmarkTask> tasks, int firstEpoch, int epochs, Consumer<Progress> progress) throws InterruptedException {
         int done = 0;
+        List<String> taskIds = tasks.stream().map(BenchmarkTask::id).toList();
         for (int epoch = firstEpoch; !stopped && (epochs == 0 || epoch < firstEpoch + epochs); epoch++) {
             for (BenchmarkTask task : tasks) {
                 if (stopped) {
                     break;
                 }
-                progress.accept(replay(new ReplayPlan(task, epoch), epoch));
+                progress.accept(replay(new ReplayPlan(task, epoch, taskIds), epoch));
             }
             if (!stopped) {
                 done++;

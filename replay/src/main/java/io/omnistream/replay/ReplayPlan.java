@@ -76,13 +76,26 @@ public final class ReplayPlan {
     private final long maxPayloadBytes;
     private final Clock clock;
     private final MediaTypes mediaTypes;
+    /** Every task of this epoch's replay, stated on each judgment. */
+    private final List<String> epochTasks;
 
     public ReplayPlan(BenchmarkTask task, int epoch) {
-        this(task, epoch, Tenants.BENCHMARK, DEFAULT_SOURCE, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC(), new MediaTypes());
+        this(task, epoch, List.of(task.id()));
+    }
+
+    /** @param epochTasks every task replayed in this epoch (stated on each judgment, see {@link #judgment}) */
+    public ReplayPlan(BenchmarkTask task, int epoch, List<String> epochTasks) {
+        this(task, epoch, Tenants.BENCHMARK, DEFAULT_SOURCE, DEFAULT_MAX_PAYLOAD_BYTES, Clock.systemUTC(), new MediaTypes(),
+                epochTasks);
     }
 
     public ReplayPlan(BenchmarkTask task, int epoch, String tenant, String source, long maxPayloadBytes, Clock clock,
                       MediaTypes mediaTypes) {
+        this(task, epoch, tenant, source, maxPayloadBytes, clock, mediaTypes, List.of(task.id()));
+    }
+
+    private ReplayPlan(BenchmarkTask task, int epoch, String tenant, String source, long maxPayloadBytes, Clock clock,
+                       MediaTypes mediaTypes, List<String> epochTasks) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
@@ -96,6 +109,10 @@ public final class ReplayPlan {
         this.maxPayloadBytes = maxPayloadBytes;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mediaTypes = Objects.requireNonNull(mediaTypes, "mediaTypes");
+        this.epochTasks = List.copyOf(epochTasks);
+        if (!this.epochTasks.contains(task.id())) {
+            throw new IllegalArgumentException("epoch tasks " + epochTasks + " do not include " + task.id());
+        }
     }
 
     public BenchmarkTask task() {
@@ -123,9 +140,10 @@ public final class ReplayPlan {
                 pool++;
             }
         }
-        for (BenchQuery q : task.queries()) {
+        List<BenchQuery> queries = task.queries();
+        for (BenchQuery q : queries) {
             sink.event(event(BenchmarkRole.QUERY, q.itemId(), q.modality(), q.text(), q.mediaPath(), q.instruction()));
-            sink.judgment(judgment(q, pool));
+            sink.judgment(judgment(q, pool, queries.size()));
         }
     }
 
@@ -148,13 +166,15 @@ public final class ReplayPlan {
     public List<Judgment> judgments() {
         long pool = task.scope() == RankingScope.GLOBAL ? task.candidatePoolSize() : 0;
         List<Judgment> out = new ArrayList<>();
-        for (BenchQuery q : task.queries()) {
-            out.add(judgment(q, pool));
+        List<BenchQuery> queries = task.queries();
+        for (BenchQuery q : queries) {
+            out.add(judgment(q, pool, queries.size()));
         }
         return out;
     }
 
-    Judgment judgment(BenchQuery q, long poolSize) {
+    /** @param taskQueries the task's number of queries in this epoch (stated on the judgment) */
+    Judgment judgment(BenchQuery q, long poolSize, int taskQueries) {
         List<GradedCandidate> gold = q.gold().stream()
                 .map(g -> new GradedCandidate(g.candidateId(), g.relevance())).toList();
         boolean local = task.scope() == RankingScope.LOCAL;
@@ -173,6 +193,8 @@ public final class ReplayPlan {
                 .setPrimaryMetric(task.primaryMetric())
                 .setCandidateCount(Math.toIntExact(count))
                 .setCandidateIds(local ? new ArrayList<>(q.candidateIds()) : null)
+                .setTaskQueries(taskQueries)
+                .setEpochTasks(new ArrayList<>(epochTasks))
                 .setGold(new ArrayList<>(gold))
                 .build();
     }

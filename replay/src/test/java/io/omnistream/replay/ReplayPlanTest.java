@@ -92,6 +92,9 @@ class ReplayPlanTest {
             assertThat(j.getTargetModality()).isEqualTo(Modality.TEXT);
             assertThat(j.getCandidateCount()).isEqualTo(5183);
             assertThat(j.getCandidateIds()).isNull();
+            // BEIR's SciFact test set: 300 claims; the plan alone replays only this task
+            assertThat(j.getTaskQueries()).isEqualTo(300);
+            assertThat(j.getEpochTasks()).containsExactly("scifact");
             assertThat(j.getGold()).allSatisfy(g -> assertThat(g.getRelevance()).isEqualTo(1));
             gold += j.getGold().size();
         }

@@ -21,6 +21,10 @@ public class BenchJudgment {
     public String primaryMetric;
     /** Candidates the query is ranked against: the task pool size (GLOBAL) or the length of candidateIds (LOCAL). */
     public int candidateCount;
+    /** The task's number of queries in this epoch; 0 = not stated (an older replayer). */
+    public int taskQueries;
+    /** Every task replayed in this epoch; empty = not stated. */
+    public String[] epochTasks = new String[0];
     /** The query's own candidate list (LOCAL ranking); {@code null} = the task's whole pool (GLOBAL). */
     public String[] candidateIds;
     /** Gold candidate ids, parallel to {@link #goldRelevance}. */
@@ -42,6 +46,8 @@ public class BenchJudgment {
         out.candidateCount = j.getCandidateCount();
         List<String> ids = j.getCandidateIds();
         out.candidateIds = ids == null ? null : ids.toArray(new String[0]);
+        out.taskQueries = j.getTaskQueries();
+        out.epochTasks = j.getEpochTasks().stream().map(CharSequence::toString).toArray(String[]::new);
         List<GradedCandidate> gold = j.getGold();
         out.goldIds = new String[gold.size()];
         out.goldRelevance = new int[gold.size()];

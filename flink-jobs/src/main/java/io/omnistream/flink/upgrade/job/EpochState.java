@@ -29,10 +29,11 @@ import java.util.Map;
  * A task's exact (or served) figure is final when its {@code n} equals the distinct judged queries of the task in
  * this epoch. The bias figures of a version are final when its all-pairs row counts at least the judged queries of
  * the epoch's tasks that are neither instruction-free twins (the bias job leaves those out) nor {@code not_scored}
- * (at least: a not_scored task may still have some queries ranked). Caveat: "final" trusts that the gate has read
- * the epoch's judgments before the metrics that complete it; the replayer writes a query's judgment before the query
- * itself, and the quality job cannot score a query before it has its judgment, but a gate source lagging behind
- * could see a task's count while its judgments are still partly unread.
+ * (at least: a not_scored task may still have some queries ranked). An epoch is judged only once its judgments are
+ * complete as they state themselves: every judgment names every task of the epoch ({@code epochTasks}) and its task's
+ * number of queries ({@code taskQueries}), so a judgments source lagging behind the metrics source can never make a
+ * task, or a whole task of the epoch, look final too early. (Judgments of an older replayer state neither: then the
+ * judgments read so far are taken as the epoch's.)
  */
 public class EpochState {
     static final String EXACT = "exact";
@@ -50,6 +51,10 @@ public class EpochState {
     public Map<String, String> primaryMetric = new HashMap<>();
     /** Latest value per {@code version SEP kind SEP subject SEP metric}. */
     public Map<String, FigureValue> figures = new HashMap<>();
+    /** The tasks the epoch's judgments say it has (empty: not stated by the replayer). */
+    public Map<String, Boolean> statedTasks = new HashMap<>();
+    /** Each task's number of queries as its judgments state it (absent: not stated). */
+    public Map<String, Integer> statedQueries = new HashMap<>();
     /** Per task with dead-lettered items: the reason. */
     public Map<String, String> notScored = new HashMap<>();
 
@@ -92,6 +97,31 @@ public class EpochState {
             queriesPerTask.merge(j.taskId, 1, Integer::sum);
         }
         primaryMetric.put(j.taskId, j.primaryMetric);
+        if (j.taskQueries > 0) {
+            statedQueries.put(j.taskId, j.taskQueries);
+        }
+        for (String t : j.epochTasks) {
+            statedTasks.put(t, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Whether every judgment of the epoch has been read, as far as the judgments say: every task they name was
+     * judged, and each task holds as many distinct judged queries as they state. (An older replayer states nothing:
+     * then the judgments read so far are taken as the epoch's.)
+     */
+    boolean judgmentsComplete() {
+        for (String task : statedTasks.keySet()) {
+            if (!queriesPerTask.containsKey(task)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Integer> e : statedQueries.entrySet()) {
+            if (queriesPerTask.getOrDefault(e.getKey(), 0) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Takes a metric record of this epoch (the latest of a series replaces the previous); false if not read. */
@@ -123,7 +153,7 @@ public class EpochState {
      */
     public EpochFigures figures(int epoch, String live, String shadow, boolean waitForServed, boolean waitForBias,
             String twinSuffix) {
-        if (queriesPerTask.isEmpty()) {
+        if (queriesPerTask.isEmpty() || !judgmentsComplete()) {
             return null;
         }
         Map<String, Figure> livePrimary = new HashMap<>();

@@ -7,6 +7,7 @@ import static io.omnistream.flink.upgrade.job.GateFixtures.notScored;
 import static io.omnistream.flink.upgrade.job.GateFixtures.recallLoss;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.omnistream.flink.quality.BenchJudgment;
 import io.omnistream.flink.quality.TaskMetric;
 import io.omnistream.flink.upgrade.EpochFigures;
 import io.omnistream.flink.upgrade.Figure;
@@ -53,6 +54,35 @@ class EpochStateTest {
         assertThat(f.notScored()).isEmpty();
         // other versions are not complete
         assertThat(st.figures(0, "v1", "v3", false, false, "-noinst")).isNull();
+    }
+
+    @Test
+    void anEpochWaitsForEveryJudgmentItsJudgmentsStateEvenWhenTheFiguresReadLookFinal() {
+        // the replayer states the epoch's tasks (a and b) and each task's queries (a: 2) on every judgment
+        EpochState st = new EpochState();
+        BenchJudgment a1 = judgment("a", 0, "q1", "ndcg@10");
+        a1.epochTasks = new String[] {"a", "b"};
+        a1.taskQueries = 2;
+        st.add(a1);
+        st.add(exact("v1", "a", 0, "ndcg@10", 1.0, 1));   // n = 1 = the judged queries read so far
+        st.add(exact("v2", "a", 0, "ndcg@10", 1.0, 1));
+        assertThat(st.figures(0, "v1", "v2", false, false, "-noinst")).as("a's second judgment, b unread").isNull();
+        BenchJudgment a2 = judgment("a", 0, "q2", "ndcg@10");
+        a2.epochTasks = new String[] {"a", "b"};
+        a2.taskQueries = 2;
+        st.add(a2);
+        st.add(exact("v1", "a", 0, "ndcg@10", 0.75, 2));
+        st.add(exact("v2", "a", 0, "ndcg@10", 0.625, 2));
+        assertThat(st.figures(0, "v1", "v2", false, false, "-noinst")).as("task b not judged yet").isNull();
+        BenchJudgment b1 = judgment("b", 0, "q1", "hit@1");
+        b1.epochTasks = new String[] {"a", "b"};
+        b1.taskQueries = 1;
+        st.add(b1);
+        st.add(exact("v1", "b", 0, "hit@1", 1.0, 1));
+        st.add(exact("v2", "b", 0, "hit@1", 0.0, 1));
+        EpochFigures f = st.figures(0, "v1", "v2", false, false, "-noinst");
+        assertThat(f).isNotNull();
+        assertThat(f.livePrimary()).containsOnlyKeys("a", "b");
     }
 
     @Test

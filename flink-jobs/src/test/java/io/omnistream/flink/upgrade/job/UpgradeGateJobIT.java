@@ -200,7 +200,9 @@ class UpgradeGateJobIT {
     private static Judgment judgment(String task, String query, String primaryMetric) {
         return Judgment.newBuilder().setTaskId(task).setQueryItemId(query).setEpoch(0).setMetaTask("RET")
                 .setQueryModality(Modality.TEXT).setTargetModality(Modality.TEXT).setPrimaryMetric(primaryMetric)
-                .setCandidateCount(10).setGold(List.of(new GradedCandidate(task + "-d1", 1))).build();
+                .setCandidateCount(10).setGold(List.of(new GradedCandidate(task + "-d1", 1)))
+                // as the replayer states them: the epoch's tasks, and the task's number of queries
+                .setEpochTasks(List.of("scifact", "nfc")).setTaskQueries(task.equals("scifact") ? 2 : 1).build();
     }
 
     private static RetrievalMetric task(String version, String task, String metric, double value, long n) {
