@@ -1,5 +1,6 @@
 package io.omnistream.flink.bias.job;
 
+import io.omnistream.flink.launch.RestartOptions;
 import io.omnistream.flink.launch.RestartPolicy;
 import io.omnistream.runtime.config.ConfigException;
 import io.omnistream.runtime.config.ConfigOption;
@@ -128,15 +129,8 @@ public record BiasJobConfig(
             "Smallest KS statistic D (share of CDF) that alarms, however significant.");
     public static final ConfigOption<Long> KS_MIN_SAMPLES = ConfigOption.longValue("bias.drift.ks.min-samples", 20, 1,
             1_000_000_000L, "Top-1 scores an epoch needs to be a reference or to be tested.");
-    public static final ConfigOption<Integer> RESTART_MAX_FAILURES = ConfigOption.integer(
-            "bias.restart.max-failures-per-interval", 10, 0, 1_000_000, "Failures (each followed by a restart from "
-                    + "the last checkpoint) tolerated within one bias.restart.failure-rate-interval; one more within "
-                    + "the same interval fails the bias job for good (failure-rate strategy: no lifetime cap). 0 = never restart.");
-    public static final ConfigOption<Duration> RESTART_FAILURE_RATE_INTERVAL = ConfigOption.duration(
-            "bias.restart.failure-rate-interval", Duration.ofMinutes(10), Duration.ofSeconds(1),
-            "Sliding window in which bias.restart.max-failures-per-interval failures are counted.");
-    public static final ConfigOption<Duration> RESTART_DELAY = ConfigOption.duration("bias.restart.delay",
-            Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart of the bias job.");
+    /** {@code bias.restart.*}: how the job restarts after failures. */
+    public static final RestartOptions RESTART = RestartOptions.withPrefix("bias");
 
     static ConfigOption<Double> doubleOption(String key, double defaultValue, double min, String description) {
         return new ConfigOption<>(key, defaultValue, description, Double::parseDouble,
@@ -149,7 +143,7 @@ public record BiasJobConfig(
                 STARTING_OFFSETS, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, WINDOW_SIZE,
                 WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, EMIT_INTERVAL, RETAINED_EPOCHS, TWIN_SUFFIX,
                 MAX_PENDING_PAIRS, DRIFT_ENABLED, PH_DELTA, PH_LAMBDA, PH_MIN_SAMPLES, CLEAR_AFTER, CLOSE_IDLE, KS_ALPHA,
-                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY)).toList();
+                KS_MIN_STATISTIC, KS_MIN_SAMPLES, RESTART.maxFailures(), RESTART.failureRateInterval(), RESTART.delay())).toList();
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value and rule */
@@ -195,8 +189,7 @@ public record BiasJobConfig(
                 source.get(KS_ALPHA),
                 source.get(KS_MIN_STATISTIC),
                 source.get(KS_MIN_SAMPLES),
-                new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
-                        source.get(RESTART_DELAY)),
+                RESTART.read(source),
                 KafkaConnection.from(source));
     }
 }

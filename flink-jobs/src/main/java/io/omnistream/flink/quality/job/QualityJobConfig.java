@@ -1,5 +1,6 @@
 package io.omnistream.flink.quality.job;
 
+import io.omnistream.flink.launch.RestartOptions;
 import io.omnistream.flink.launch.RestartPolicy;
 import io.omnistream.milvus.config.MilvusConnection;
 import io.omnistream.milvus.config.MilvusSinkConfig;
@@ -101,15 +102,8 @@ public record QualityJobConfig(
     public static final ConfigOption<Duration> WINDOW_IDLENESS = ConfigOption.duration("quality.window.idleness",
             Duration.ofMinutes(1), Duration.ofSeconds(1), "After this long without query scores a subtask stops holding "
                     + "the watermark back.");
-    public static final ConfigOption<Integer> RESTART_MAX_FAILURES = ConfigOption.integer(
-            "quality.restart.max-failures-per-interval", 10, 0, 1_000_000, "Failures (each followed by a restart from "
-                    + "the last checkpoint) tolerated within one quality.restart.failure-rate-interval; one more within "
-                    + "the same interval fails the job for good (failure-rate strategy: no lifetime cap). 0 = never restart.");
-    public static final ConfigOption<Duration> RESTART_FAILURE_RATE_INTERVAL = ConfigOption.duration(
-            "quality.restart.failure-rate-interval", Duration.ofMinutes(10), Duration.ofSeconds(1),
-            "Sliding window in which quality.restart.max-failures-per-interval failures are counted.");
-    public static final ConfigOption<Duration> RESTART_DELAY = ConfigOption.duration("quality.restart.delay",
-            Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart of the job.");
+    /** {@code quality.restart.*}: how the job restarts after failures. */
+    public static final RestartOptions RESTART = RestartOptions.withPrefix("quality");
 
     public static List<ConfigOption<?>> options() {
         return Stream.concat(KafkaOptions.options().stream(), Stream.of(
@@ -117,7 +111,7 @@ public record QualityJobConfig(
                 MilvusSinkConfig.MILVUS_SEARCH_EF, EMBEDDING_TOPIC_PATTERN, JUDGMENTS_TOPIC, DLQ_TOPIC, METRICS_TOPIC, RANKINGS_TOPIC, GROUP_ID, STARTING_OFFSETS,
                 PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_TTL, SERVED_ENABLED, SERVED_TOP_K,
                 SERVED_COMPLETENESS_TIMEOUT, SERVED_POLL_INTERVAL, SERVED_CAPACITY, WINDOW_SIZE,
-                WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY)).toList();
+                WINDOW_OUT_OF_ORDERNESS, WINDOW_IDLENESS, RESTART.maxFailures(), RESTART.failureRateInterval(), RESTART.delay())).toList();
     }
 
     /** Reads and validates every option. @throws ConfigException naming the key, value and rule */
@@ -157,8 +151,7 @@ public record QualityJobConfig(
                 source.get(WINDOW_SIZE),
                 source.get(WINDOW_OUT_OF_ORDERNESS),
                 source.get(WINDOW_IDLENESS),
-                new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
-                        source.get(RESTART_DELAY)),
+                RESTART.read(source),
                 KafkaConnection.from(source));
     }
 

@@ -1,5 +1,6 @@
 package io.omnistream.flink.upgrade.job;
 
+import io.omnistream.flink.launch.RestartOptions;
 import io.omnistream.flink.launch.RestartPolicy;
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
@@ -67,21 +68,14 @@ public record UpgradeGateConfig(
                     + "bias.instruction.twin-suffix). Empty = no twins.", String::trim, s -> true, "suffix or empty");
     public static final ConfigOption<Integer> RETAINED_EPOCHS = ConfigOption.integer("upgrade.gate.retained-epochs", 10,
             1, 1000, "Newest replay epochs whose figures the gate keeps; a record of an older epoch is ignored.");
-    public static final ConfigOption<Integer> RESTART_MAX_FAILURES = ConfigOption.integer(
-            "upgrade.gate.restart.max-failures-per-interval", 10, 0, 1_000_000, "Failures (each followed by a restart "
-                    + "from the last checkpoint) tolerated within one upgrade.gate.restart.failure-rate-interval; one "
-                    + "more fails the gate job for good. 0 = never restart.");
-    public static final ConfigOption<Duration> RESTART_FAILURE_RATE_INTERVAL = ConfigOption.duration(
-            "upgrade.gate.restart.failure-rate-interval", Duration.ofMinutes(10), Duration.ofSeconds(1),
-            "Sliding window in which upgrade.gate.restart.max-failures-per-interval failures are counted.");
-    public static final ConfigOption<Duration> RESTART_DELAY = ConfigOption.duration("upgrade.gate.restart.delay",
-            Duration.ofSeconds(5), Duration.ZERO, "Wait before each restart of the gate job.");
+    /** {@code upgrade.gate.restart.*}: how the job restarts after failures. */
+    public static final RestartOptions RESTART = RestartOptions.withPrefix("upgrade.gate");
 
     public static List<ConfigOption<?>> options() {
         return Stream.concat(KafkaOptions.options().stream(), Stream.of(
                 DEPLOYMENTS_TOPIC, JUDGMENTS_TOPIC, METRICS_TOPIC, GATE_TOPIC, GROUP_ID, PARALLELISM,
                 CHECKPOINT_INTERVAL, CHECKPOINT_DIR, WAIT_FOR_SERVED, WAIT_FOR_BIAS, TWIN_SUFFIX, RETAINED_EPOCHS,
-                RESTART_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_DELAY)).toList();
+                RESTART.maxFailures(), RESTART.failureRateInterval(), RESTART.delay())).toList();
     }
 
     /** Reads and validates every option. @throws io.omnistream.runtime.config.ConfigException naming the key */
@@ -101,8 +95,7 @@ public record UpgradeGateConfig(
                 source.get(WAIT_FOR_BIAS),
                 source.get(TWIN_SUFFIX),
                 source.get(RETAINED_EPOCHS),
-                new RestartPolicy(source.get(RESTART_MAX_FAILURES), source.get(RESTART_FAILURE_RATE_INTERVAL),
-                        source.get(RESTART_DELAY)),
+                RESTART.read(source),
                 KafkaConnection.from(source));
     }
 }
