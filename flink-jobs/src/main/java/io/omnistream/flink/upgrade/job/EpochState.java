@@ -100,8 +100,10 @@ public class EpochState {
         if (j.taskQueries > 0) {
             statedQueries.put(j.taskId, j.taskQueries);
         }
-        for (String t : j.epochTasks) {
-            statedTasks.put(t, Boolean.TRUE);
+        if (j.epochTasks != null) {
+            for (String t : j.epochTasks) {
+                statedTasks.put(t, Boolean.TRUE);
+            }
         }
     }
 

@@ -32,6 +32,10 @@ public class GateInput {
         slim.targetModality = j.targetModality;
         slim.primaryMetric = j.primaryMetric;
         slim.candidateCount = j.candidateCount;
+        // what makes an epoch's judgments complete (EpochState.judgmentsComplete): without these the gate could decide
+        // on a partial epoch
+        slim.taskQueries = j.taskQueries;
+        slim.epochTasks = j.epochTasks;
         GateInput in = new GateInput();
         in.judgment = slim;
         return in;
