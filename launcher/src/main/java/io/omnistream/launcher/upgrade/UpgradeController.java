@@ -137,10 +137,6 @@ public final class UpgradeController implements AutoCloseable {
         return search;
     }
 
-    public String deploymentName() {
-        return deploymentName;
-    }
-
     public String aliasName() {
         return aliasName;
     }
@@ -153,11 +149,6 @@ public final class UpgradeController implements AutoCloseable {
     /** The last gate verdict on this deployment, if the gate job published one. */
     public Optional<GateDecision> gate() {
         return store.gate(deploymentName);
-    }
-
-    /** The pipeline of {@code modelVersion}, if this controller runs one (live, shadow or previous). */
-    public Optional<ModelPipeline> pipeline(String modelVersion) {
-        return Optional.ofNullable(pipelines.get(modelVersion));
     }
 
     /**
