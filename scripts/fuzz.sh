@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the project's Jazzer fuzz tests (the *FuzzTest classes) for longer than the build's 15 s each.
+# Fuzzes the project's Jazzer fuzz tests (the *FuzzTest classes) for longer than the build's 10 s each.
 #
 #   scripts/fuzz.sh [DURATION] [CLASS...]       e.g. scripts/fuzz.sh 10m   or   scripts/fuzz.sh 1h ImageDecoderFuzzTest
 #
