@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.asr.SpeechRecognizer;
 import io.omnistream.encoder.media.MediaSniffer;
 import io.omnistream.encoder.media.WavHeader;
 import io.omnistream.runtime.error.PermanentFailureException;
@@ -9,11 +10,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * AUDIO → text: decodes any audio ffmpeg reads (WAV, OGG/Vorbis, MP3, FLAC, ...) to 16 kHz mono 16-bit PCM and runs
- * PocketSphinx's continuous recogniser on it.
+ * the model's {@link SpeechRecognizer} on it (PocketSphinx, Whisper).
  *
  * <p>Duration budget ({@code maxSeconds}), without ffprobe: a WAV whose header declares more is refused before any
  * tool runs ({@link WavHeader}); every input is then decoded with {@code ffmpeg -t maxSeconds+1}, so decoding stops one
@@ -21,11 +23,11 @@ import java.util.Locale;
  * ("audio is N s, over the M s budget"; "at least N s" when decoding reached the cap).
  */
 final class AudioAsrTranscriber implements MediaTranscriber {
-    private final Pocketsphinx asr;
+    private final SpeechRecognizer asr;
     private final Ffmpeg ffmpeg;
     private final double maxSeconds;
 
-    AudioAsrTranscriber(Pocketsphinx asr, Ffmpeg ffmpeg, double maxSeconds) {
+    AudioAsrTranscriber(SpeechRecognizer asr, Ffmpeg ffmpeg, double maxSeconds) {
         this.asr = asr;
         this.ffmpeg = ffmpeg;
         this.maxSeconds = maxSeconds;
@@ -54,7 +56,7 @@ final class AudioAsrTranscriber implements MediaTranscriber {
                         "audio is %s%.1f s, over the %s s budget", seconds >= cap - 0.05 ? "at least " : "", seconds,
                         plain(maxSeconds)));
             }
-            return times.recognise(() -> asr.recognize(decoded));
+            return times.recognise(() -> asr.recognize(List.of(decoded), "audio").get(0));
         } finally {
             ExternalTool.deleteQuietly(in);
             ExternalTool.deleteQuietly(wav);

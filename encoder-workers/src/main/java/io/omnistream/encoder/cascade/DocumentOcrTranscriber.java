@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.ocr.OcrEngine;
 import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
 import java.awt.image.BufferedImage;
@@ -28,7 +29,7 @@ import org.apache.pdfbox.rendering.PDFRenderer;
 
 /**
  * DOCUMENT → text: renders the first {@code maxPages} pages of a PDF with PDFBox at {@code dpi} (a page is the
- * unit the recogniser sees) and OCRs each page image with Tesseract; the pages' texts are joined in page order.
+ * unit the recogniser sees) and OCRs the page images with the model's {@link OcrEngine}; the pages' texts are joined in page order.
  * The PDF's own text layer is deliberately not used: the cascade must read what a scanned page shows, the same way
  * for born-digital and scanned documents.
  *
@@ -85,11 +86,11 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
         }
     }
 
-    private final TesseractOcr ocr;
+    private final OcrEngine ocr;
     private final int dpi;
     private final Budget budget;
 
-    DocumentOcrTranscriber(TesseractOcr ocr, int dpi, Budget budget) {
+    DocumentOcrTranscriber(OcrEngine ocr, int dpi, Budget budget) {
         this.ocr = ocr;
         this.dpi = dpi;
         this.budget = budget;
@@ -98,12 +99,9 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
     @Override
     public String transcribe(MediaEvent event, StageTimes times) {
         byte[] pdf = MediaPayload.bytes(event);
-        List<String> pages = new ArrayList<>();
-        for (BufferedImage page : times.decode(() -> render(pdf, dpi, budget))) {
-            byte[] png = times.decode(() -> ImageOcrTranscriber.png(page));
-            String where = "document page " + (pages.size() + 1);
-            pages.add(times.recognise(() -> ocr.recognize(png, where)));
-        }
+        List<BufferedImage> rendered = times.decode(() -> render(pdf, dpi, budget));
+        // all pages in one call: an engine that batches (PP-OCR) recognises the lines of every page together
+        List<String> pages = times.recognise(() -> ocr.recognize(rendered, "document page"));
         return String.join(" ", pages).strip();
     }
 

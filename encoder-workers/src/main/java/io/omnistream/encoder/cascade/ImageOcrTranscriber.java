@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.ocr.OcrEngine;
 import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
 import java.awt.Color;
@@ -21,21 +22,21 @@ import javax.imageio.stream.ImageInputStream;
  * pixel limit from the header before decoding the raster, rejects images the decoder could read only with warnings
  * (a JPEG cut off mid-scan decodes "successfully" with the missing part filled in grey; ImageIO reports that only as a
  * warning), flattens alpha onto white (OCR reads dark ink on light
- * paper; a transparent background would turn black), and OCRs the result with Tesseract.
+ * paper; a transparent background would turn black), and OCRs the result with the model's {@link OcrEngine}.
  */
 final class ImageOcrTranscriber implements MediaTranscriber {
-    private final TesseractOcr ocr;
+    private final OcrEngine ocr;
     private final long maxPixels;
 
-    ImageOcrTranscriber(TesseractOcr ocr, long maxPixels) {
+    ImageOcrTranscriber(OcrEngine ocr, long maxPixels) {
         this.ocr = ocr;
         this.maxPixels = maxPixels;
     }
 
     @Override
     public String transcribe(MediaEvent event, StageTimes times) {
-        byte[] png = times.decode(() -> png(decode(MediaPayload.bytes(event), maxPixels, "image")));
-        return times.recognise(() -> ocr.recognize(png, "image"));
+        BufferedImage image = times.decode(() -> decode(MediaPayload.bytes(event), maxPixels, "image"));
+        return times.recognise(() -> ocr.recognize(List.of(image), "image").get(0));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.asr.SpeechRecognizer;
 import io.omnistream.runtime.error.PermanentFailureException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -18,7 +20,7 @@ import java.util.List;
  * (closed vocabulary, e.g. spoken digits: much more accurate where it applies). The binary has no version flag, so
  * the version is a fingerprint of the model, dictionary and grammar files it loads (what determines its output).
  */
-final class Pocketsphinx {
+final class Pocketsphinx implements SpeechRecognizer {
     static final Path MODEL_DIR = Path.of("/usr/share/pocketsphinx/model/en-us");
 
     private final String binary;
@@ -51,8 +53,19 @@ final class Pocketsphinx {
                 : "pocketsphinx_continuous en-us jsgf+dict@" + fingerprint(grammar, dictionary, acousticModel.resolve("mdef"));
     }
 
-    String version() {
+    @Override
+    public String version() {
         return version;
+    }
+
+    /** One process per file, one after the other (the binary decodes one input per run). */
+    @Override
+    public List<String> recognize(List<Path> wav16kMono, String what) {
+        List<String> texts = new ArrayList<>(wav16kMono.size());
+        for (Path wav : wav16kMono) {
+            texts.add(recognize(wav));
+        }
+        return texts;
     }
 
     /** The hypothesis for a 16 kHz mono 16-bit WAV; blank when nothing was recognised. */

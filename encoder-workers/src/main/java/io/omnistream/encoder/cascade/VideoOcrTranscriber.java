@@ -1,5 +1,6 @@
 package io.omnistream.encoder.cascade;
 
+import io.omnistream.encoder.ocr.OcrEngine;
 import io.omnistream.runtime.error.PermanentFailureException;
 import io.omnistream.schemas.avro.MediaEvent;
 import java.awt.image.BufferedImage;
@@ -25,7 +26,7 @@ import javax.imageio.ImageIO;
  * part of {@link #version()}.
  */
 final class VideoOcrTranscriber implements MediaTranscriber {
-    private final TesseractOcr ocr;
+    private final OcrEngine ocr;
     private final Ffmpeg ffmpeg;
     private final int frames;
     private final int maxSide;
@@ -36,7 +37,7 @@ final class VideoOcrTranscriber implements MediaTranscriber {
     /** Largest difference of one thumbnail block (grey levels, 0-255) at which two frames count as the same. */
     static final int SAME_FRAME_MAX_DIFF = 6;
 
-    VideoOcrTranscriber(TesseractOcr ocr, Ffmpeg ffmpeg, int frames, int maxSide, double maxSeconds) {
+    VideoOcrTranscriber(OcrEngine ocr, Ffmpeg ffmpeg, int frames, int maxSide, double maxSeconds) {
         this.ocr = ocr;
         this.ffmpeg = ffmpeg;
         this.frames = frames;
@@ -54,17 +55,24 @@ final class VideoOcrTranscriber implements MediaTranscriber {
                 throw new PermanentFailureException("preprocess", String.format(Locale.ROOT,
                         "video: %.1f s exceeds the limit of %.0f s", duration, maxSeconds));
             }
-            List<String> texts = new ArrayList<>();
-            String previous = null;
+            // which frames to recognise depends on the pictures only, so it is decided first and the kept frames are
+            // recognised in one call (an engine that batches recognises the lines of all of them together)
+            List<BufferedImage> kept = new ArrayList<>();
             int[] lastRecognised = null;
             for (double t : sampleTimes(duration, frames)) {
                 byte[] png = times.decode(() -> ffmpeg.frameAt(file, media.format(), t, maxSide, "video"));
-                int[] thumb = times.decode(() -> thumbnail(png));
+                BufferedImage image = times.decode(() -> decodePng(png));
+                int[] thumb = times.decode(() -> thumbnail(image));
                 if (lastRecognised != null && thumb != null && maxAbsoluteDifference(thumb, lastRecognised) <= SAME_FRAME_MAX_DIFF) {
                     continue; // same picture as the last recognised frame: same text, already kept (or empty)
                 }
                 lastRecognised = thumb;
-                String text = times.recognise(() -> ocr.recognize(png, "video frame"));
+                kept.add(image);
+            }
+            List<String> recognised = kept.isEmpty() ? List.of() : times.recognise(() -> ocr.recognize(kept, "video frame"));
+            List<String> texts = new ArrayList<>();
+            String previous = null;
+            for (String text : recognised) {
                 String folded = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
                 if (!folded.isEmpty() && !folded.equals(previous)) {
                     texts.add(text);
@@ -84,15 +92,24 @@ final class VideoOcrTranscriber implements MediaTranscriber {
                 + ocr.version() + ")";
     }
 
-    /** Grayscale block means of the frame on a THUMB x THUMB grid; null if ImageIO cannot read it (OCR still runs). */
-    static int[] thumbnail(byte[] png) {
+    /** A frame ffmpeg wrote as PNG, as RGB. */
+    static BufferedImage decodePng(byte[] png) {
         BufferedImage image;
         try {
             image = ImageIO.read(new ByteArrayInputStream(png));
         } catch (IOException e) {
-            return null;
+            throw new PermanentFailureException("preprocess", "video frame: ffmpeg's PNG is unreadable: " + e.getMessage(), e);
         }
-        if (image == null || image.getWidth() < THUMB || image.getHeight() < THUMB) {
+        if (image == null) {
+            throw new PermanentFailureException("preprocess", "video frame: ffmpeg wrote " + png.length
+                    + " bytes that are no PNG");
+        }
+        return image;
+    }
+
+    /** Grayscale block means of the frame on a THUMB x THUMB grid; null for a frame smaller than the grid. */
+    static int[] thumbnail(BufferedImage image) {
+        if (image.getWidth() < THUMB || image.getHeight() < THUMB) {
             return null;
         }
         long[] sum = new long[THUMB * THUMB];

@@ -97,9 +97,9 @@ class CascadesTest {
             Files.write(file, clip);
             Ffmpeg ffmpeg = new Ffmpeg(java.time.Duration.ofSeconds(30));
             // slide 1 is shown for 0-2 s, slide 2 for 2-4 s: two H.264 frames of slide 1 differ only by coding noise
-            int[] a = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 0.25, 1280, "video"));
-            int[] b = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 1.75, 1280, "video"));
-            int[] c = VideoOcrTranscriber.thumbnail(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 2.25, 1280, "video"));
+            int[] a = VideoOcrTranscriber.thumbnail(VideoOcrTranscriber.decodePng(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 0.25, 1280, "video")));
+            int[] b = VideoOcrTranscriber.thumbnail(VideoOcrTranscriber.decodePng(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 1.75, 1280, "video")));
+            int[] c = VideoOcrTranscriber.thumbnail(VideoOcrTranscriber.decodePng(ffmpeg.frameAt(file, MediaSniffer.Format.MP4, 2.25, 1280, "video")));
             assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, b)).isLessThanOrEqualTo(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
             assertThat(VideoOcrTranscriber.maxAbsoluteDifference(a, c)).isGreaterThan(VideoOcrTranscriber.SAME_FRAME_MAX_DIFF);
         } finally {
