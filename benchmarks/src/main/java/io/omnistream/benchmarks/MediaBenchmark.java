@@ -37,14 +37,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./omnistream bench media}: encoding throughput per modality of a cascade model, on the cross-modal
- * benchmark's real media, split into where the time goes: decode (probe, demux, frame extraction, PDF rendering,
- * resampling), recognise (Tesseract OCR, PocketSphinx speech recognition) and encode (the text tower on the
- * recognised text, in batches as the worker forms them).
+ * {@code ./omnistream bench media}: encoding throughput per modality of one or more cascade models, on the
+ * cross-modal benchmark's real media, split into where the time goes: decode (probe, demux, frame extraction, PDF
+ * rendering, resampling), recognise (OCR, speech recognition) and encode (the text tower on the recognised text, in
+ * batches as the worker forms them).
  *
- * <p>Items are processed one after another on the calling thread, as one encoder worker does; the recognisers are
- * separate processes and may use more than one core themselves (Tesseract's OpenMP), so items/s is per worker, and
- * the JSON report records the machine's core count next to it.
+ * <p>By default it measures the two recogniser choices side by side in one run, on the same items: the
+ * {@code bge-small-en-v1.5-cascade} chain (PP-OCR on ONNX Runtime, Whisper tiny.en) and the
+ * {@code bge-small-en-v1.5-cascade-tesseract} chain (Tesseract, PocketSphinx), then prints each group's items/s for
+ * both and their ratio. Models run one after the other, never at once, so neither steals the other's cores.
+ *
+ * <p>Items are processed one after another on the calling thread, as one encoder worker does; recognisers may use
+ * more than one core themselves (Tesseract's OpenMP, ONNX Runtime's intra-op threads, CTranslate2's threads), so
+ * items/s is per worker, and the JSON report records the machine's core count next to it.
  */
 @Command(name = "media", mixinStandardHelpOptions = true,
         description = "Per-modality encoding throughput of a cascade model on the cross-modal benchmark's media "
@@ -58,9 +63,11 @@ public final class MediaBenchmark implements Callable<Integer> {
     @Option(names = "--items", paramLabel = "N", defaultValue = "10", description = "Items per modality group (default: ${DEFAULT-VALUE}).")
     int items;
 
-    @Option(names = "--model", paramLabel = "ID", defaultValue = "bge-small-en-v1.5-cascade",
-            description = "Cascade model from the bundled registry (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Option(names = "--model", paramLabel = "ID", split = ",",
+            defaultValue = "bge-small-en-v1.5-cascade,bge-small-en-v1.5-cascade-tesseract",
+            description = "Cascade models from the bundled registry, measured one after the other on the same items "
+                    + "(comma-separated or repeated; default: ${DEFAULT-VALUE}).")
+    List<String> models;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Text-tower batch size (default: ${DEFAULT-VALUE}, the worker's).")
     int batch;
@@ -93,36 +100,108 @@ public final class MediaBenchmark implements Callable<Integer> {
                     System.out::println).build();
         }
         TaskCatalog catalog = TaskCatalog.read(dir.resolve("tasks.json"));
-        ModelSpec spec = ModelRegistry.bundled().get(model);
+        List<ModelSpec> specs = models.stream().map(ModelRegistry.bundled()::get).toList(); // unknown ids fail first
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("cores", Runtime.getRuntime().availableProcessors());
         results.put("items_per_group", items);
         results.put("media", dir.toAbsolutePath().toString());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (TextEncoder text = TextEncoder.load(spec, EncoderSettings.defaults(), new ProviderMetrics(new PrometheusRegistry()))) {
-            EncodingChain chain = Cascades.chain(spec, text);
-            results.put("model_version", chain.modelVersion());
-            results.put("execution_provider", text.activeProvider().toString());
-            System.out.printf(Locale.ROOT, "media benchmark: %s, %d items per group, %d cores, %s%n",
-                    chain.modelVersion(), items, Runtime.getRuntime().availableProcessors(), text.activeProvider());
-            System.out.printf(Locale.ROOT, "%-48s %7s %10s %10s %10s %9s%n", "group", "items/s", "decode ms",
-                    "recog. ms", "encode ms", "chars");
-            for (Group g : GROUPS) {
-                if (catalog.definitions().stream().noneMatch(d -> d.id().equals(g.task()))) {
-                    System.out.println(g.label() + ": task " + g.task() + " not in " + dir + ", skipped");
-                    continue;
-                }
-                BenchmarkTask task = catalog.open(g.task(), dir, dir.resolve("gen"));
-                List<MediaEvent> events = events(task, g).limit(items).toList();
-                rows.add(measure(g, events, chain));
+        Map<String, List<MediaEvent>> itemsByGroup = new LinkedHashMap<>();
+        for (Group g : GROUPS) {
+            if (catalog.definitions().stream().noneMatch(d -> d.id().equals(g.task()))) {
+                System.out.println(g.label() + ": task " + g.task() + " not in " + dir + ", skipped");
+                continue;
             }
+            BenchmarkTask task = catalog.open(g.task(), dir, dir.resolve("gen"));
+            itemsByGroup.put(g.label(), events(task, g).limit(items).toList());
         }
-        results.put("groups", rows);
+        List<Map<String, Object>> perModel = new ArrayList<>();
+        for (ModelSpec spec : specs) {
+            perModel.add(measureModel(spec, itemsByGroup));
+        }
+        results.put("models", perModel);
+        if (perModel.size() > 1) {
+            results.put("side_by_side", sideBySide(perModel));
+        }
         if (report != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), results);
             System.out.println("report written to " + report);
         }
         return 0;
+    }
+
+    /** Every group for one model, on its own text tower and recognisers (closed before the next model starts). */
+    private Map<String, Object> measureModel(ModelSpec spec, Map<String, List<MediaEvent>> itemsByGroup) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        EncoderSettings settings = EncoderSettings.defaults();
+        ProviderMetrics metrics = new ProviderMetrics(new PrometheusRegistry());
+        try (TextEncoder text = TextEncoder.load(spec, settings, metrics);
+             EncodingChain chain = Cascades.chain(spec, text, settings, metrics)) {
+            result.put("model", spec.id());
+            result.put("model_version", chain.modelVersion());
+            result.put("recognisers", chain.transcriberVersions().entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue,
+                            (a, b) -> a, LinkedHashMap::new)));
+            result.put("execution_provider", text.activeProvider().toString());
+            System.out.printf(Locale.ROOT, "%nmedia benchmark: %s (%s), %d items per group, %d cores, %s%n",
+                    spec.id(), chain.modelVersion(), items, Runtime.getRuntime().availableProcessors(),
+                    text.activeProvider());
+            chain.transcriberVersions().forEach((m, v) -> System.out.println("  " + m + ": " + v));
+            System.out.printf(Locale.ROOT, "%-48s %7s %10s %10s %10s %9s%n", "group", "items/s", "decode ms",
+                    "recog. ms", "encode ms", "chars");
+            for (Group g : GROUPS) {
+                List<MediaEvent> events = itemsByGroup.get(g.label());
+                if (events != null && !events.isEmpty() && chain.supports(g.modality())) {
+                    rows.add(measure(g, events, chain));
+                }
+            }
+        }
+        result.put("groups", rows);
+        return result;
+    }
+
+    /** Items/s of every group for every model, and each model's ratio to the last one (the baseline). */
+    private static List<Map<String, Object>> sideBySide(List<Map<String, Object>> perModel) {
+        Map<String, Object> baseline = perModel.get(perModel.size() - 1);
+        System.out.printf(Locale.ROOT, "%nside by side, items/s (ratio to %s)%n", baseline.get("model"));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Group g : GROUPS) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("group", g.label());
+            Double base = itemsPerSecond(baseline, g.label());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-48s", g.label()));
+            for (Map<String, Object> m : perModel) {
+                Double v = itemsPerSecond(m, g.label());
+                if (v == null) {
+                    continue;
+                }
+                Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("items_per_second", v);
+                if (base != null && m != baseline) {
+                    cell.put("ratio_to_baseline", v / base);
+                }
+                row.put((String) m.get("model"), cell);
+                line.append(String.format(Locale.ROOT, " %s %.2f", m.get("model"), v));
+                if (base != null && m != baseline) {
+                    line.append(String.format(Locale.ROOT, " (%.1fx)", v / base));
+                }
+            }
+            if (row.size() > 1) {
+                out.add(row);
+                System.out.println(line);
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Double itemsPerSecond(Map<String, Object> model, String group) {
+        for (Map<String, Object> row : (List<Map<String, Object>>) model.get("groups")) {
+            if (row.get("group").equals(group)) {
+                return (Double) row.get("items_per_second");
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> measure(Group g, List<MediaEvent> events, EncodingChain chain) {

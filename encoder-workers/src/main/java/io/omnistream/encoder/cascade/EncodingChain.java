@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model's whole encoding chain: its text tower plus, per non-text modality, the transcriber (cascade) that turns
@@ -21,10 +23,12 @@ import java.util.Optional;
  * (recogniser versions and settings), so changing an OCR setting yields a new model version and a new collection.
  */
 public final class EncodingChain implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EncodingChain.class);
     private final TextEncoder text;
     private final Map<Modality, MediaTranscriber> transcribers;
     private final Map<Modality, MediaTower> towers;
     private final List<PostProcessStep> postprocess;
+    private final List<AutoCloseable> recognizers;
     private final String modelVersion;
 
     public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers) {
@@ -47,6 +51,16 @@ public final class EncodingChain implements AutoCloseable {
      */
     public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers, Map<Modality, MediaTower> towers,
                          List<PostProcessStep> postprocess) {
+        this(text, transcribers, towers, postprocess, List.of());
+    }
+
+    /**
+     * @param recognizers what the transcribers run on and the chain owns (ONNX sessions of an OCR engine, a speech
+     *                    recogniser's process), closed with the chain
+     */
+    public EncodingChain(TextEncoder text, Map<Modality, MediaTranscriber> transcribers, Map<Modality, MediaTower> towers,
+                         List<PostProcessStep> postprocess, List<AutoCloseable> recognizers) {
+        this.recognizers = List.copyOf(recognizers);
         this.text = Objects.requireNonNull(text, "text");
         Map<Modality, MediaTranscriber> copy = new EnumMap<>(Modality.class);
         copy.putAll(transcribers);
@@ -136,9 +150,19 @@ public final class EncodingChain implements AutoCloseable {
         }
     }
 
-    /** Closes the native towers' ONNX sessions; the text tower belongs to the caller and stays open. */
+    /**
+     * Closes the native towers' ONNX sessions and the recognisers the chain owns; the text tower belongs to the caller
+     * and stays open. A recogniser that fails to close is logged and the rest are still closed.
+     */
     @Override
     public void close() {
         towers.values().forEach(MediaTower::close);
+        for (AutoCloseable r : recognizers) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing recogniser {} failed", r, e);
+            }
+        }
     }
 }

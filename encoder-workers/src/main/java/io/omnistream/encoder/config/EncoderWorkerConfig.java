@@ -1,5 +1,6 @@
 package io.omnistream.encoder.config;
 
+import io.omnistream.encoder.asr.WhisperSettings;
 import io.omnistream.encoder.cascade.ToolSandbox;
 import io.omnistream.encoder.fetch.FetchSettings;
 import io.omnistream.encoder.fetch.HostAllowList;
@@ -177,6 +178,7 @@ public final class EncoderWorkerConfig {
     private final Duration maxPollInterval;
     private final ToolSandbox.Limits toolLimits;
     private final FetchSettings fetch;
+    private final WhisperSettings whisper;
 
     /** Reads and validates every option; throws {@link ConfigException} naming the first bad one. */
     public EncoderWorkerConfig(ConfigSource source) {
@@ -212,6 +214,7 @@ public final class EncoderWorkerConfig {
         } catch (ConfigException e) {
             throw new ConfigException("invalid value for '" + FETCH_ALLOWED_HOSTS.key() + "': " + e.getMessage(), e);
         }
+        whisper = WhisperSettings.from(source);
         fetch = new FetchSettings(allowedHosts, source.get(FETCH_ALLOW_HTTP),
                 source.get(FETCH_ALLOW_PRIVATE_ADDRESSES), source.get(FETCH_MAX_BYTES), source.get(FETCH_CONNECT_TIMEOUT),
                 source.get(FETCH_TIMEOUT), source.get(FETCH_MAX_REDIRECTS), truststore.isEmpty() ? null : truststore,
@@ -232,6 +235,7 @@ public final class EncoderWorkerConfig {
                 TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
                 FETCH_ALLOW_PRIVATE_ADDRESSES, FETCH_MAX_BYTES, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
                 FETCH_TRUSTSTORE, FETCH_TRUSTSTORE_PASSWORD));
+        options.addAll(WhisperSettings.options());
         options.addAll(STAGE.options());
         return List.copyOf(options);
     }
@@ -289,4 +293,7 @@ public final class EncoderWorkerConfig {
     public ToolSandbox.Limits toolLimits() { return toolLimits; }
     /** How uri media is fetched ({@code encoder.fetch.*}). */
     public FetchSettings fetch() { return fetch; }
+
+    /** Where and how the Whisper speech recogniser runs, for models whose AUDIO cascade names it. */
+    public WhisperSettings whisper() { return whisper; }
 }

@@ -44,6 +44,7 @@ public final class EncoderWorkerService implements ManagedService {
     private final PrometheusRegistry registry;
     private final KafkaReachability kafka;
     private volatile TextEncoder encoder;
+    private volatile EncodingChain chain;
     private volatile EncoderWorker worker;
     private volatile boolean closing;
 
@@ -72,7 +73,8 @@ public final class EncoderWorkerService implements ManagedService {
         Logger log = LoggerFactory.getLogger(EncoderWorkerService.class);
         long t0 = System.nanoTime();
         log.info("loading model {} ({}), execution provider {}", spec.id(), spec.version(), config.executionProvider());
-        TextEncoder loaded = TextEncoder.load(spec, config.encoderSettings(), new ProviderMetrics(registry));
+        ProviderMetrics providerMetrics = new ProviderMetrics(registry);
+        TextEncoder loaded = TextEncoder.load(spec, config.encoderSettings(), providerMetrics);
         encoder = loaded;
         log.info("model {} loaded on {} in {} ms", spec.id(), loaded.activeProvider(), (System.nanoTime() - t0) / 1_000_000);
         if (shutdown.requested()) {
@@ -84,9 +86,11 @@ public final class EncoderWorkerService implements ManagedService {
         ToolSandbox.install(sandbox);
         log.info("media tools run with rlimits {} and network isolation {}; temp files in {}",
                 sandbox.rlimited() ? "on" : "OFF", sandbox.networkIsolated() ? "on" : "OFF", sandbox.tempDir());
-        // the model's cascades (OCR / speech recognition): their tools are probed here, a missing one fails start-up
-        EncodingChain chain = Cascades.chain(spec, loaded);
-        EncoderWorker w = new EncoderWorker(config, chain, new WorkerMetrics(registry));
+        // the model's cascades (OCR / speech recognition): their tools are probed and their models loaded here, so a
+        // missing one fails start-up; PP-OCR runs on the text tower's execution provider
+        EncodingChain c = Cascades.chain(spec, loaded, config.encoderSettings(), providerMetrics, config.whisper());
+        chain = c;
+        EncoderWorker w = new EncoderWorker(config, c, new WorkerMetrics(registry));
         w.start();
         worker = w;
     }
@@ -125,6 +129,10 @@ public final class EncoderWorkerService implements ManagedService {
         EncoderWorker w = worker;
         if (w != null) {
             w.close(); // finishes and commits the batch in flight, closes consumer and producer (waits up to 60 s)
+        }
+        EncodingChain c = chain;
+        if (c != null) {
+            c.close(); // the recognisers it owns: PP-OCR's sessions, the Whisper process
         }
         TextEncoder e = encoder;
         if (e != null) {

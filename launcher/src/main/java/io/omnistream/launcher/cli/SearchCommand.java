@@ -124,6 +124,7 @@ public final class SearchCommand implements Callable<Integer> {
                         64, ConsistencyLevel.BOUNDED);
                 // the chain's version (cascades, post-processing) names the collection the workers filled
                 EncodingChain chain = Cascades.chain(spec, encoder);
+                chain.close(); // only its version and text post-processing are used: no recogniser is needed
                 List<SearchHit> hits = new SemanticSearch(encoder, searcher, chain.modelVersion(),
                         v -> chain.postProcess(v, Modality.TEXT)).search(tenant, text, k);
                 Map<String, String> titles = titles();

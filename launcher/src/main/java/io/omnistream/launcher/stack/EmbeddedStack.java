@@ -220,7 +220,8 @@ public final class EmbeddedStack implements AutoCloseable, RunningPipeline {
         providerMetrics = new ProviderMetrics(metrics);
         encoder = track(TextEncoder.load(workerConfig.modelSpec(), workerConfig.encoderSettings(), providerMetrics));
         // the model's cascades (OCR / speech recognition) and native towers for non-text modalities, if any
-        chain = track(Cascades.chain(workerConfig.modelSpec(), encoder, workerConfig.encoderSettings(), providerMetrics));
+        chain = track(Cascades.chain(workerConfig.modelSpec(), encoder, workerConfig.encoderSettings(), providerMetrics,
+                workerConfig.whisper()));
         workerMetrics = new WorkerMetrics(metrics);
         startWorker();
 

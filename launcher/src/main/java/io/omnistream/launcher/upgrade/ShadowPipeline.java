@@ -80,7 +80,7 @@ public final class ShadowPipeline implements ModelPipeline {
         EncoderWorker worker = null;
         MilvusSink sink = null;
         try {
-            chain = Cascades.chain(config.modelSpec(), encoder, config.encoderSettings(), providerMetrics);
+            chain = Cascades.chain(config.modelSpec(), encoder, config.encoderSettings(), providerMetrics, config.whisper());
             EncodingChain c = chain;
             SemanticSearch search = new SemanticSearch(encoder, searcher, chain.modelVersion(),
                     v -> c.postProcess(v, Modality.TEXT));
