@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Serialised.</b> Calls are serialised on this object (one batch in flight per recogniser, matching the
  *       server's one model and one decode at a time); a restart therefore happens once, by the next caller. For more
  *       throughput run several recognisers (each its own process and model copy, ~150 MB RSS on CPU).</li>
- *   <li><b>Dies with us.</b> {@link #close()} stops the process (SIGTERM, then SIGKILL after 5 s); if this JVM is
- *       killed, the server sees EOF on its stdin and exits.</li>
+ *   <li><b>Dies with us.</b> {@link #close()} stops the process (SIGTERM, then SIGKILL after 5 s) without waiting
+ *       for an in-flight batch; a normal JVM exit stops it too (shutdown hook); if this JVM is killed, the server sees
+ *       EOF on its stdin and exits.</li>
  * </ul>
  * The process starts lazily on the first {@link #version()} or {@link #recognize} call, so constructing one is cheap.
  */
@@ -50,7 +51,7 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
     private URI base;
     private String version;
     private int starts;
-    private boolean closed;
+    private volatile boolean closed;
 
     public WhisperRecognizer(WhisperSettings settings) {
         this.settings = settings;
@@ -114,10 +115,25 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
         return starts;
     }
 
+    /**
+     * Stops the server and refuses further calls. Does not wait for an in-flight batch to finish: its server is stopped
+     * first (that call then fails transiently, so its batch is retried by whoever takes over), then the lock is taken
+     * to stop anything a racing call started meanwhile.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
         closed = true;
-        stopServer();
+        ChildProcess running = server;
+        if (running != null) {
+            running.close();
+        }
+        synchronized (this) {
+            stopServer();
+            deleteScript();
+        }
+    }
+
+    private void deleteScript() {
         if (script != null) {
             try {
                 Files.deleteIfExists(script);
