@@ -27,12 +27,12 @@ final class WhisperProtocol {
         /**
          * The recogniser's version: model fingerprint (first 12 hex digits of {@code model.bin}'s SHA-256), decoder
          * versions and the settings that change the transcripts (beam width, compute type: int8 on CPU and float16 on
-         * CUDA can differ in a word).
+         * CUDA can differ in a word; temperature 0 without sampling fallback, so one version gives one text per file).
          */
         String version() {
             return "whisper tiny.en ct2@" + modelSha256.substring(0, 12) + " faster-whisper " + fasterWhisper
                     + " ctranslate2 " + ctranslate2 + " beam=" + beamSize + " " + computeType
-                    + " lang=en no-vad no-prev-text";
+                    + " t=0 lang=en no-vad no-prev-text";
         }
     }
 

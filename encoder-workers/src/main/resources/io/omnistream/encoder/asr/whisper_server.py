@@ -104,6 +104,7 @@ class Recognizer:
         return {"ready": True, "model": "tiny.en", "modelDir": self.model_dir, "modelSha256": self.model_sha256,
                 "fasterWhisper": faster_whisper.__version__, "ctranslate2": ctranslate2.__version__,
                 "device": self.device, "computeType": self.compute_type, "beamSize": self.beam_size,
+                "temperature": 0.0,
                 "pid": os.getpid()}
 
     def transcribe_one(self, path, budget_seconds):
@@ -112,8 +113,12 @@ class Recognizer:
             audio = read_wav(path)
         except AudioError as e:
             return {"error": str(e), "kind": "audio"}
-        segments, _info = self.model.transcribe(audio, language="en", beam_size=self.beam_size, vad_filter=False,
-                                                condition_on_previous_text=False, without_timestamps=True)
+        # temperature 0 only: faster-whisper's default falls back to SAMPLING at rising temperatures when a window
+        # looks repetitive or unlikely, which makes the same file give different text on different runs; a versioned
+        # embedding pipeline needs the same text for the same audio.
+        segments, _info = self.model.transcribe(audio, language="en", beam_size=self.beam_size, temperature=0.0,
+                                                vad_filter=False, condition_on_previous_text=False,
+                                                without_timestamps=True)
         texts = []
         for segment in segments:  # lazy: each step decodes one more 30 s window
             texts.append(segment.text)

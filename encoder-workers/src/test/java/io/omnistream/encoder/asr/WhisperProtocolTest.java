@@ -89,7 +89,7 @@ class WhisperProtocolTest {
         assertThat(h.ready()).isTrue();
         assertThat(h.pid()).isEqualTo(42);
         assertThat(h.version()).isEqualTo(
-                "whisper tiny.en ct2@1a5afae06a4d faster-whisper 1.2.1 ctranslate2 4.8.5 beam=1 int8 lang=en no-vad no-prev-text");
+                "whisper tiny.en ct2@1a5afae06a4d faster-whisper 1.2.1 ctranslate2 4.8.5 beam=1 int8 t=0 lang=en no-vad no-prev-text");
     }
 
     @Test

@@ -68,14 +68,32 @@ class WhisperRecognizerIT {
             assertThat(whisper.version()).startsWith("whisper tiny.en ct2@").contains("faster-whisper 1.2.1")
                     .contains("beam=1");
 
-            List<String> texts = whisper.recognize(List.of(digit(0, "jackson", 0), sentence, digit(7, "jackson", 0)),
-                    "audio");
+            // greedy tiny.en gets ~70 % of bare FSDD digits (measuresSpokenDigitsAndSentences); these three it gets
+            List<String> texts = whisper.recognize(List.of(digit(0, "jackson", 1), sentence, digit(4, "jackson", 0),
+                    digit(7, "jackson", 0)), "audio");
 
-            assertThat(texts).hasSize(3);
+            assertThat(texts).hasSize(4);
             assertThat(words(texts.get(0))).containsAnyOf("zero", "0");
             assertThat(words(texts.get(1))).contains("deficiency", "increases", "risk", "tuberculosis", "adults");
-            assertThat(words(texts.get(2))).containsAnyOf("seven", "7");
+            assertThat(words(texts.get(2))).containsAnyOf("four", "4");
+            assertThat(words(texts.get(3))).containsAnyOf("seven", "7");
             assertThat(whisper.starts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSameAudioGivesTheSameTextEvenWhereGreedyDecodingStruggles() throws Exception {
+        // a SciFact claim tiny.en gets badly wrong: with faster-whisper's default temperature fallback its two copies
+        // came back as different texts; the recogniser's version promises one text per file
+        Path spoken = dir.resolve("hard-22k.wav");
+        run("espeak-ng", "-w", spoken.toString(), "A high microerythrocyte count raises vulnerability to severe anemia "
+                + "in homozygous alpha (+)- thalassemia trait subjects.");
+        Path hard = to16kMono(spoken, "hard.wav");
+        try (WhisperRecognizer whisper = new WhisperRecognizer(settings("determinism"))) {
+            List<String> texts = whisper.recognize(List.of(hard, hard, hard), "audio");
+
+            assertThat(texts.get(0)).isNotBlank();
+            assertThat(texts).containsOnly(texts.get(0));
         }
     }
 
