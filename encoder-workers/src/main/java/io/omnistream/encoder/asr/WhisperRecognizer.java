@@ -50,7 +50,8 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
     private volatile ChildProcess server;
     private URI base;
     private String version;
-    private int starts;
+    /** Written under the lock, read without it (an in-flight batch must not block a monitoring read). */
+    private volatile int starts;
     private volatile boolean closed;
 
     public WhisperRecognizer(WhisperSettings settings) {
@@ -111,7 +112,7 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
     }
 
     /** How many times a server process was started (1 + restarts). */
-    public synchronized int starts() {
+    public int starts() {
         return starts;
     }
 
