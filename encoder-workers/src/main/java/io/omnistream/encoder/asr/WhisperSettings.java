@@ -98,6 +98,10 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
                 log);
     }
 
+    public WhisperSettings withBeamSize(int beam) {
+        return new WhisperSettings(venvDir, systemPython, device, beam, budgetPerItem, startTimeout, cpuThreads, log);
+    }
+
     public WhisperSettings withBudgetPerItem(Duration budget) {
         return new WhisperSettings(venvDir, systemPython, device, beamSize, budget, startTimeout, cpuThreads, log);
     }
