@@ -42,14 +42,27 @@ final class CtcDecoder {
         return classes.length;
     }
 
-    record Line(String text, double confidence) {}
+    /**
+     * A decoded line.
+     *
+     * @param chars      the characters kept, in order (a dictionary entry each)
+     * @param steps      for each kept character, the time step it was read at (steps run left to right over the
+     *                   input width, evenly)
+     * @param confidence mean probability of the kept characters, 0 when none
+     */
+    record Line(List<String> chars, int[] steps, double confidence) {
+        String text() {
+            return String.join("", chars);
+        }
+    }
 
     /**
      * @param probs  {@code [steps][classCount]} row-major, for one line
      * @param offset where the line starts in {@code probs}
      */
     Line decode(float[] probs, int offset, int steps) {
-        StringBuilder text = new StringBuilder();
+        List<String> chars = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
         double sum = 0;
         int kept = 0;
         int previous = -1;
@@ -64,12 +77,13 @@ final class CtcDecoder {
                 }
             }
             if (best != 0 && best != previous) {
-                text.append(classes[best]);
+                chars.add(classes[best]);
+                at.add(t);
                 sum += bestP;
                 kept++;
             }
             previous = best;
         }
-        return new Line(text.toString(), kept == 0 ? 0 : sum / kept);
+        return new Line(chars, at.stream().mapToInt(Integer::intValue).toArray(), kept == 0 ? 0 : sum / kept);
     }
 }

@@ -31,9 +31,7 @@ record LineTensor(int count, int width, float[] values) {
         int plane = HEIGHT * width;
         float[] values = new float[crops.size() * 3 * plane];
         for (int n = 0; n < crops.size(); n++) {
-            BgrImage crop = crops.get(n);
-            int resizedWidth = (int) Math.min(width, Math.ceil(HEIGHT * (double) crop.width() / crop.height()));
-            BgrImage resized = crop.resize(Math.max(1, resizedWidth), HEIGHT);
+            BgrImage resized = resized(crops.get(n), width);
             for (int c = 0; c < 3; c++) {
                 int base = (n * 3 + c) * plane;
                 for (int y = 0; y < HEIGHT; y++) {
@@ -44,6 +42,12 @@ record LineTensor(int count, int width, float[] values) {
             }
         }
         return new LineTensor(crops.size(), width, values);
+    }
+
+    /** The crop as it enters a batch {@code width} pixels wide: {@link #HEIGHT} high, aspect kept, at most {@code width}. */
+    static BgrImage resized(BgrImage crop, int width) {
+        int resizedWidth = (int) Math.min(width, Math.ceil(HEIGHT * (double) crop.width() / crop.height()));
+        return crop.resize(Math.max(1, resizedWidth), HEIGHT);
     }
 
     long[] shape() {

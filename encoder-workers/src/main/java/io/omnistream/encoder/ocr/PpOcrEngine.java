@@ -268,10 +268,18 @@ public final class PpOcrEngine implements OcrEngine, AutoCloseable {
             float[] probs = run(rec, input.values(), input.shape(), shape);
             int steps = (int) shape[0][1];
             int classes = (int) shape[0][2];
+            double stepWidth = (double) input.width() / steps;
             for (int n = 0; n < batch.size(); n++) {
                 CtcDecoder.Line line = decoder.decode(probs, n * steps * classes, steps);
-                if (!line.text().isBlank() && line.confidence() >= settings.minConfidence()) {
-                    texts[batch.get(n).order()] = line.text();
+                if (line.chars().isEmpty() || line.confidence() < settings.minConfidence()) {
+                    continue;
+                }
+                String text = settings.recoverSpaces()
+                        ? WordGaps.withSpaces(line, WordGaps.gaps(LineTensor.resized(lines.get(n), input.width())),
+                                stepWidth)
+                        : line.text();
+                if (!text.isBlank()) {
+                    texts[batch.get(n).order()] = text;
                 }
             }
         }

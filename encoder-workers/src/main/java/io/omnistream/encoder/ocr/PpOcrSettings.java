@@ -15,9 +15,11 @@ package io.omnistream.encoder.ocr;
  *                        their batch, and the network sees the padding, so a line's text can differ in rare
  *                        characters with the other lines it is batched with
  * @param minConfidence   lines whose mean character probability is below this are dropped, in [0, 1]
+ * @param recoverSpaces   whether spaces between words are put back from the gaps in the line image where the
+ *                        recogniser left them out (see {@code WordGaps}); PaddleOCR has no such step
  */
 public record PpOcrSettings(int detLimitSideLen, double detThreshold, double boxThreshold, double unclipRatio,
-                            boolean useAngleCls, int recBatch, double minConfidence) {
+                            boolean useAngleCls, int recBatch, double minConfidence, boolean recoverSpaces) {
     /** Orientation probability above which a line is turned (PaddleOCR's {@code cls_thresh}). */
     public static final double ANGLE_THRESHOLD = 0.9;
     /** Minimum recognition batch width, pixels (PaddleOCR's {@code rec_image_shape} 3,48,320). */
@@ -46,26 +48,35 @@ public record PpOcrSettings(int detLimitSideLen, double detThreshold, double box
         }
     }
 
-    /** RapidOCR's defaults: limit 736, thresholds 0.3 / 0.5, unclip 1.6, orientation on, 8 lines a run, 0.5. */
+    /**
+     * RapidOCR's defaults (limit 736, thresholds 0.3 / 0.5, unclip 1.6, orientation on, 0.5), 8 lines a run, and
+     * spaces recovered.
+     */
     public static PpOcrSettings defaults() {
-        return new PpOcrSettings(736, 0.3, 0.5, 1.6, true, 8, 0.5);
+        return new PpOcrSettings(736, 0.3, 0.5, 1.6, true, 8, 0.5, true);
+    }
+
+    public PpOcrSettings withRecoverSpaces(boolean recover) {
+        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, useAngleCls, recBatch,
+                minConfidence, recover);
     }
 
     public PpOcrSettings withDetLimitSideLen(int pixels) {
-        return new PpOcrSettings(pixels, detThreshold, boxThreshold, unclipRatio, useAngleCls, recBatch, minConfidence);
+        return new PpOcrSettings(pixels, detThreshold, boxThreshold, unclipRatio, useAngleCls, recBatch, minConfidence, recoverSpaces);
     }
 
     public PpOcrSettings withUseAngleCls(boolean use) {
-        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, use, recBatch, minConfidence);
+        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, use, recBatch, minConfidence, recoverSpaces);
     }
 
     public PpOcrSettings withRecBatch(int lines) {
-        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, useAngleCls, lines, minConfidence);
+        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, useAngleCls, lines, minConfidence, recoverSpaces);
     }
 
     /** The settings as they appear in the engine version. */
     String describe() {
         return "limit=" + detLimitSideLen + " det=" + detThreshold + " box=" + boxThreshold + " unclip=" + unclipRatio
-                + " cls=" + useAngleCls + " batch=" + recBatch + " minconf=" + minConfidence;
+                + " cls=" + useAngleCls + " batch=" + recBatch + " minconf=" + minConfidence
+                + " spaces=" + (recoverSpaces ? "gaps" : "model");
     }
 }

@@ -54,6 +54,21 @@ class PpOcrEngineTest {
         return image;
     }
 
+    static BufferedImage renderPitched(int width, int height, int size, double pitch, String... lines) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font("DejaVu Sans", Font.PLAIN, size));
+        for (int i = 0; i < lines.length; i++) {
+            g.drawString(lines[i], 20, 20 + size + (int) (i * size * pitch));
+        }
+        g.dispose();
+        return image;
+    }
+
     static BufferedImage rotate180(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -104,6 +119,33 @@ class PpOcrEngineTest {
     }
 
     @Test
+    void readsAParagraphSetSolid() {
+        BufferedImage image = renderPitched(900, 200, 24, 1.25, "The vaccine reduced the incidence of tuberculosis",
+                "among adolescents by half in a randomised trial", "conducted over five years in South Africa");
+
+        String text = engine.recognize(List.of(image), "paragraph").get(0);
+
+        // the characters are exact; spaces come from the gaps in the image, and a kerned pair such as "f t" (the
+        // crossbars of "of tuberculosis" nearly touch) can hide one, so the words are checked one by one
+        assertThat(text.replace(" ", "")).isEqualTo(("The vaccine reduced the incidence of tuberculosis among "
+                + "adolescents by half in a randomised trial conducted over five years in South Africa").replace(" ", ""));
+        assertThat(text.split(" ")).contains("The", "vaccine", "reduced", "the", "incidence", "among", "adolescents",
+                "by", "half", "in", "a", "randomised", "trial", "conducted", "over", "five", "years", "South", "Africa");
+    }
+
+    @Test
+    void withoutSpaceRecoveryTheCharactersAreTheSame() {
+        BufferedImage image = render(640, 160, 32, "Tuberculosis vaccine trial results", "were published in March");
+        try (PpOcrEngine modelSpaces = PpOcrEngine.loadBundled(PpOcrSettings.defaults().withRecoverSpaces(false), CPU,
+                METRICS)) {
+            String text = modelSpaces.recognize(List.of(image), "two lines").get(0);
+
+            assertThat(text.replace(" ", "")).isEqualTo("TuberculosisvaccinetrialresultswerepublishedinMarch");
+            assertThat(modelSpaces.version()).contains("spaces=model").isNotEqualTo(engine.version());
+        }
+    }
+
+    @Test
     void emptyCallGivesNoTexts() {
         assertThat(engine.recognize(List.of(), "nothing")).isEmpty();
     }
@@ -112,7 +154,7 @@ class PpOcrEngineTest {
     void versionNamesModelsAndSettings() {
         assertThat(engine.version())
                 .matches("ppocr-v4 dict=[0-9a-f]{12} det=[0-9a-f]{12} cls=[0-9a-f]{12} rec=[0-9a-f]{12} .*")
-                .contains("limit=736", "unclip=1.6", "cls=true", "batch=8", "minconf=0.5");
+                .contains("limit=736", "unclip=1.6", "cls=true", "batch=8", "minconf=0.5", "spaces=gaps");
     }
 
     @Test
