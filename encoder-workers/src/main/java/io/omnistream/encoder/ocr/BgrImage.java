@@ -92,6 +92,20 @@ final class BgrImage {
         return new BgrImage(newWidth, newHeight, out);
     }
 
+    /** The {@code count} columns from {@code first} on. */
+    BgrImage columns(int first, int count) {
+        if (first < 0 || count < 1 || first + count > width) {
+            throw new IllegalArgumentException("columns " + first + ".." + (first + count) + " outside 0.." + width);
+        }
+        float[] out = new float[3 * count * height];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < height; y++) {
+                System.arraycopy(data, (c * height + y) * width + first, out, (c * height + y) * count, count);
+            }
+        }
+        return new BgrImage(count, height, out);
+    }
+
     /** Turned upside down (180°). */
     BgrImage rotate180() {
         float[] out = new float[data.length];

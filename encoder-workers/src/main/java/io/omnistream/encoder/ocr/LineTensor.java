@@ -44,7 +44,7 @@ record LineTensor(int count, int width, float[] values) {
         return new LineTensor(crops.size(), width, values);
     }
 
-    /** The crop as it enters a batch {@code width} pixels wide: {@link #HEIGHT} high, aspect kept, at most {@code width}. */
+    /** The crop as it enters a batch {@code width} pixels wide: {@link #HEIGHT} high, aspect kept, width capped. */
     static BgrImage resized(BgrImage crop, int width) {
         int resizedWidth = (int) Math.min(width, Math.ceil(HEIGHT * (double) crop.width() / crop.height()));
         return crop.resize(Math.max(1, resizedWidth), HEIGHT);

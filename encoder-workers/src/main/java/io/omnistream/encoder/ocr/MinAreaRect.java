@@ -85,7 +85,8 @@ record MinAreaRect(double centerX, double centerY, double width, double height, 
             int start = hull.size();
             for (int k = 0; k < p.length; k++) {
                 double[] q = pass == 0 ? p[k] : p[p.length - 1 - k];
-                while (hull.size() >= start + 2 && cross(hull.get(hull.size() - 2), hull.get(hull.size() - 1), q) <= 0) {
+                while (hull.size() >= start + 2
+                        && cross(hull.get(hull.size() - 2), hull.get(hull.size() - 1), q) <= 0) {
                     hull.remove(hull.size() - 1);
                 }
                 hull.add(q);

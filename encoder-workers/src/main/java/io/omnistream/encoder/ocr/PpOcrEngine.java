@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p>Per call: each image goes through the DB detector on its own (sizes differ), its boxes are put in reading order
  * and cut out as upright line crops; then the line crops of <em>all</em> images of the call are sorted by aspect
  * ratio (to limit padding) and run through the orientation classifier and the recogniser in batches of
- * {@link PpOcrSettings#recBatch()}. The pre- and post-processing follow RapidOCR / PaddleOCR (see the package-private
- * classes for each step). Thread-safe: the three sessions are created once and {@code OrtSession.run} is safe for
+ * {@link PpOcrSettings#recBatch()}; a line the classifier turns is read both ways and the more confident reading kept.
+ * Lines below {@link PpOcrSettings#minConfidence()} are dropped, and the rest joined per image by {@code OcrText}.
+ * The pre- and post-processing follow RapidOCR / PaddleOCR (see the package-private classes for each step), with two
+ * additions: spaces recovered from the line image ({@code WordGaps}) and the orientation check above.
+ *
+ * <p>Determinism: a line's text can depend on the other lines of its recognition batch (they set the padded width
+ * the network sees), so the same image can read differently, in rare characters, in calls with other images. Thread-safe: the three sessions are created once and {@code OrtSession.run} is safe for
  * concurrent calls; {@link #close()} must come after the last call.
  */
 public final class PpOcrEngine implements OcrEngine, AutoCloseable {
@@ -193,13 +198,23 @@ public final class PpOcrEngine implements OcrEngine, AutoCloseable {
                 }
             }
             // sort by aspect ratio so each batch pads little; ties keep reading order (stable sort)
-            List<LineCrop> byRatio = new ArrayList<>(crops);
-            byRatio.sort(Comparator.comparingDouble(LineCrop::ratio));
-            if (settings.useAngleCls()) {
-                orient(byRatio);
+            List<Integer> orderByRatio = new ArrayList<>();
+            for (int i = 0; i < crops.size(); i++) {
+                orderByRatio.add(i);
+            }
+            orderByRatio.sort(Comparator.comparingDouble(i -> crops.get(i).ratio()));
+            List<BgrImage> sorted = orderByRatio.stream().map(i -> crops.get(i).pixels()).toList();
+            Reading[] read = settings.useAngleCls() ? readOriented(sorted) : read(sorted);
+            Reading[] readings = new Reading[crops.size()];
+            for (int k = 0; k < read.length; k++) {
+                readings[orderByRatio.get(k)] = read[k];
             }
             String[] texts = new String[crops.size()];
-            recognizeLines(byRatio, texts);
+            for (int i = 0; i < readings.length; i++) {
+                if (readings[i].confidence() >= settings.minConfidence() && !readings[i].text().isBlank()) {
+                    texts[i] = readings[i].text();
+                }
+            }
             List<List<String>> perImage = new ArrayList<>();
             for (int i = 0; i < pages.size(); i++) {
                 perImage.add(new ArrayList<>());
@@ -244,26 +259,69 @@ public final class PpOcrEngine implements OcrEngine, AutoCloseable {
         return postProcess.boxes(prob, mapWidth, mapHeight, page.width(), page.height());
     }
 
-    /** Turns upside-down crops (in place in {@code crops}). */
-    private void orient(List<LineCrop> crops) throws OrtException {
-        for (int start = 0; start < crops.size(); start += settings.recBatch()) {
-            List<LineCrop> batch = crops.subList(start, Math.min(crops.size(), start + settings.recBatch()));
-            LineTensor input = LineTensor.of(batch.stream().map(LineCrop::pixels).toList(), PpOcrSettings.CLS_WIDTH);
-            float[] probs = run(cls, input.values(), input.shape(), new long[1][]);
-            for (int n = 0; n < batch.size(); n++) {
-                if (probs[2 * n + 1] > probs[2 * n] && probs[2 * n + 1] > PpOcrSettings.ANGLE_THRESHOLD) {
-                    LineCrop c = batch.get(n);
-                    batch.set(n, new LineCrop(c.source(), c.order(), c.pixels().rotate180()));
-                }
+    /**
+     * Reads the crops after turning those the orientation classifier finds upside down. The classifier is not
+     * trusted alone: a turned line is also read as detected and the more confident reading is kept (one extra
+     * recognition per turned line; upright documents rarely have any).
+     */
+    private Reading[] readOriented(List<BgrImage> crops) throws OrtException {
+        boolean[] turn = upsideDown(crops);
+        List<BgrImage> oriented = new ArrayList<>(crops);
+        List<Integer> turned = new ArrayList<>();
+        for (int k = 0; k < turn.length; k++) {
+            if (turn[k]) {
+                oriented.set(k, crops.get(k).rotate180());
+                turned.add(k);
             }
         }
+        Reading[] read = read(oriented);
+        Reading[] asDetected = read(turned.stream().map(crops::get).toList());
+        for (int t = 0; t < turned.size(); t++) {
+            int k = turned.get(t);
+            if (asDetected[t].confidence() > read[k].confidence()) {
+                read[k] = asDetected[t];
+            }
+        }
+        return read;
     }
 
-    private void recognizeLines(List<LineCrop> crops, String[] texts) throws OrtException {
+    /** Which crops the orientation classifier finds upside down (label "180" above the threshold). */
+    private boolean[] upsideDown(List<BgrImage> crops) throws OrtException {
+        boolean[] turn = new boolean[crops.size()];
         for (int start = 0; start < crops.size(); start += settings.recBatch()) {
-            List<LineCrop> batch = crops.subList(start, Math.min(crops.size(), start + settings.recBatch()));
-            List<BgrImage> lines = batch.stream().map(LineCrop::pixels).toList();
-            LineTensor input = LineTensor.of(lines, LineTensor.recognitionWidth(lines, PpOcrSettings.REC_MIN_WIDTH));
+            List<BgrImage> batch = crops.subList(start, Math.min(crops.size(), start + settings.recBatch()));
+            LineTensor input = LineTensor.of(batch.stream().map(PpOcrEngine::orientationWindow).toList(),
+                    PpOcrSettings.CLS_WIDTH);
+            float[] probs = run(cls, input.values(), input.shape(), new long[1][]);
+            for (int n = 0; n < batch.size(); n++) {
+                turn[start + n] = probs[2 * n + 1] > probs[2 * n] && probs[2 * n + 1] > PpOcrSettings.ANGLE_THRESHOLD;
+            }
+        }
+        return turn;
+    }
+
+    /**
+     * What the orientation classifier sees of a line: the whole line when it is at most as long as the classifier's
+     * 4:1 input, else its middle 4:1 part. PaddleOCR squeezes the whole line into 4:1, which on long lines leaves
+     * strokes the classifier misreads (on a rendered A4 page, 3 of 10 lines upright were called upside down).
+     */
+    static BgrImage orientationWindow(BgrImage line) {
+        int window = line.height() * PpOcrSettings.CLS_WIDTH / LineTensor.HEIGHT;
+        if (line.width() <= window) {
+            return line;
+        }
+        return line.columns((line.width() - window) / 2, window);
+    }
+
+    /** A line's text (spaces recovered if set) and mean character probability. */
+    private record Reading(String text, double confidence) {}
+
+    /** Recognises line crops in batches of {@code recBatch}, in the given order. */
+    private Reading[] read(List<BgrImage> lines) throws OrtException {
+        Reading[] readings = new Reading[lines.size()];
+        for (int start = 0; start < lines.size(); start += settings.recBatch()) {
+            List<BgrImage> batch = lines.subList(start, Math.min(lines.size(), start + settings.recBatch()));
+            LineTensor input = LineTensor.of(batch, LineTensor.recognitionWidth(batch, PpOcrSettings.REC_MIN_WIDTH));
             long[][] shape = new long[1][];
             float[] probs = run(rec, input.values(), input.shape(), shape);
             int steps = (int) shape[0][1];
@@ -271,18 +329,14 @@ public final class PpOcrEngine implements OcrEngine, AutoCloseable {
             double stepWidth = (double) input.width() / steps;
             for (int n = 0; n < batch.size(); n++) {
                 CtcDecoder.Line line = decoder.decode(probs, n * steps * classes, steps);
-                if (line.chars().isEmpty() || line.confidence() < settings.minConfidence()) {
-                    continue;
-                }
-                String text = settings.recoverSpaces()
-                        ? WordGaps.withSpaces(line, WordGaps.gaps(LineTensor.resized(lines.get(n), input.width())),
+                String text = settings.recoverSpaces() && !line.chars().isEmpty()
+                        ? WordGaps.withSpaces(line, WordGaps.gaps(LineTensor.resized(batch.get(n), input.width())),
                                 stepWidth)
                         : line.text();
-                if (!text.isBlank()) {
-                    texts[batch.get(n).order()] = text;
-                }
+                readings[start + n] = new Reading(text, line.confidence());
             }
         }
+        return readings;
     }
 
     /** Runs a single-input, single-output model; stores the output's shape in {@code shapeOut[0]}. */

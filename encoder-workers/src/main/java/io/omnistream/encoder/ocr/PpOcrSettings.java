@@ -8,7 +8,7 @@ package io.omnistream.encoder.ocr;
  *                        finds smaller text and costs time quadratically
  * @param detThreshold    detector probability above which a pixel is text, in (0, 1)
  * @param boxThreshold    minimum mean detector probability inside a kept box, in (0, 1)
- * @param unclipRatio     how far detected text kernels are grown into boxes (distance = area * ratio / perimeter), &gt; 0
+ * @param unclipRatio     how far detected text kernels are grown into boxes (by area * ratio / perimeter), &gt; 0
  * @param useAngleCls     whether each line is checked by the orientation classifier and turned 180° when it is upside
  *                        down (label "180" with probability &gt; {@link #ANGLE_THRESHOLD})
  * @param recBatch        line crops per recognition (and orientation) run, &ge; 1. Crops are padded to the widest of
@@ -62,15 +62,18 @@ public record PpOcrSettings(int detLimitSideLen, double detThreshold, double box
     }
 
     public PpOcrSettings withDetLimitSideLen(int pixels) {
-        return new PpOcrSettings(pixels, detThreshold, boxThreshold, unclipRatio, useAngleCls, recBatch, minConfidence, recoverSpaces);
+        return new PpOcrSettings(pixels, detThreshold, boxThreshold, unclipRatio, useAngleCls, recBatch, minConfidence,
+                recoverSpaces);
     }
 
     public PpOcrSettings withUseAngleCls(boolean use) {
-        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, use, recBatch, minConfidence, recoverSpaces);
+        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, use, recBatch, minConfidence,
+                recoverSpaces);
     }
 
     public PpOcrSettings withRecBatch(int lines) {
-        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, useAngleCls, lines, minConfidence, recoverSpaces);
+        return new PpOcrSettings(detLimitSideLen, detThreshold, boxThreshold, unclipRatio, useAngleCls, lines,
+                minConfidence, recoverSpaces);
     }
 
     /** The settings as they appear in the engine version. */

@@ -44,9 +44,7 @@ final class WordGaps {
                 grey[y * w + x] = (line.at(0, x, y) + line.at(1, x, y) + line.at(2, x, y)) / 3f;
             }
         }
-        float[] sorted = grey.clone();
-        java.util.Arrays.sort(sorted);
-        float background = sorted[sorted.length / 2];
+        float background = median(grey);
         double contrast = 0;
         for (float g : grey) {
             contrast = Math.max(contrast, Math.abs(g - background));
@@ -84,6 +82,22 @@ final class WordGaps {
             }
         }
         return gaps;
+    }
+
+    /** Median grey level to the nearest integer (a 256-bin histogram: O(n), where sorting took 35 ms a line). */
+    static float median(float[] grey) {
+        int[] histogram = new int[256];
+        for (float g : grey) {
+            histogram[Math.min(255, Math.max(0, Math.round(g)))]++;
+        }
+        int seen = 0;
+        for (int level = 0; level < 256; level++) {
+            seen += histogram[level];
+            if (seen > grey.length / 2) {
+                return level;
+            }
+        }
+        return 255;
     }
 
     /**

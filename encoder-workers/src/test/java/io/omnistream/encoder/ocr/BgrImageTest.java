@@ -59,6 +59,16 @@ class BgrImageTest {
     }
 
     @Test
+    void columnsCutAVerticalStrip() {
+        BgrImage strip = ramp().columns(1, 2);
+
+        assertThat(strip.width()).isEqualTo(2);
+        assertThat(strip.at(2, 0, 0)).isEqualTo(10f);
+        assertThat(strip.at(2, 1, 1)).isEqualTo(21f);
+        assertThatThrownBy(() -> ramp().columns(2, 2)).hasMessageContaining("outside 0..3");
+    }
+
+    @Test
     void refusesEmptyImages() {
         assertThatThrownBy(() -> new BgrImage(0, 5, new float[0])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0x5");

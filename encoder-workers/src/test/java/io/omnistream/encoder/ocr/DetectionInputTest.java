@@ -17,7 +17,7 @@ class DetectionInputTest {
 
     @Test
     void theLongerSideIsLimited() {
-        // A4 at 150 dpi, 1240 x 1754: ratio 736 / 1754; 1240 * 0.41961 = 520.3 / 32 = 16.26 -> 512; 736 / 32 = 23 -> 736
+        // A4 at 150 dpi, 1240 x 1754: ratio 736 / 1754; 1240 * 0.41961 = 520.3, / 32 = 16.26 -> 512; 736 / 32 -> 736
         assertThat(DetectionInput.size(1240, 1754, 736)).containsExactly(512, 736);
         // 1920 x 1080 video frame: ratio 736 / 1920; 1080 * 0.38333 = 414 / 32 = 12.94 -> 416
         assertThat(DetectionInput.size(1920, 1080, 736)).containsExactly(736, 416);

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class OcrTextTest {
     @Test
     void joinsLinesWithSingleSpacesAndRejoinsHyphenatedWords() {
-        assertThat(OcrText.join(List.of("The  BCG vaccine against tuber-", "culosis was tested", "  in 2019 "))).isEqualTo(
-                "The BCG vaccine against tuberculosis was tested in 2019");
+        assertThat(OcrText.join(List.of("The  BCG vaccine against tuber-", "culosis was tested", "  in 2019 ")))
+                .isEqualTo("The BCG vaccine against tuberculosis was tested in 2019");
     }
 
     @Test

@@ -54,6 +54,12 @@ class WordGapsTest {
     }
 
     @Test
+    void medianOfGreyLevels() {
+        assertThat(WordGaps.median(new float[] {0, 0, 255, 255, 255})).isEqualTo(255f);
+        assertThat(WordGaps.median(new float[] {10.2f, 200, 10.4f})).isEqualTo(10f);
+    }
+
+    @Test
     void aSpaceGoesBetweenTheCharactersTheGapSeparates() {
         // "ab" read at steps 1 and 3, "cd" at 7 and 9; steps 8 columns wide: centres 12, 28 | 60, 76; gap 40..52
         CtcDecoder.Line read = new CtcDecoder.Line(List.of("a", "b", "c", "d"), new int[] {1, 3, 7, 9}, 0.9);
