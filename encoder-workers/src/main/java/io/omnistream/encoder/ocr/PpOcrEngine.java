@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * additions: spaces recovered from the line image ({@code WordGaps}) and the orientation check above.
  *
  * <p>Determinism: a line's text can depend on the other lines of its recognition batch (they set the padded width
- * the network sees), so the same image can read differently, in rare characters, in calls with other images. Thread-safe: the three sessions are created once and {@code OrtSession.run} is safe for
- * concurrent calls; {@link #close()} must come after the last call.
+ * the network sees), so the same image can read differently, in rare characters, in calls with other images.
+ *
+ * <p>Thread-safe: the three sessions are created once and {@code OrtSession.run} is safe for concurrent calls;
+ * {@link #close()} must come after the last call.
  */
 public final class PpOcrEngine implements OcrEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PpOcrEngine.class);
