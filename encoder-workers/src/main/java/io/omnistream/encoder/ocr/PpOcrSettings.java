@@ -78,7 +78,7 @@ public record PpOcrSettings(int detLimitSideLen, double detThreshold, double box
 
     /** The settings as they appear in the engine version. */
     String describe() {
-        return "limit=" + detLimitSideLen + " det=" + detThreshold + " box=" + boxThreshold + " unclip=" + unclipRatio
+        return "limit=" + detLimitSideLen + " thresh=" + detThreshold + " box=" + boxThreshold + " unclip=" + unclipRatio
                 + " cls=" + useAngleCls + " batch=" + recBatch + " minconf=" + minConfidence
                 + " spaces=" + (recoverSpaces ? "gaps" : "model");
     }
