@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-modal replay of one benchmark for several cascade models (by default the two recogniser choices:
-# bge-small-en-v1.5-cascade = PP-OCR on ONNX Runtime + Whisper tiny.en, bge-small-en-v1.5-cascade-tesseract =
+# bge-small-en-v1.5-cascade-ppocr-whisper = PP-OCR on ONNX Runtime + Whisper tiny.en, bge-small-en-v1.5-cascade =
 # Tesseract + PocketSphinx), one after the other through the embedded stack, then one table side by side: Hit@1 and
 # NDCG@10 per task (exact path), and the audio rows of the modality-bias report (query->target Hit@1 and target
 # modality accuracy).
@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     *) models+=("$1"); shift ;;
   esac
 done
-[[ ${#models[@]} -gt 0 ]] || models=(bge-small-en-v1.5-cascade bge-small-en-v1.5-cascade-tesseract)
+[[ ${#models[@]} -gt 0 ]] || models=(bge-small-en-v1.5-cascade-ppocr-whisper bge-small-en-v1.5-cascade)
 mkdir -p "$out"
 
 if [[ ! -f "$media/tasks.json" ]]; then

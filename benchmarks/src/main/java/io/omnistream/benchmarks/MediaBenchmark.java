@@ -43,8 +43,8 @@ import picocli.CommandLine.Option;
  * batches as the worker forms them).
  *
  * <p>By default it measures the two recogniser choices side by side in one run, on the same items: the
- * {@code bge-small-en-v1.5-cascade} chain (PP-OCR on ONNX Runtime, Whisper tiny.en) and the
- * {@code bge-small-en-v1.5-cascade-tesseract} chain (Tesseract, PocketSphinx), then prints each group's items/s for
+ * {@code bge-small-en-v1.5-cascade-ppocr-whisper} chain (PP-OCR on ONNX Runtime, Whisper tiny.en) and the
+ * {@code bge-small-en-v1.5-cascade} chain (Tesseract, PocketSphinx), then prints each group's items/s for
  * both and their ratio. Models run one after the other, never at once, so neither steals the other's cores.
  *
  * <p>Items are processed one after another on the calling thread, as one encoder worker does; recognisers may use
@@ -64,7 +64,7 @@ public final class MediaBenchmark implements Callable<Integer> {
     int items;
 
     @Option(names = "--model", paramLabel = "ID", split = ",",
-            defaultValue = "bge-small-en-v1.5-cascade,bge-small-en-v1.5-cascade-tesseract",
+            defaultValue = "bge-small-en-v1.5-cascade-ppocr-whisper,bge-small-en-v1.5-cascade",
             description = "Cascade models from the bundled registry, measured one after the other on the same items "
                     + "(comma-separated or repeated; default: ${DEFAULT-VALUE}).")
     List<String> models;

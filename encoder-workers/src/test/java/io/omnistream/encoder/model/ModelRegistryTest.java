@@ -53,19 +53,19 @@ class ModelRegistryTest {
         ModelRegistry registry = ModelRegistry.bundled();
         assertThat(registry.models()).extracting(ModelSpec::id)
                 .containsExactly("bge-small-en-v1.5", "bge-small-en-v1.5-q", "bge-small-en-v1.5-q-per-text", "all-minilm-l6-v2",
-                        "bge-small-en-v1.5-cascade", "bge-small-en-v1.5-cascade-tesseract");
+                        "bge-small-en-v1.5-cascade", "bge-small-en-v1.5-cascade-ppocr-whisper");
         assertThat(registry.get("bge-small-en-v1.5-q-per-text").batching()).isEqualTo(InferenceBatching.PER_TEXT);
         assertThat(registry.get("bge-small-en-v1.5").batching()).isEqualTo(InferenceBatching.BUCKETED);
         ModelSpec cascade = registry.get("bge-small-en-v1.5-cascade");
         assertThat(cascade.modalities()).containsExactlyInAnyOrder(Modality.values());
-        assertThat(cascade.cascades().get(Modality.DOCUMENT).recognizer()).isEqualTo("ppocr");
+        assertThat(cascade.cascades().get(Modality.DOCUMENT).recognizer()).isEqualTo("tesseract");
         assertThat(cascade.cascades().get(Modality.DOCUMENT).settings()).containsEntry("dpi", "150");
-        assertThat(cascade.cascades().get(Modality.AUDIO).recognizer()).isEqualTo("whisper-tiny.en");
-        // the first chain stays registered under its own id and version, so both can run side by side
-        ModelSpec tesseract = registry.get("bge-small-en-v1.5-cascade-tesseract");
-        assertThat(tesseract.cascades().get(Modality.VIDEO).recognizer()).isEqualTo("tesseract");
-        assertThat(tesseract.cascades().get(Modality.AUDIO).recognizer()).isEqualTo("pocketsphinx");
-        assertThat(tesseract.version()).isNotEqualTo(cascade.version());
+        assertThat(cascade.cascades().get(Modality.AUDIO).recognizer()).isEqualTo("pocketsphinx");
+        // the second recogniser pair under its own id and version, so both can run side by side
+        ModelSpec onnx = registry.get("bge-small-en-v1.5-cascade-ppocr-whisper");
+        assertThat(onnx.cascades().get(Modality.VIDEO).recognizer()).isEqualTo("ppocr");
+        assertThat(onnx.cascades().get(Modality.AUDIO).recognizer()).isEqualTo("whisper-tiny.en");
+        assertThat(onnx.version()).isNotEqualTo(cascade.version());
         ModelSpec bge = registry.defaultModel();
         assertThat(bge.id()).isEqualTo("bge-small-en-v1.5");
         assertThat(bge.pooling()).isEqualTo(Pooling.CLS);

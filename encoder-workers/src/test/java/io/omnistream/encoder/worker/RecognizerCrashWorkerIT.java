@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The speech recogniser's process killed with SIGKILL while the worker is in the middle of its batches: real FSDD
- * recordings through a real broker and a worker serving {@code bge-small-en-v1.5-cascade} (Whisper tiny.en in its
+ * recordings through a real broker and a worker serving {@code bge-small-en-v1.5-cascade-ppocr-whisper} (Whisper tiny.en in its
  * managed Python process). The kill fails the batch being recognised with a transient error; the worker retries it on
  * a restarted recogniser, so every recording comes out as exactly one embedding and none is dead-lettered.
  */
@@ -67,7 +67,7 @@ class RecognizerCrashWorkerIT {
             EncoderWorkerConfig config = new EncoderWorkerConfig(ConfigSource.of(Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "schema.registry.url", "mock://it-asr-crash-" + id,
-                    "encoder.model", "bge-small-en-v1.5-cascade",
+                    "encoder.model", "bge-small-en-v1.5-cascade-ppocr-whisper",
                     "encoder.input.topic", input,
                     "encoder.dlq.topic", dlq,
                     "encoder.group.id", "it-asr-crash-" + id,

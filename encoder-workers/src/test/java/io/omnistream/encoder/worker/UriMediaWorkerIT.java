@@ -25,7 +25,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -59,21 +58,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Media by reference through a real broker and a worker serving {@code bge-small-en-v1.5-cascade} (Tesseract OCR for
+ * Media by reference through a real broker and a worker serving {@code bge-small-en-v1.5-cascade-ppocr-whisper} (PP-OCR for
  * images): an IMAGE event whose {@code uri} names an allow-listed HTTPS server on loopback is fetched and embedded like
  * the same bytes sent inline; uri events that must not or cannot be fetched are dead-lettered with stage
  * {@code fetch} and the precise reason, and an event sent after them is still embedded.
  */
 class UriMediaWorkerIT {
     private static final Path DEJAVU = Path.of("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
-    private static final String MODEL = "bge-small-en-v1.5-cascade";
+    private static final String MODEL = "bge-small-en-v1.5-cascade-ppocr-whisper";
 
     @TempDir
     Path dir;
 
     @Test
     void uriImagesAreFetchedAndEmbeddedRefusedOnesDeadLettered() throws Exception {
-        Assumptions.assumeTrue(onPath("tesseract"), "tesseract not installed (scripts/install-media-tools.sh)");
         Assumptions.assumeTrue(Files.exists(DEJAVU), "DejaVu fonts not installed (scripts/install-media-tools.sh)");
         byte[] png = textPng(List.of("Vitamin D deficiency increases", "the risk of tuberculosis in adults."));
 
@@ -117,7 +115,7 @@ class UriMediaWorkerIT {
             TextEncoder text = TextEncoder.load(config.modelSpec(), config.encoderSettings(),
                     new ProviderMetrics(new PrometheusRegistry()));
             EncodingChain chain = Cascades.chain(config.modelSpec(), text);
-            try (text; EncoderWorker worker = new EncoderWorker(config, chain, new WorkerMetrics(new PrometheusRegistry()))) {
+            try (text; chain; EncoderWorker worker = new EncoderWorker(config, chain, new WorkerMetrics(new PrometheusRegistry()))) {
                 worker.start();
                 produce(kafka, config.schemaRegistryUrl(), input, events);
                 Map<String, EmbeddingEvent> embedded = new HashMap<>();
@@ -236,14 +234,5 @@ class UriMediaWorkerIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
-    }
-
-    private static boolean onPath(String binary) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, binary))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
