@@ -5,9 +5,10 @@
 # NDCG@10 per task (exact path), and the audio rows of the modality-bias report (query->target Hit@1 and target
 # modality accuracy).
 #
-# Usage: scripts/crossmodal-compare.sh [--media DIR] [--out DIR] [MODEL ...]
+# Usage: scripts/crossmodal-compare.sh [--media DIR] [--out DIR] [--tasks ID,ID,...] [MODEL ...]
 #   --media DIR  output of ./omnistream build-crossmodal (default ~/.omnistream/crossmodal, built there if missing)
 #   --out DIR    where each model's replay report (MODEL.json) and the table (compare.txt) go (default target/crossmodal-compare)
+#   --tasks      only these tasks of the catalog (written as DIR/tasks-compare.json beside it); default: all of them
 # Each model's replay is a fresh embedded stack (./omnistream replay --catalog ... --model MODEL --path exact);
 # on 2 cores, about 10-25 minutes per model with the build-crossmodal defaults.
 set -euo pipefail
@@ -16,11 +17,13 @@ cd "$(dirname "$0")/.."
 media="$HOME/.omnistream/crossmodal"
 out="target/crossmodal-compare"
 models=()
+tasks=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --media) media="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    --tasks) tasks="$2"; shift 2 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) models+=("$1"); shift ;;
   esac
 done
@@ -30,10 +33,25 @@ mkdir -p "$out"
 if [[ ! -f "$media/tasks.json" ]]; then
   ./omnistream build-crossmodal --out "$media"
 fi
+catalog="$media/tasks.json"
+if [[ -n "$tasks" ]]; then
+  catalog="$media/tasks-compare.json"
+  python3 - "$media/tasks.json" "$catalog" "$tasks" <<'PY'
+import json, sys
+src, dst, wanted = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+catalog = json.load(open(src))
+known = [t["id"] for t in catalog["tasks"]]
+missing = [w for w in wanted if w not in known]
+if missing:
+    sys.exit("unknown task(s) %s; the catalog has %s" % (missing, known))
+catalog["tasks"] = [t for t in catalog["tasks"] if t["id"] in wanted]
+json.dump(catalog, open(dst, "w"), indent=2)
+PY
+fi
 for m in "${models[@]}"; do
-  echo "=== replay of $media/tasks.json with $m ==="
+  echo "=== replay of $catalog with $m ==="
   start=$(date +%s)
-  ./omnistream replay --catalog "$media/tasks.json" --model "$m" --path exact --report "$out/$m.json"
+  ./omnistream replay --catalog "$catalog" --model "$m" --path exact --report "$out/$m.json"
   echo "=== $m: $(( $(date +%s) - start )) s ==="
 done
 
