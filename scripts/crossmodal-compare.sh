@@ -65,11 +65,15 @@ def cell(r, t, metric):
     if isinstance(v, dict) and "exact" in v:
         return "%5.1f" % (100 * v["exact"][metric])
     return "  n/s"  # not scored (dead-lettered items), see the report
-print("cross-modal replay, exact path: Hit@1 / NDCG@10 (x100)")
-print("%-22s" % "task" + "".join(" %32s" % m for m in models))
+def queries(r, t):
+    v = r.get(t, {})
+    return " (%3d q)" % v["exact"]["queries"] if isinstance(v, dict) and "exact" in v else "        "
+print("cross-modal replay, exact path: Hit@1 / NDCG@10 (x100), scored queries (a query whose media was dead-lettered")
+print("is left out, so fewer queries than the task has means some recognised nothing)")
+print("%-22s" % "task" + "".join(" %40s" % m for m in models))
 for t in tasks:
-    print("%-22s" % t + "".join(" %32s" % (cell(reports[m], t, "hit@1") + " / " + cell(reports[m], t, "ndcg@10"))
-                               for m in models))
+    print("%-22s" % t + "".join(" %40s" % (cell(reports[m], t, "hit@1") + " / " + cell(reports[m], t, "ndcg@10")
+                                           + queries(reports[m], t)) for m in models))
 print()
 print("modality-bias report, audio rows (all tasks, last epoch)")
 for m in models:
