@@ -15,16 +15,18 @@ record LineTensor(int count, int width, float[] values) {
     /** Input height of PP-OCRv4 recognition and of the orientation classifier, pixels. */
     static final int HEIGHT = 48;
 
+    /** Recognition input widths are rounded up to a multiple of this, pixels. */
+    static final int WIDTH_STEP = 32;
+
     /**
-     * Recognition batch width as RapidOCR chooses it: {@code HEIGHT * max(minWidth / HEIGHT, widest aspect ratio of
-     * the batch)}, so no crop is squeezed and short crops are padded to at least {@code minWidth}.
+     * The padded width a crop is recognised at: its width at {@link #HEIGHT} pixels high, rounded up to a multiple
+     * of {@link #WIDTH_STEP}, at least {@code minWidth}. It depends on the crop alone, and only crops of equal
+     * padded width share a batch, so a line reads the same whatever it is batched with (RapidOCR pads a batch to its
+     * widest crop, which made "BCG" read "BcG" in one batch and "BCG" in another).
      */
-    static int recognitionWidth(List<BgrImage> crops, int minWidth) {
-        double maxRatio = (double) minWidth / HEIGHT;
-        for (BgrImage c : crops) {
-            maxRatio = Math.max(maxRatio, (double) c.width() / c.height());
-        }
-        return (int) (HEIGHT * maxRatio);
+    static int recognitionWidth(BgrImage crop, int minWidth) {
+        int width = (int) Math.ceil(HEIGHT * (double) crop.width() / crop.height());
+        return Math.max(minWidth, (width + WIDTH_STEP - 1) / WIDTH_STEP * WIDTH_STEP);
     }
 
     static LineTensor of(List<BgrImage> crops, int width) {

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * The pre- and post-processing follow RapidOCR / PaddleOCR (see the package-private classes for each step), with two
  * additions: spaces recovered from the line image ({@code WordGaps}) and the orientation check above.
  *
- * <p>Determinism: a line's text can depend on the other lines of its recognition batch (they set the padded width
- * the network sees), so the same image can read differently, in rare characters, in calls with other images.
+ * <p>Determinism: a line is recognised at a padded width that depends on it alone and batched only with lines of
+ * that width, so an image reads the same alone or with others in a call (up to float rounding across batch sizes).
  *
  * <p>Thread-safe: the three sessions are created once and {@code OrtSession.run} is safe for concurrent calls;
  * {@link #close()} must come after the last call.
@@ -318,25 +318,35 @@ public final class PpOcrEngine implements OcrEngine, AutoCloseable {
     /** A line's text (spaces recovered if set) and mean character probability. */
     private record Reading(String text, double confidence) {}
 
-    /** Recognises line crops in batches of {@code recBatch}, in the given order. */
+    /**
+     * Recognises line crops, in the given order, in batches of up to {@code recBatch} consecutive crops of the same
+     * padded width ({@link LineTensor#recognitionWidth}); crops sorted by aspect ratio make such runs long.
+     */
     private Reading[] read(List<BgrImage> lines) throws OrtException {
         Reading[] readings = new Reading[lines.size()];
-        for (int start = 0; start < lines.size(); start += settings.recBatch()) {
-            List<BgrImage> batch = lines.subList(start, Math.min(lines.size(), start + settings.recBatch()));
-            LineTensor input = LineTensor.of(batch, LineTensor.recognitionWidth(batch, PpOcrSettings.REC_MIN_WIDTH));
+        int start = 0;
+        while (start < lines.size()) {
+            int width = LineTensor.recognitionWidth(lines.get(start), PpOcrSettings.REC_MIN_WIDTH);
+            int end = start + 1;
+            while (end < lines.size() && end - start < settings.recBatch()
+                    && LineTensor.recognitionWidth(lines.get(end), PpOcrSettings.REC_MIN_WIDTH) == width) {
+                end++;
+            }
+            List<BgrImage> batch = lines.subList(start, end);
+            LineTensor input = LineTensor.of(batch, width);
             long[][] shape = new long[1][];
             float[] probs = run(rec, input.values(), input.shape(), shape);
             int steps = (int) shape[0][1];
             int classes = (int) shape[0][2];
-            double stepWidth = (double) input.width() / steps;
+            double stepWidth = (double) width / steps;
             for (int n = 0; n < batch.size(); n++) {
                 CtcDecoder.Line line = decoder.decode(probs, n * steps * classes, steps);
                 String text = settings.recoverSpaces() && !line.chars().isEmpty()
-                        ? WordGaps.withSpaces(line, WordGaps.gaps(LineTensor.resized(batch.get(n), input.width())),
-                                stepWidth)
+                        ? WordGaps.withSpaces(line, WordGaps.gaps(LineTensor.resized(batch.get(n), width)), stepWidth)
                         : line.text();
                 readings[start + n] = new Reading(text, line.confidence());
             }
+            start = end;
         }
         return readings;
     }

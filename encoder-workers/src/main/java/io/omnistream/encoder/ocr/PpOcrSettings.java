@@ -11,9 +11,8 @@ package io.omnistream.encoder.ocr;
  * @param unclipRatio     how far detected text kernels are grown into boxes (by area * ratio / perimeter), &gt; 0
  * @param useAngleCls     whether each line is checked by the orientation classifier and turned 180° when it is upside
  *                        down (label "180" with probability &gt; {@link #ANGLE_THRESHOLD})
- * @param recBatch        line crops per recognition (and orientation) run, &ge; 1. Crops are padded to the widest of
- *                        their batch, and the network sees the padding, so a line's text can differ in rare
- *                        characters with the other lines it is batched with
+ * @param recBatch        most line crops per recognition (and orientation) run, &ge; 1; a recognition run holds crops
+ *                        of one padded width only (on 2 shared CPU cores batching gained nothing: 1 is as fast)
  * @param minConfidence   lines whose mean character probability is below this are dropped, in [0, 1]
  * @param recoverSpaces   whether spaces between words are put back from the gaps in the line image where the
  *                        recogniser left them out (see {@code WordGaps}); PaddleOCR has no such step
@@ -78,7 +77,8 @@ public record PpOcrSettings(int detLimitSideLen, double detThreshold, double box
 
     /** The settings as they appear in the engine version. */
     String describe() {
-        return "limit=" + detLimitSideLen + " thresh=" + detThreshold + " box=" + boxThreshold + " unclip=" + unclipRatio
+        return "limit=" + detLimitSideLen + " thresh=" + detThreshold + " box=" + boxThreshold
+                + " unclip=" + unclipRatio
                 + " cls=" + useAngleCls + " batch=" + recBatch + " minconf=" + minConfidence
                 + " spaces=" + (recoverSpaces ? "gaps" : "model");
     }

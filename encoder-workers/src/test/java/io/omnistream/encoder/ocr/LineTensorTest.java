@@ -14,11 +14,13 @@ class LineTensorTest {
     }
 
     @Test
-    void batchWidthIsTheWidestAspectRatioButAtLeastTheMinimum() {
-        // ratios 2 and 5 are below 320 / 48 = 6.67: width 320
-        assertThat(LineTensor.recognitionWidth(List.of(plain(48, 24, 0), plain(100, 20, 0)), 320)).isEqualTo(320);
-        // ratio 10 (a long line): 480
-        assertThat(LineTensor.recognitionWidth(List.of(plain(300, 30, 0), plain(48, 24, 0)), 320)).isEqualTo(480);
+    void recognitionWidthIsTheCropsOwnRoundedUpToAMultipleOf32ButAtLeastTheMinimum() {
+        // 48 x 24 at 48 high: 96 < 320
+        assertThat(LineTensor.recognitionWidth(plain(48, 24, 0), 320)).isEqualTo(320);
+        // 300 x 30: 480, a multiple of 32 already
+        assertThat(LineTensor.recognitionWidth(plain(300, 30, 0), 320)).isEqualTo(480);
+        // 301 x 30: ceil(481.6) = 482 -> 512
+        assertThat(LineTensor.recognitionWidth(plain(301, 30, 0), 320)).isEqualTo(512);
     }
 
     @Test

@@ -23,7 +23,8 @@ import javax.imageio.ImageIO;
 /**
  * Rough throughput of PP-OCR (this engine, CPU or AUTO) against {@code tesseract stdin stdout --psm 3} on the same
  * rendered A4 page at 150 dpi, with the share of the page's words each one reads. Not a test (no assertions, timings
- * depend on the machine): run with the test classpath, {@code java ... OcrThroughputComparison [runs] [provider]}.
+ * depend on the machine): run with the test classpath,
+ * {@code java ... OcrThroughputComparison [runs] [provider] [recBatch]}.
  */
 public final class OcrThroughputComparison {
     static final String TEXT = "Tuberculosis remains a leading cause of death from a single infectious agent. "
@@ -39,6 +40,7 @@ public final class OcrThroughputComparison {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         ExecutionProvider provider = args.length > 1 ? ExecutionProvider.valueOf(args[1]) : ExecutionProvider.CPU;
+        int recBatch = args.length > 2 ? Integer.parseInt(args[2]) : PpOcrSettings.defaults().recBatch();
         BufferedImage page = page(TEXT);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(page, "png", png);
@@ -50,7 +52,7 @@ public final class OcrThroughputComparison {
         }
         double tessPerSec = runs / ((System.nanoTime() - t0) / 1e9);
 
-        try (PpOcrEngine engine = PpOcrEngine.loadBundled(PpOcrSettings.defaults(),
+        try (PpOcrEngine engine = PpOcrEngine.loadBundled(PpOcrSettings.defaults().withRecBatch(recBatch),
                 EncoderSettings.defaults().withExecutionProvider(provider),
                 new ProviderMetrics(new PrometheusRegistry()))) {
             String ppocr = engine.recognize(List.of(page), "warm-up").get(0);
@@ -65,8 +67,8 @@ public final class OcrThroughputComparison {
                 engine.recognize(four, "4 pages");
             }
             double ppBatchPerSec = 4.0 * runs / ((System.nanoTime() - t2) / 1e9);
-            System.out.printf("page %dx%d, %d runs, PP-OCR on %s%n", page.getWidth(), page.getHeight(), runs,
-                    engine.activeProvider());
+            System.out.printf("page %dx%d, %d runs, PP-OCR on %s, recBatch %d%n", page.getWidth(), page.getHeight(),
+                    runs, engine.activeProvider(), recBatch);
             System.out.printf("tesseract --psm 3: %.2f pages/s, words read %.1f %%%n", tessPerSec,
                     100 * wordRecall(TEXT, tesseract));
             System.out.printf("PP-OCR 1 page/call: %.2f pages/s, 4 pages/call: %.2f pages/s, words read %.1f %%%n",

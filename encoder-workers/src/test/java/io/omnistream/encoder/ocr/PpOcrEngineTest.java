@@ -191,6 +191,17 @@ class PpOcrEngineTest {
     }
 
     @Test
+    void anImageReadsTheSameAloneAndBatchedWithOthers() {
+        BufferedImage page = OcrThroughputComparison.page(OcrThroughputComparison.TEXT);
+        BufferedImage others = render(1200, 160, 20,
+                "A much longer line of small text that makes the widest crop of the call", "short");
+
+        String alone = engine.recognize(List.of(page), "alone").get(0);
+
+        assertThat(engine.recognize(List.of(others, page), "with others").get(1)).isEqualTo(alone);
+    }
+
+    @Test
     void emptyCallGivesNoTexts() {
         assertThat(engine.recognize(List.of(), "nothing")).isEmpty();
     }
