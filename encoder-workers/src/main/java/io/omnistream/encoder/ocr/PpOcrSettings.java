@@ -80,6 +80,8 @@ public record PpOcrSettings(int detLimitSideLen, double detThreshold, double box
         return "limit=" + detLimitSideLen + " thresh=" + detThreshold + " box=" + boxThreshold
                 + " unclip=" + unclipRatio
                 + " cls=" + useAngleCls + " batch=" + recBatch + " minconf=" + minConfidence
-                + " spaces=" + (recoverSpaces ? "gaps" : "model");
+                + " spaces=" + (recoverSpaces ? "gaps" : "model")
+                // each line padded to a width of its own (not its batch's widest): names the output, so part of it
+                + " pad=line";
     }
 }

@@ -12,7 +12,7 @@ class PpOcrSettingsTest {
 
         assertThat(s).isEqualTo(new PpOcrSettings(736, 0.3, 0.5, 1.6, true, 8, 0.5, true));
         assertThat(s.describe()).isEqualTo(
-                "limit=736 thresh=0.3 box=0.5 unclip=1.6 cls=true batch=8 minconf=0.5 spaces=gaps");
+                "limit=736 thresh=0.3 box=0.5 unclip=1.6 cls=true batch=8 minconf=0.5 spaces=gaps pad=line");
     }
 
     @Test
