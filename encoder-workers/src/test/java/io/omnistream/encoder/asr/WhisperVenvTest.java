@@ -37,11 +37,14 @@ class WhisperVenvTest {
     @Test
     void theInstallScriptInstallsTheSameFileWithTheSameFlagsAndMarker() throws Exception {
         String script = Files.readString(Path.of("scripts/install-whisper.sh"));
+        // the venv mechanics (marker, --clear, pip) live in the repository's one pinned-venv installer
+        String installer = Files.readString(Path.of("../scripts/install-pinned-venv.sh"));
 
         assertThat(script).contains("src/main/resources/io/omnistream/encoder/asr/" + WhisperVenv.REQUIREMENTS_RESOURCE)
                 .contains("--require-hashes --no-deps --only-binary=:all:")
-                .contains(".omnistream-requirements.txt")
+                .contains("scripts/install-pinned-venv.sh")
                 .contains("$HOME/.omnistream/whisper-venv");
+        assertThat(installer).contains("marker=\"$venv/.omnistream-requirements.txt\"").contains("cp \"$req\" \"$marker\"");
         assertThat(WhisperVenv.defaultVenvDir())
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".omnistream", "whisper-venv"));
     }
