@@ -274,8 +274,7 @@ public final class EncoderWorker implements AutoCloseable {
                 return Outcome.deadLetter(p, new PermanentFailureException("deserialize",
                         "tombstone without a key: nothing to delete"), DlqReason.KEYLESS_TOMBSTONE, 1);
             }
-            embedded.forget(keyOf(r)); // the same content submitted after a delete is embedded again
-            batchHashes.remove(keyOf(r));
+            batchHashes.remove(keyOf(r)); // the same content later in this batch is embedded again (send() forgets it)
             return new Outcome(p, OutcomeKind.TOMBSTONE, null);
         }
         MediaEvent event;
@@ -500,6 +499,10 @@ public final class EncoderWorker implements AutoCloseable {
         switch (o.kind) {
             case TOMBSTONE:
                 out.send(new ProducerRecord<>(outputTopic, r.key(), null));
+                // forgotten here, in input order with the remember() of ENCODE below: forgetting while preparing would
+                // run before an earlier copy of the same id in this batch is remembered, and the same content
+                // submitted again after the delete would be taken for unchanged
+                embedded.forget(keyOf(r));
                 return;
             case UNCHANGED:
             case SKIPPED_HISTORY:
