@@ -80,8 +80,14 @@ class UnchangedContentWorkerIT {
                     new ProviderMetrics(new PrometheusRegistry()));
             try (text; EncoderWorker worker = new EncoderWorker(config, EncodingChain.textOnly(text),
                     new WorkerMetrics(new PrometheusRegistry()))) {
+                // everything up to the tombstone is on the topic before the worker starts, so its first poll holds an
+                // embedded copy of "a" and the delete of "a" in one batch; the same content of "a" comes after that
+                // batch is out: it must be embedded again, not taken for unchanged
+                produce(kafka, config.schemaRegistryUrl(), input, inputs.subList(0, 6));
                 worker.start();
-                produce(kafka, config.schemaRegistryUrl(), input, inputs);
+                Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> read(kafka, config.schemaRegistryUrl(), config.outputTopic()).contains("a:tombstone"));
+                produce(kafka, config.schemaRegistryUrl(), input, inputs.subList(6, inputs.size()));
                 List<String> out = new ArrayList<>();
                 Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
                     out.clear();
