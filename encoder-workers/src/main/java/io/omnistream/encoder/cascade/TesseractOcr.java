@@ -1,6 +1,7 @@
 package io.omnistream.encoder.cascade;
 
 import io.omnistream.encoder.ocr.OcrEngine;
+import io.omnistream.encoder.ocr.OcrText;
 import io.omnistream.runtime.error.PermanentFailureException;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
@@ -59,9 +60,6 @@ final class TesseractOcr implements OcrEngine {
     }
 
     static String normalise(String ocr) {
-        return ocr.replace('\f', '\n')
-                .replaceAll("(\\p{L})-\\s*\\n\\s*(\\p{Ll})", "$1$2")
-                .replaceAll("\\s+", " ")
-                .strip();
+        return OcrText.normalise(ocr);
     }
 }

@@ -7,11 +7,16 @@ import java.util.List;
  * the text tower the same shape of prose): lines joined, words hyphenated across a line break re-joined
  * ("tuber-" + "culosis" → "tuberculosis"), runs of whitespace collapsed to one space, ends stripped.
  */
-final class OcrText {
+public final class OcrText {
     private OcrText() {}
 
     static String join(List<String> lines) {
-        return String.join("\n", lines)
+        return normalise(String.join("\n", lines));
+    }
+
+    /** Recognised text with its line breaks (and form feeds between pages) as prose: the one normalisation of OCR output. */
+    public static String normalise(String text) {
+        return text.replace('\f', '\n')
                 .replaceAll("(\\p{L})-\\s*\\n\\s*(\\p{Ll})", "$1$2")
                 .replaceAll("\\s+", " ")
                 .strip();
