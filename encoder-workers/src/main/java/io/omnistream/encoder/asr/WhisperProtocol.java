@@ -22,14 +22,15 @@ final class WhisperProtocol {
 
     /** What {@code GET /health} reports once the model is loaded. */
     record Health(boolean ready, String modelSha256, String fasterWhisper, String ctranslate2, String device,
-                  String computeType, int beamSize, long pid) {
+                  String computeType, long pid) {
 
         /**
          * The recogniser's version: model fingerprint (first 12 hex digits of {@code model.bin}'s SHA-256), decoder
-         * versions and the settings that change the transcripts (beam width, compute type: int8 on CPU and float16 on
-         * CUDA can differ in a word; temperature 0 without sampling fallback, so one version gives one text per file).
+         * versions and the settings that change the transcripts (beam width, which every request names; compute type:
+         * int8 on CPU and float16 on CUDA can differ in a word; temperature 0 without sampling fallback, so one
+         * version gives one text per file).
          */
-        String version() {
+        String version(int beamSize) {
             return "whisper tiny.en ct2@" + modelSha256.substring(0, 12) + " faster-whisper " + fasterWhisper
                     + " ctranslate2 " + ctranslate2 + " beam=" + beamSize + " " + computeType
                     + " t=0 lang=en no-vad no-prev-text";
@@ -38,9 +39,14 @@ final class WhisperProtocol {
 
     private WhisperProtocol() {}
 
-    /** {@code {"items":[{"path": ..., "budgetSeconds": ...}, ...]}}; paths made absolute (the server's cwd differs). */
-    static String request(List<Path> wavs, double budgetSeconds) {
+    /**
+     * {@code {"items":[{"path": ..., "budgetSeconds": ...}, ...], "beamSize": N}}; paths made absolute (the server's
+     * cwd differs). The beam travels with every request because it belongs to the model registry's cascade, and one
+     * server (a sidecar) may serve chains with different beams.
+     */
+    static String request(List<Path> wavs, double budgetSeconds, int beamSize) {
         ObjectNode root = JSON.createObjectNode();
+        root.put("beamSize", beamSize);
         ArrayNode items = root.putArray("items");
         for (Path wav : wavs) {
             items.addObject().put("path", wav.toAbsolutePath().toString()).put("budgetSeconds", budgetSeconds);
@@ -90,7 +96,7 @@ final class WhisperProtocol {
         }
         return new Health(h.path("ready").asBoolean(false), sha, h.path("fasterWhisper").asText("?"),
                 h.path("ctranslate2").asText("?"), h.path("device").asText("?"), h.path("computeType").asText("?"),
-                h.path("beamSize").asInt(-1), h.path("pid").asLong(-1));
+                h.path("pid").asLong(-1));
     }
 
     private static JsonNode parse(String body, String endpoint) {

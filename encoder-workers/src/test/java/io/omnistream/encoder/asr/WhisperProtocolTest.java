@@ -16,9 +16,10 @@ class WhisperProtocolTest {
     private static final String SHA = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a";
 
     @Test
-    void requestListsEveryFileAbsoluteWithItsBudgetInOrder() throws Exception {
-        String json = WhisperProtocol.request(List.of(Path.of("/tmp/a.wav"), Path.of("rel/b.wav")), 2.5);
+    void requestListsEveryFileAbsoluteWithItsBudgetInOrderAndTheBeam() throws Exception {
+        String json = WhisperProtocol.request(List.of(Path.of("/tmp/a.wav"), Path.of("rel/b.wav")), 2.5, 5);
 
+        assertThat(new ObjectMapper().readTree(json).get("beamSize").asInt()).isEqualTo(5);
         JsonNode items = new ObjectMapper().readTree(json).get("items");
         assertThat(items).hasSize(2);
         assertThat(items.get(0).get("path").asText()).isEqualTo("/tmp/a.wav");
@@ -88,8 +89,10 @@ class WhisperProtocolTest {
 
         assertThat(h.ready()).isTrue();
         assertThat(h.pid()).isEqualTo(42);
-        assertThat(h.version()).isEqualTo(
+        assertThat(h.version(1)).isEqualTo(
                 "whisper tiny.en ct2@1a5afae06a4d faster-whisper 1.2.1 ctranslate2 4.8.5 beam=1 int8 t=0 lang=en no-vad no-prev-text");
+        // the beam is the caller's (every request names it), not the server's default
+        assertThat(h.version(5)).contains(" beam=5 ");
     }
 
     @Test

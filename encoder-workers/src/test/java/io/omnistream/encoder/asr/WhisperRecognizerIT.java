@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.omnistream.runtime.error.FailureClassifier;
 import io.omnistream.runtime.error.FailureKind;
 import io.omnistream.runtime.error.PermanentFailureException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,24 +41,21 @@ class WhisperRecognizerIT {
     @TempDir
     static Path dir;
     private static Path python;
-    private static Path fsdd;
+    private static SpeechFixtures speech;
     private static Path sentence;
 
     @BeforeAll
     static void installAndPrepareAudio() throws Exception {
-        Assumptions.assumeTrue(onPath("ffmpeg"), "ffmpeg not installed (scripts/install-media-tools.sh)");
-        Assumptions.assumeTrue(onPath("espeak-ng"), "espeak-ng not installed (apt-get install espeak-ng)");
-        fsdd = Path.of(System.getProperty("omnistream.shared.dir", "../shared"), "data", "fsdd", "recordings");
-        Assumptions.assumeTrue(Files.isDirectory(fsdd), "FSDD recordings not found at " + fsdd);
+        speech = new SpeechFixtures(dir);
+        String missing = speech.missing();
+        Assumptions.assumeTrue(missing == null, missing);
         try {
             python = WhisperVenv.ensureInstalled(WhisperVenv.defaultVenvDir(), "python3");
         } catch (IllegalStateException e) {
             Assumptions.abort("the Whisper venv cannot be installed here (run encoder-workers/scripts/install-whisper.sh "
                     + "where PyPI is reachable): " + e.getMessage());
         }
-        Path spoken = dir.resolve("sentence-22k.wav");
-        run("espeak-ng", "-w", spoken.toString(), SENTENCE);
-        sentence = to16kMono(spoken, "sentence.wav");
+        sentence = speech.spoken(SENTENCE, "sentence.wav");
     }
 
     @Test
@@ -85,10 +81,8 @@ class WhisperRecognizerIT {
     void theSameAudioGivesTheSameTextEvenWhereGreedyDecodingStruggles() throws Exception {
         // a SciFact claim tiny.en gets badly wrong: with faster-whisper's default temperature fallback its two copies
         // came back as different texts; the recogniser's version promises one text per file
-        Path spoken = dir.resolve("hard-22k.wav");
-        run("espeak-ng", "-w", spoken.toString(), "A high microerythrocyte count raises vulnerability to severe anemia "
-                + "in homozygous alpha (+)- thalassemia trait subjects.");
-        Path hard = to16kMono(spoken, "hard.wav");
+        Path hard = speech.spoken("A high microerythrocyte count raises vulnerability to severe anemia "
+                + "in homozygous alpha (+)- thalassemia trait subjects.", "hard.wav");
         try (WhisperRecognizer whisper = new WhisperRecognizer(settings("determinism"))) {
             List<String> texts = whisper.recognize(List.of(hard, hard, hard), "audio");
 
@@ -100,7 +94,7 @@ class WhisperRecognizerIT {
     @Test
     void undecodableAudioAndTheBudgetArePermanentFailuresNamingTheItem() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.wav"), "this is not a RIFF file");
-        Path wrongRate = dir.resolve("sentence-22k.wav"); // espeak-ng's own 22,050 Hz output, not converted
+        Path wrongRate = dir.resolve("22k-sentence.wav"); // espeak-ng's own 22,050 Hz output, not converted
         try (WhisperRecognizer whisper = new WhisperRecognizer(settings("bad"))) {
             assertThatThrownBy(() -> whisper.recognize(List.of(sentence, garbage), "audio"))
                     .isInstanceOfSatisfying(PermanentFailureException.class,
@@ -238,43 +232,14 @@ class WhisperRecognizerIT {
     }
 
     private static Path digit(int digit, String speaker, int take) throws Exception {
-        String name = digit + "_" + speaker + "_" + take + ".wav";
-        Path out = dir.resolve("16k-" + name);
-        if (!Files.exists(out)) {
-            to16kMono(fsdd.resolve(name), "16k-" + name);
-        }
-        return out;
-    }
-
-    private static Path to16kMono(Path in, String name) throws Exception {
-        Path out = dir.resolve(name);
-        run("ffmpeg", "-loglevel", "error", "-y", "-i", in.toString(), "-ar", "16000", "-ac", "1", "-sample_fmt",
-                "s16", out.toString());
-        return out;
+        return speech.digit(digit, speaker, take);
     }
 
     private static List<String> words(String text) {
-        return List.of(text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 ]", " ").trim().split("\\s+"));
+        return SpeechFixtures.words(text);
     }
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        try {
-            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

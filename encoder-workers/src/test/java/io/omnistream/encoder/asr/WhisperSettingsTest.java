@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.omnistream.runtime.config.ConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,20 @@ class WhisperSettingsTest {
         assertThat(s.budgetPerItem()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.budgetSeconds()).isEqualTo(60.0);
         assertThat(s.cpuThreads()).isZero();
+        assertThat(s.server()).as("a child process unless a server is named").isNull();
+    }
+
+    @Test
+    void aServerOfItsOwnIsNamedByUrlAndMustBePlainHttpHostAndPort() {
+        WhisperSettings s = WhisperSettings.from(ConfigSource.of(Map.of(
+                "encoder.asr.whisper.url", "http://127.0.0.1:9500")));
+
+        assertThat(s.server()).isEqualTo(java.net.URI.create("http://127.0.0.1:9500"));
+        for (String bad : List.of("https://127.0.0.1:9500", "http://127.0.0.1", "http://127.0.0.1:9500/transcribe",
+                "127.0.0.1:9500")) {
+            assertThatThrownBy(() -> WhisperSettings.from(ConfigSource.of(Map.of("encoder.asr.whisper.url", bad))))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://HOST:PORT");
+        }
     }
 
     @Test
@@ -35,10 +50,10 @@ class WhisperSettingsTest {
 
         assertThat(s).isEqualTo(new WhisperSettings(Path.of("/opt/whisper"), "python3.11",
                 WhisperSettings.Device.CUDA, 1, Duration.ofSeconds(60), Duration.ofSeconds(30), 4,
-                Path.of("/var/log/whisper.log")));
+                Path.of("/var/log/whisper.log"), null));
         // beam and budget are the model registry's (cascade settings beamSize, timeoutSeconds), not worker options
         assertThat(s.withBeamSize(5).withBudgetPerItem(Duration.ofMillis(1500)).budgetSeconds()).isEqualTo(1.5);
-        assertThat(WhisperSettings.options()).hasSize(6);
+        assertThat(WhisperSettings.options()).hasSize(7);
         assertThat(s.device().argument()).isEqualTo("cuda");
     }
 
