@@ -27,13 +27,19 @@ and the Service depend on) > the component's `config` map > values derived from 
 {{- end -}}
 
 {{- define "omnistream.config.encoder" -}}
+{{- /* The Whisper sidecar's address is the chart's to own (it starts the server on that loopback port), so an
+       encoder.asr.whisper.url in encoder.config cannot point the worker elsewhere while the sidecar runs. */ -}}
+{{- $fixed := dict -}}
+{{- if .Values.encoder.whisper.enabled -}}
+{{- $_ := set $fixed "encoder.asr.whisper.url" (include "omnistream.whisperUrl" .) -}}
+{{- end -}}
 {{- $derived := merge (dict
       "encoder.model" .Values.encoder.model
       "encoder.execution-provider" .Values.encoder.executionProvider
       "encoder.group.id" .Values.encoder.groupId
       "encoder.input.topic" .Values.topics.mediaEvents
       "encoder.dlq.topic" .Values.topics.dlq) (include "omnistream.commonConfig" . | fromYaml) -}}
-{{- include "omnistream.configData" (merge (deepCopy .Values.encoder.config) $derived) -}}
+{{- include "omnistream.configData" (merge $fixed (deepCopy .Values.encoder.config) $derived) -}}
 {{- end -}}
 
 {{- define "omnistream.config.sink" -}}

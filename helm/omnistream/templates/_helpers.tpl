@@ -41,6 +41,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s/%s:%s%s" (trimSuffix "/" .root.Values.image.registry) .image.repository $tag (.image.tagSuffix | default "") -}}
 {{- end -}}
 
+{{/* Where the encoder worker reaches its Whisper sidecar: loopback only, the server never binds a pod IP. */}}
+{{- define "omnistream.whisperUrl" -}}
+{{- printf "http://127.0.0.1:%d" (int .Values.encoder.whisper.port) -}}
+{{- end -}}
+
 {{- define "omnistream.kafkaBootstrap" -}}
 {{- if .Values.strimzi.enabled -}}
 {{- printf "%s-kafka-bootstrap:9092" (include "omnistream.strimziCluster" .) -}}

@@ -327,7 +327,7 @@ class HelmChartTest {
             case "gpu" -> render("-f", gpuValues.toString());
             default -> render("-f", gpuValues.toString(), "--set", "strimzi.enabled=true",
                     "--set", "encoder.autoscaling.enabled=true", "--set", "metrics.serviceMonitor.enabled=true",
-                    "--set", "milvus.token=t");
+                    "--set", "milvus.token=t", "--set", "encoder.whisper.enabled=true");
         };
         List<Manifests.PodSpec> pods = m.podSpecs();
         // 4 Deployments + JobManager and TaskManager of the three jobs: the loops below are not vacuous
@@ -351,7 +351,8 @@ class HelmChartTest {
                 assertThat(c.has("readinessProbe")).as(where + " readinessProbe").isTrue();
             }
         }
-        assertThat(containers).isEqualTo(10);
+        // one container per pod, plus the encoder's Whisper sidecar in the "everything" profile
+        assertThat(containers).isEqualTo(profile.equals("everything") ? 11 : 10);
 
         // resources: on the Deployment containers directly ...
         m.ofKind("Deployment").forEach(d -> d.at("/spec/template/spec/containers").forEach(c -> {
@@ -369,12 +370,18 @@ class HelmChartTest {
                 assertThat(f.at("/spec/" + part + "/resource/memory").asText()).as(part + " memory").isNotBlank();
             }
         });
-        // the services' root filesystems are read-only, with a writable /tmp
+        // the services' root filesystems are read-only, with a writable /tmp (the Whisper sidecar's too)
         for (String name : List.of("ingest", "encoder", "sink")) {
-            JsonNode c = m.deploymentContainer(FULL + "-" + name);
+            JsonNode c = m.deploymentContainer(FULL + "-" + name, name);
             assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).as(name).isTrue();
             assertThat(c.at("/volumeMounts/0/mountPath").asText()).as(name).isEqualTo("/tmp");
         }
+        m.findDeploymentContainer(FULL + "-encoder", "whisper").ifPresent(c -> {
+            assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).as("whisper").isTrue();
+            assertThat(c.at("/volumeMounts/0/mountPath").asText()).as("whisper").isEqualTo("/tmp");
+        });
+        assertThat(m.findDeploymentContainer(FULL + "-encoder", "whisper").isPresent())
+                .as("whisper sidecar in profile " + profile).isEqualTo(profile.equals("everything"));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -418,6 +425,130 @@ class HelmChartTest {
     void gpuCountIsConfigurable() {
         Manifests m = render("-f", gpuValues.toString(), "--set", "encoder.gpu.count=2");
         assertThat(m.deploymentContainer(FULL + "-encoder").at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("2");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Whisper sidecar
+
+    private static final String WHISPER_URL_VAR = "OMNISTREAM_ENCODER_ASR_WHISPER_URL";
+    private static final String WHISPER_PROBE = "/opt/omnistream/whisper/whisper_probe.py";
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"default", "gpu"})
+    void whisperSidecarIsOffByDefault(String profile) {
+        Manifests m = profile.equals("gpu") ? render("-f", gpuValues.toString()) : render();
+        // deploymentContainer(name) also asserts that the encoder pod has exactly one container
+        assertThat(m.deploymentContainer(FULL + "-encoder").path("name").asText()).isEqualTo("encoder");
+        assertThat(m.findDeploymentContainer(FULL + "-encoder", "whisper")).isEmpty();
+        assertThat(m.configMapData(FULL + "-encoder").has(WHISPER_URL_VAR)).isFalse();
+        for (Manifests.PodSpec pod : m.podSpecs()) {
+            for (JsonNode c : pod.containers()) {
+                assertThat(findByNameOptional(c.path("env"), WHISPER_URL_VAR)).as(pod.where()).isEmpty();
+            }
+        }
+        m.ofKind("ConfigMap").forEach(cm -> assertThat(cm.path("data").has(WHISPER_URL_VAR))
+                .as(cm.at("/metadata/name").asText()).isFalse());
+    }
+
+    @Test
+    void whisperSidecarListensOnLoopbackAndSharesTheWorkersTmp() {
+        Manifests m = render("--set", "encoder.whisper.enabled=true",
+                "--set", "encoder.model=bge-small-en-v1.5-cascade-ppocr-whisper");
+        JsonNode pod = m.get("Deployment", FULL + "-encoder").at("/spec/template/spec");
+        assertThat(pod.path("containers")).hasSize(2);
+        JsonNode encoder = m.deploymentContainer(FULL + "-encoder", "encoder");
+        JsonNode whisper = m.deploymentContainer(FULL + "-encoder", "whisper");
+
+        // the image, by the same convention as the other images (<registry>/<repository>:<appVersion>)
+        assertThat(whisper.path("image").asText()).isEqualTo("ghcr.io/omnistream/omnistream-whisper:" + appVersion);
+        assertThat(whisper.path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
+        // appended to the image's entrypoint; loopback only, never 0.0.0.0, and no port exposed on the pod IP
+        assertThat(whisper.has("command")).as("the image's entrypoint runs the server").isFalse();
+        assertThat(texts(whisper.path("args"))).containsExactly("--host", "127.0.0.1", "--port", "9500",
+                "--device", "auto", "--cpu-threads", "0", "--no-parent-watch");
+        assertThat(whisper.toString()).doesNotContain("0.0.0.0");
+        assertThat(whisper.has("ports")).isFalse();
+
+        // exec probes (a kubelet httpGet cannot reach a loopback-bound server)
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            JsonNode p = whisper.path(probe);
+            assertThat(texts(p.at("/exec/command"))).as(probe)
+                    .containsExactly("python3", WHISPER_PROBE, "--port", "9500");
+            assertThat(p.has("httpGet")).as(probe).isFalse();
+            assertThat(p.path("timeoutSeconds").asInt()).as(probe).isEqualTo(5);
+        }
+        assertThat(whisper.at("/startupProbe/periodSeconds").asInt() * whisper.at("/startupProbe/failureThreshold").asInt())
+                .as("startup allowance").isEqualTo(120);
+        assertThat(whisper.at("/livenessProbe/periodSeconds").asInt()).isEqualTo(10);
+        assertThat(whisper.at("/readinessProbe/failureThreshold").asInt()).isEqualTo(3);
+
+        // hardening as the worker's, HOME on the writable /tmp, requests and limits
+        assertThat(whisper.path("securityContext")).isEqualTo(encoder.path("securityContext"));
+        assertThat(whisper.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(findByName(whisper.path("env"), "HOME").path("value").asText()).isEqualTo("/tmp");
+        assertThat(whisper.at("/resources/requests/cpu").asText()).isEqualTo("1");
+        assertThat(whisper.at("/resources/requests/memory").asText()).isEqualTo("512Mi");
+        assertThat(whisper.at("/resources/limits/memory").asText()).isEqualTo("1Gi");
+
+        // the worker hands the server WAV paths under /tmp: the same emptyDir at the same path in both containers
+        JsonNode tmp = findByName(pod.path("volumes"), "tmp");
+        assertThat(tmp.has("emptyDir")).isTrue();
+        for (JsonNode c : List.of(encoder, whisper)) {
+            assertThat(findByName(c.path("volumeMounts"), "tmp").path("mountPath").asText())
+                    .as(c.path("name").asText()).isEqualTo("/tmp");
+        }
+
+        // the worker finds the sidecar through encoder.asr.whisper.url, in the ConfigMap the encoder container reads
+        assertThat(m.configMapData(FULL + "-encoder").path(WHISPER_URL_VAR).asText()).isEqualTo("http://127.0.0.1:9500");
+        assertThat(encoder.at("/envFrom/0/configMapRef/name").asText()).isEqualTo(FULL + "-encoder");
+        assertThat(m.configMapData(FULL + "-encoder").path("OMNISTREAM_ENCODER_MODEL").asText())
+                .isEqualTo("bge-small-en-v1.5-cascade-ppocr-whisper");
+        // ... so turning the sidecar on rolls the encoder pods (config checksum), and only them
+        Manifests off = render("--set", "encoder.model=bge-small-en-v1.5-cascade-ppocr-whisper");
+        assertThat(checksum(m, "encoder")).isNotEqualTo(checksum(off, "encoder"));
+        assertThat(checksum(m, "sink")).isEqualTo(checksum(off, "sink"));
+
+        HelmCli.Result lint = helm.run("lint", "--strict", "--kube-version", KUBE_VERSION, chart.toString(),
+                "--set", "encoder.whisper.enabled=true");
+        assertThat(lint.ok()).as(lint.describe()).isTrue();
+    }
+
+    @Test
+    void whisperSidecarSettingsReachItsArgsProbesImageAndTheWorkersUrl() {
+        Manifests m = render("--set", "encoder.whisper.enabled=true", "--set", "encoder.whisper.port=9611",
+                "--set", "encoder.whisper.device=cpu", "--set", "encoder.whisper.cpuThreads=2",
+                "--set", "encoder.whisper.probes.startupSeconds=300",
+                "--set", "image.registry=registry.example:5000/team", "--set", "image.tag=1.2.3",
+                "--set", "encoder.whisper.image.pullPolicy=Always",
+                // the chart owns the URL while it runs the sidecar: this must not win
+                "--set", "encoder.config.encoder\\.asr\\.whisper\\.url=http://elsewhere:1");
+        JsonNode whisper = m.deploymentContainer(FULL + "-encoder", "whisper");
+        assertThat(whisper.path("image").asText()).isEqualTo("registry.example:5000/team/omnistream-whisper:1.2.3");
+        assertThat(whisper.path("imagePullPolicy").asText()).isEqualTo("Always");
+        assertThat(texts(whisper.path("args"))).containsExactly("--host", "127.0.0.1", "--port", "9611",
+                "--device", "cpu", "--cpu-threads", "2", "--no-parent-watch");
+        assertThat(texts(whisper.at("/livenessProbe/exec/command"))).containsExactly("python3", WHISPER_PROBE, "--port", "9611");
+        assertThat(whisper.at("/startupProbe/failureThreshold").asInt()).isEqualTo(60);
+        assertThat(m.configMapData(FULL + "-encoder").path(WHISPER_URL_VAR).asText()).isEqualTo("http://127.0.0.1:9611");
+
+        Manifests ownTag = render("--set", "encoder.whisper.enabled=true", "--set", "encoder.whisper.image.tag=0.9.1");
+        assertThat(ownTag.deploymentContainer(FULL + "-encoder", "whisper").path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-whisper:0.9.1");
+        assertThat(ownTag.deploymentContainer(FULL + "-encoder", "encoder").path("image").asText())
+                .isEqualTo("ghcr.io/omnistream/omnistream-encoder-worker:" + appVersion);
+    }
+
+    @Test
+    void withTheGpuProfileOnlyTheEncoderContainerGetsTheGpu() {
+        Manifests m = render("-f", gpuValues.toString(), "--set", "encoder.whisper.enabled=true",
+                "--set", "encoder.whisper.device=cuda");
+        assertThat(m.deploymentContainer(FULL + "-encoder", "encoder").at("/resources/limits/nvidia.com~1gpu").asText())
+                .isEqualTo("1");
+        JsonNode whisper = m.deploymentContainer(FULL + "-encoder", "whisper");
+        assertThat(whisper.toString()).doesNotContain("nvidia.com/gpu");
+        assertThat(texts(whisper.path("args"))).containsSubsequence("--device", "cuda");
+        // the sidecar uses the release's image tag, without the worker's -gpu suffix
+        assertThat(whisper.path("image").asText()).isEqualTo("ghcr.io/omnistream/omnistream-whisper:" + appVersion);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -800,6 +931,15 @@ class HelmChartTest {
             "encoders.replicas=2 | at '' | additional properties 'encoders' not allowed",
             "metrics.port=9090 | /metrics/port | value must be 9400",
             "encoder.gpu.count=0 | /encoder/gpu/count | minimum",
+            "encoder.whisper.device=gpu | /encoder/whisper/device | value must be one of 'auto', 'cpu', 'cuda'",
+            "encoder.whisper.enabled=yes | /encoder/whisper/enabled | got string, want boolean",
+            "encoder.whisper.port=9400 | /encoder/whisper/port | not",
+            "encoder.whisper.port=80 | /encoder/whisper/port | minimum",
+            "encoder.whisper.port=70000 | /encoder/whisper/port | maximum",
+            "encoder.whisper.cpuThreads=-1 | /encoder/whisper/cpuThreads | minimum",
+            "encoder.whisper.image.pullPolicy=Sometimes | /encoder/whisper/image/pullPolicy | value must be one of",
+            "encoder.whisper.resources.limits=null | /encoder/whisper/resources | missing property 'limits'",
+            "encoder.whisper.host=0.0.0.0 | /encoder/whisper | additional properties 'host' not allowed",
             // (helm 3.22's validator reports a wrong location for propertyNames errors: match the name instead)
             "ingest.config.Ingest_Topic=x | invalid propertyName 'Ingest_Topic' | does not match pattern",
             "flink.restartStrategy.maxFailuresPerInterval=ten | /flink/restartStrategy/maxFailuresPerInterval | got string, want integer",

@@ -63,13 +63,36 @@ final class Manifests {
                 + objects.stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList()));
     }
 
-    /** The only container of a Deployment's pods (each service runs one container per pod). */
+    /**
+     * The only container of a Deployment's pods (each service runs one container per pod; the encoder's Whisper
+     * sidecar, when enabled, is a second one: use {@link #deploymentContainer(String, String)} there).
+     */
     JsonNode deploymentContainer(String name) {
         JsonNode containers = get("Deployment", name).path("spec").path("template").path("spec").path("containers");
         if (containers.size() != 1) {
             throw new AssertionError("Deployment/" + name + " has " + containers.size() + " containers, expected 1");
         }
         return containers.get(0);
+    }
+
+    /** The container named {@code container} of a Deployment's pods, or empty when there is none of that name. */
+    Optional<JsonNode> findDeploymentContainer(String name, String container) {
+        for (JsonNode c : get("Deployment", name).path("spec").path("template").path("spec").path("containers")) {
+            if (container.equals(c.path("name").asText())) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The container named {@code container} of a Deployment's pods. */
+    JsonNode deploymentContainer(String name, String container) {
+        return findDeploymentContainer(name, container).orElseThrow(() -> {
+            List<String> names = new ArrayList<>();
+            get("Deployment", name).path("spec").path("template").path("spec").path("containers")
+                    .forEach(c -> names.add(c.path("name").asText()));
+            return new AssertionError("Deployment/" + name + " has no container " + container + "; have " + names);
+        });
     }
 
     /** Data of a ConfigMap as key -> value. */
