@@ -182,7 +182,8 @@ class HelmChartTest {
         assertThat(documented).contains("OMNISTREAM_KAFKA_BOOTSTRAP_SERVERS", "OMNISTREAM_ENCODER_MODEL",
                 "OMNISTREAM_SINK_TOPIC", "OMNISTREAM_QUALITY_PARALLELISM");
         Manifests m = render("--set", "milvus.token=user:secret", "--set", "strimzi.enabled=true",
-                "--set", "encoder.autoscaling.enabled=true", "--set", "metrics.serviceMonitor.enabled=true");
+                "--set", "encoder.autoscaling.enabled=true", "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "encoder.whisper.enabled=true");
         Set<String> rendered = new HashSet<>();
         m.ofKind("ConfigMap").forEach(cm -> cm.path("data").fieldNames().forEachRemaining(rendered::add));
         for (Manifests.PodSpec pod : m.podSpecs()) {
@@ -192,7 +193,8 @@ class HelmChartTest {
         }
         Set<String> ours = rendered.stream().filter(n -> n.startsWith("OMNISTREAM_")).collect(Collectors.toSet());
         assertThat(ours).contains("OMNISTREAM_MILVUS_TOKEN", "OMNISTREAM_INGEST_HTTP_HOST", "OMNISTREAM_QUALITY_DLQ_TOPIC",
-                "OMNISTREAM_BIAS_RESTART_MAX_FAILURES_PER_INTERVAL", "OMNISTREAM_QUALITY_SERVICE_WEB_PORT");
+                "OMNISTREAM_BIAS_RESTART_MAX_FAILURES_PER_INTERVAL", "OMNISTREAM_QUALITY_SERVICE_WEB_PORT",
+                "OMNISTREAM_ENCODER_ASR_WHISPER_URL");
         assertThat(documented).containsAll(ours);
     }
 

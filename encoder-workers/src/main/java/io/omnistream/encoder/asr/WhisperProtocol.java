@@ -30,23 +30,24 @@ final class WhisperProtocol {
          * int8 on CPU and float16 on CUDA can differ in a word; temperature 0 without sampling fallback, so one
          * version gives one text per file).
          */
-        String version(int beamSize) {
+        String version(int beamSize, boolean skipNoSpeech) {
             return "whisper tiny.en ct2@" + modelSha256.substring(0, 12) + " faster-whisper " + fasterWhisper
                     + " ctranslate2 " + ctranslate2 + " beam=" + beamSize + " " + computeType
-                    + " t=0 lang=en no-vad no-prev-text";
+                    + " t=0 lang=en no-vad no-prev-text" + (skipNoSpeech ? "" : " keep-no-speech");
         }
     }
 
     private WhisperProtocol() {}
 
     /**
-     * {@code {"items":[{"path": ..., "budgetSeconds": ...}, ...], "beamSize": N}}; paths made absolute (the server's
-     * cwd differs). The beam travels with every request because it belongs to the model registry's cascade, and one
-     * server (a sidecar) may serve chains with different beams.
+     * {@code {"items":[{"path": ..., "budgetSeconds": ...}, ...], "beamSize": N, "skipNoSpeech": B}}; paths made absolute (the server's
+     * cwd differs). The decoding settings travel with every request because they belong to the model registry's cascade,
+     * and one server (a sidecar) may serve chains with different ones.
      */
-    static String request(List<Path> wavs, double budgetSeconds, int beamSize) {
+    static String request(List<Path> wavs, double budgetSeconds, int beamSize, boolean skipNoSpeech) {
         ObjectNode root = JSON.createObjectNode();
         root.put("beamSize", beamSize);
+        root.put("skipNoSpeech", skipNoSpeech);
         ArrayNode items = root.putArray("items");
         for (Path wav : wavs) {
             items.addObject().put("path", wav.toAbsolutePath().toString()).put("budgetSeconds", budgetSeconds);

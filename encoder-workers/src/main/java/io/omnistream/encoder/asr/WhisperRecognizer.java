@@ -82,7 +82,8 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
         }
         ensureRunning();
         ChildProcess running = server; // null for a server of its own (settings.server())
-        String body = WhisperProtocol.request(wav16kMono, settings.budgetSeconds(), settings.beamSize());
+        String body = WhisperProtocol.request(wav16kMono, settings.budgetSeconds(), settings.beamSize(),
+                settings.skipNoSpeech());
         Duration deadline = settings.budgetPerItem().multipliedBy(wav16kMono.size()).plus(ANSWER_MARGIN);
         HttpResponse<String> response;
         try {
@@ -215,7 +216,7 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
     }
 
     private void accept(WhisperProtocol.Health health) {
-        String v = health.version(settings.beamSize());
+        String v = health.version(settings.beamSize(), settings.skipNoSpeech());
         if (version != null && !version.equals(v)) {
             // the venv or the sidecar image changed under us: transcripts would change under one version string
             LOG.warn("whisper version changed across a restart: {} -> {}", version, v);

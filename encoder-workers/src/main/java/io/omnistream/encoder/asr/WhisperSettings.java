@@ -14,7 +14,13 @@ import java.util.Locale;
  * @param venvDir         the venv holding the pinned packages; installed there on first use when missing
  * @param systemPython    interpreter that creates the venv, e.g. {@code python3}
  * @param device          where CTranslate2 runs the model
- * @param beamSize        decoder beam width; 1 is greedy (fastest; what tiny.en's figures are measured with)
+ * @param beamSize        decoder beam width; 1 is greedy. On CPU tiny.en's time is the encoder's, so beam 5 costs little
+ *                        (50 FSDD digits: 55 s either way) and reads more words (46 vs 44 of 60 digits)
+ * @param skipNoSpeech    faster-whisper's no-speech rule: a 30 s window it finds silent (no-speech probability
+ *                        &gt; 0.6 with a low log-probability) gives no text, and an item with no text is dead-lettered.
+ *                        It misfires on short clips, whose window is mostly padding: 7 of 50 spoken FSDD digits came
+ *                        back blank with it, none without it (false), at the price that true silence may be
+ *                        transcribed as a hallucinated phrase instead of being dead-lettered
  * @param budgetPerItem   longest one file's recognition may take (wall clock, in the server); over it the file is a
  *                        permanent failure, rounded to whole milliseconds on the wire
  * @param startTimeout    longest the server may take from start to answering {@code /health} (model load)
@@ -27,8 +33,8 @@ import java.util.Locale;
  *                        {@code systemPython}, {@code device}, {@code cpuThreads} and {@code log} are then the server's
  *                        own business and unused here
  */
-public record WhisperSettings(Path venvDir, String systemPython, Device device, int beamSize, Duration budgetPerItem,
-                              Duration startTimeout, int cpuThreads, Path log, URI server) {
+public record WhisperSettings(Path venvDir, String systemPython, Device device, int beamSize, boolean skipNoSpeech,
+                              Duration budgetPerItem, Duration startTimeout, int cpuThreads, Path log, URI server) {
 
     /** Where the model runs; {@code AUTO} picks CUDA when CTranslate2 sees a GPU, else CPU. */
     public enum Device {
@@ -45,6 +51,8 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
      * a model setting (part of the model version), not a worker option.
      */
     public static final int DEFAULT_BEAM_SIZE = 1;
+    /** faster-whisper's own default unless the registry's cascade says {@code skipNoSpeech: false}. */
+    public static final boolean DEFAULT_SKIP_NO_SPEECH = true;
     /** Per-item budget unless the registry's cascade says {@code timeoutSeconds}, as for every other recogniser. */
     public static final Duration DEFAULT_BUDGET_PER_ITEM = Duration.ofSeconds(60);
 
@@ -111,7 +119,7 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
                     + e.getMessage() + ")", e);
         }
         return new WhisperSettings(homePath(config.get(VENV_DIR)), config.get(PYTHON), config.get(DEVICE),
-                DEFAULT_BEAM_SIZE, DEFAULT_BUDGET_PER_ITEM, config.get(START_TIMEOUT), config.get(CPU_THREADS),
+                DEFAULT_BEAM_SIZE, DEFAULT_SKIP_NO_SPEECH, DEFAULT_BUDGET_PER_ITEM, config.get(START_TIMEOUT), config.get(CPU_THREADS),
                 homePath(config.get(LOG_FILE)), server);
     }
 
@@ -121,28 +129,33 @@ public record WhisperSettings(Path venvDir, String systemPython, Device device, 
     }
 
     public WhisperSettings withDevice(Device newDevice) {
-        return new WhisperSettings(venvDir, systemPython, newDevice, beamSize, budgetPerItem, startTimeout, cpuThreads,
+        return new WhisperSettings(venvDir, systemPython, newDevice, beamSize, skipNoSpeech, budgetPerItem, startTimeout, cpuThreads,
                 log, server);
     }
 
     public WhisperSettings withBeamSize(int beam) {
-        return new WhisperSettings(venvDir, systemPython, device, beam, budgetPerItem, startTimeout, cpuThreads, log,
+        return new WhisperSettings(venvDir, systemPython, device, beam, skipNoSpeech, budgetPerItem, startTimeout, cpuThreads, log,
                 server);
     }
 
+    public WhisperSettings withSkipNoSpeech(boolean skip) {
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, skip, budgetPerItem, startTimeout, cpuThreads,
+                log, server);
+    }
+
     public WhisperSettings withBudgetPerItem(Duration budget) {
-        return new WhisperSettings(venvDir, systemPython, device, beamSize, budget, startTimeout, cpuThreads, log,
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, skipNoSpeech, budget, startTimeout, cpuThreads, log,
                 server);
     }
 
     public WhisperSettings withLog(Path newLog) {
-        return new WhisperSettings(venvDir, systemPython, device, beamSize, budgetPerItem, startTimeout, cpuThreads,
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, skipNoSpeech, budgetPerItem, startTimeout, cpuThreads,
                 newLog, server);
     }
 
     /** The same settings using the server at {@code url} instead of a child process (null: a child process). */
     public WhisperSettings withServer(URI url) {
-        return new WhisperSettings(venvDir, systemPython, device, beamSize, budgetPerItem, startTimeout, cpuThreads, log,
+        return new WhisperSettings(venvDir, systemPython, device, beamSize, skipNoSpeech, budgetPerItem, startTimeout, cpuThreads, log,
                 url);
     }
 

@@ -34,7 +34,8 @@ import java.util.Map;
  *   <li>IMAGE, DOCUMENT, VIDEO {@code ppocr}: {@code limitSideLen} [736 px: the longest side an image is scaled down to
  *       before text detection], {@code angleCls} [true: lines are checked for 180° rotation], {@code recBatch} [8
  *       lines per recognition run]; the modality's budgets below</li>
- *   <li>AUDIO {@code whisper-tiny.en}: {@code beamSize} [1, greedy], {@code maxSeconds} as for PocketSphinx;
+ *   <li>AUDIO {@code whisper-tiny.en}: {@code beamSize} [1, greedy], {@code skipNoSpeech} [true: faster-whisper's
+ *       no-speech rule, see {@code WhisperSettings}], {@code maxSeconds} as for PocketSphinx;
  *       {@code timeoutSeconds} is the recognition budget of one item; where the Python process runs and its venv are
  *       the worker's {@code encoder.asr.whisper.*} options</li>
  *   <li>IMAGE {@code tesseract}: {@code lang} [eng], {@code psm} [3], {@code maxPixels} [50,000,000]</li>
@@ -150,7 +151,9 @@ public final class Cascades {
     private static SpeechRecognizer asr(CascadeSpec c, CascadeSettings s, Duration timeout, Recognizers recognizers) {
         if (c.recognizer().equals("whisper-tiny.en")) {
             return recognizers.whisper(recognizers.whisperBase.withBudgetPerItem(timeout)
-                    .withBeamSize(s.integer("beamSize", 1, 1, 16)));
+                    .withBeamSize(s.integer("beamSize", WhisperSettings.DEFAULT_BEAM_SIZE, 1, 16))
+                    .withSkipNoSpeech(Boolean.parseBoolean(s.string("skipNoSpeech",
+                            Boolean.toString(WhisperSettings.DEFAULT_SKIP_NO_SPEECH)))));
         }
         String jsgf = s.string("jsgf", "");
         return new Pocketsphinx("pocketsphinx_continuous", Pocketsphinx.MODEL_DIR, jsgf.isEmpty() ? null : Path.of(jsgf),

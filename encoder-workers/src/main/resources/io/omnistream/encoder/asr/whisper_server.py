@@ -8,12 +8,14 @@
 # ships; nothing is downloaded, HF_HUB_OFFLINE=1 is set by the parent and again here), then serves on HOST:P
 # (loopback by default: only the worker - the parent JVM, or a container of the same pod - can reach it)
 #   GET  /health      -> 200 {"ready": true, "model": ..., "modelSha256": ..., "fasterWhisper": ..., ...}
-#   POST /transcribe  {"items": [{"path": "/tmp/x.wav", "budgetSeconds": 60}, ...], "beamSize": 1}
+#   POST /transcribe  {"items": [{"path": "/tmp/x.wav", "budgetSeconds": 60}, ...], "beamSize": 1,
+#                      "skipNoSpeech": true}
 #                     -> 200 {"results": [{"text": "...", "seconds": 1.23} | {"error": "reason", "kind": K}, ...]}
 #                        one result per item, in order; K is "audio" (the file itself cannot be decoded: retrying
 #                        cannot help) or "budget" (recognition took longer than the item's budget). Anything else
-#                        (bad request, model failure) answers 400/500 for the whole request. "beamSize" is optional
-#                        (default: --beam-size): the caller's model registry owns it, as it changes the text.
+#                        (bad request, model failure) answers 400/500 for the whole request. "beamSize" (default:
+#                        --beam-size) and "skipNoSpeech" (default true: faster-whisper's no-speech rule drops a window
+#                        it finds silent) are optional: the caller's model registry owns them, as they change the text.
 # Each item is a 16 kHz mono 16-bit PCM WAV the Java side wrote (a sidecar shares the worker's /tmp volume); it is read
 # with the stdlib `wave` module and numpy, not av/ffmpeg, so the only decoder is one we can reason about.
 #
@@ -53,6 +55,7 @@ import faster_whisper  # noqa: E402
 from faster_whisper import WhisperModel  # noqa: E402
 
 SAMPLE_RATE = 16000
+NO_SPEECH_THRESHOLD = 0.6  # faster-whisper's default, used when the caller keeps the no-speech rule
 
 
 class AudioError(Exception):
@@ -114,7 +117,7 @@ class Recognizer:
                 "temperature": 0.0,
                 "pid": os.getpid()}
 
-    def transcribe_one(self, path, budget_seconds, beam_size):
+    def transcribe_one(self, path, budget_seconds, beam_size, skip_no_speech):
         t0 = time.monotonic()
         try:
             audio = read_wav(path)
@@ -124,6 +127,7 @@ class Recognizer:
         # looks repetitive or unlikely, which makes the same file give different text on different runs; a versioned
         # embedding pipeline needs the same text for the same audio.
         segments, _info = self.model.transcribe(audio, language="en", beam_size=beam_size, temperature=0.0,
+                                                no_speech_threshold=NO_SPEECH_THRESHOLD if skip_no_speech else None,
                                                 vad_filter=False, condition_on_previous_text=False,
                                                 without_timestamps=True)
         texts = []
@@ -139,16 +143,17 @@ class Recognizer:
                     "kind": "budget"}
         return {"text": " ".join(t.strip() for t in texts if t.strip()), "seconds": round(elapsed, 4)}
 
-    def transcribe(self, items, beam_size=None):
+    def transcribe(self, items, beam_size=None, skip_no_speech=True):
         beam = beam_size or self.beam_size
         with self.lock:
             # before the work, so a reader of the log (an operator, WhisperRecognizerIT) sees a batch in progress
             print(f"transcribing {len(items)} item(s)", flush=True)
-            return [self.transcribe_one(item["path"], float(item["budgetSeconds"]), beam) for item in items]
+            return [self.transcribe_one(item["path"], float(item["budgetSeconds"]), beam, skip_no_speech)
+                    for item in items]
 
 
 def parse_request(body):
-    """(items, beam size or None) of a /transcribe body; ValueError when it is malformed."""
+    """(items, beam size or None, skip no-speech) of a /transcribe body; ValueError when it is malformed."""
     request = json.loads(body)
     items = request.get("items") if isinstance(request, dict) else None
     if not isinstance(items, list):
@@ -156,11 +161,14 @@ def parse_request(body):
     beam = request.get("beamSize")
     if beam is not None and (not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= 64):
         raise ValueError(f"beamSize must be an integer in [1, 64], got {beam!r}")
+    skip = request.get("skipNoSpeech", True)
+    if not isinstance(skip, bool):
+        raise ValueError(f"skipNoSpeech must be true or false, got {skip!r}")
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("path"), str) \
                 or not isinstance(item.get("budgetSeconds"), (int, float)) or item["budgetSeconds"] <= 0:
             raise ValueError(f"item {i}: expected {{\"path\": string, \"budgetSeconds\": number > 0}}")
-    return items, beam
+    return items, beam, skip
 
 
 def handler_for(recognizer):
@@ -186,12 +194,12 @@ def handler_for(recognizer):
                 self._send(404, {"error": f"no such path {self.path}"})
                 return
             try:
-                items, beam = parse_request(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                items, beam, skip = parse_request(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             except (ValueError, KeyError) as e:
                 self._send(400, {"error": f"bad request: {e}"})
                 return
             try:
-                self._send(200, {"results": recognizer.transcribe(items, beam)})
+                self._send(200, {"results": recognizer.transcribe(items, beam, skip)})
             except Exception as e:  # a model failure is not the audio's fault: the caller retries the batch
                 self._send(500, {"error": f"{type(e).__name__}: {e}"})
 

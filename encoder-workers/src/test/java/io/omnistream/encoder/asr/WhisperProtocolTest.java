@@ -17,9 +17,10 @@ class WhisperProtocolTest {
 
     @Test
     void requestListsEveryFileAbsoluteWithItsBudgetInOrderAndTheBeam() throws Exception {
-        String json = WhisperProtocol.request(List.of(Path.of("/tmp/a.wav"), Path.of("rel/b.wav")), 2.5, 5);
+        String json = WhisperProtocol.request(List.of(Path.of("/tmp/a.wav"), Path.of("rel/b.wav")), 2.5, 5, false);
 
         assertThat(new ObjectMapper().readTree(json).get("beamSize").asInt()).isEqualTo(5);
+        assertThat(new ObjectMapper().readTree(json).get("skipNoSpeech").asBoolean(true)).isFalse();
         JsonNode items = new ObjectMapper().readTree(json).get("items");
         assertThat(items).hasSize(2);
         assertThat(items.get(0).get("path").asText()).isEqualTo("/tmp/a.wav");
@@ -89,10 +90,11 @@ class WhisperProtocolTest {
 
         assertThat(h.ready()).isTrue();
         assertThat(h.pid()).isEqualTo(42);
-        assertThat(h.version(1)).isEqualTo(
+        assertThat(h.version(1, true)).isEqualTo(
                 "whisper tiny.en ct2@1a5afae06a4d faster-whisper 1.2.1 ctranslate2 4.8.5 beam=1 int8 t=0 lang=en no-vad no-prev-text");
         // the beam is the caller's (every request names it), not the server's default
-        assertThat(h.version(5)).contains(" beam=5 ");
+        assertThat(h.version(5, true)).contains(" beam=5 ");
+        assertThat(h.version(1, false)).endsWith(" no-prev-text keep-no-speech");
     }
 
     @Test

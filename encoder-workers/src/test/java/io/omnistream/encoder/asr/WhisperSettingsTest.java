@@ -22,6 +22,7 @@ class WhisperSettingsTest {
         assertThat(s.systemPython()).isEqualTo("python3");
         assertThat(s.device()).isEqualTo(WhisperSettings.Device.AUTO);
         assertThat(s.beamSize()).isEqualTo(1);
+        assertThat(s.skipNoSpeech()).as("faster-whisper's own default").isTrue();
         assertThat(s.budgetPerItem()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.budgetSeconds()).isEqualTo(60.0);
         assertThat(s.cpuThreads()).isZero();
@@ -49,7 +50,7 @@ class WhisperSettingsTest {
                 "encoder.asr.whisper.cpu-threads", "4", "encoder.asr.whisper.log-file", "/var/log/whisper.log")));
 
         assertThat(s).isEqualTo(new WhisperSettings(Path.of("/opt/whisper"), "python3.11",
-                WhisperSettings.Device.CUDA, 1, Duration.ofSeconds(60), Duration.ofSeconds(30), 4,
+                WhisperSettings.Device.CUDA, 1, true, Duration.ofSeconds(60), Duration.ofSeconds(30), 4,
                 Path.of("/var/log/whisper.log"), null));
         // beam and budget are the model registry's (cascade settings beamSize, timeoutSeconds), not worker options
         assertThat(s.withBeamSize(5).withBudgetPerItem(Duration.ofMillis(1500)).budgetSeconds()).isEqualTo(1.5);
