@@ -34,13 +34,14 @@ final class AudioAsrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event, StageTimes times) {
+    public Recognition<Path> decode(MediaEvent event, StageTimes times) {
         MediaPayload.Checked media = MediaPayload.checked(event);
         if (media.format() == MediaSniffer.Format.WAV) {
             WavHeader.checkDeclaredDuration(media.bytes(), maxSeconds);
         }
         Path in = null;
         Path wav = null;
+        boolean handedOver = false;
         try {
             in = MediaPayload.toTempFile(media.bytes(), ".audio");
             wav = MediaPayload.toTempFile(new byte[0], ".wav");
@@ -56,10 +57,16 @@ final class AudioAsrTranscriber implements MediaTranscriber {
                         "audio is %s%.1f s, over the %s s budget", seconds >= cap - 0.05 ? "at least " : "", seconds,
                         plain(maxSeconds)));
             }
-            return times.recognise(() -> asr.recognize(List.of(decoded), "audio").get(0));
+            // the WAV lives until the recognition is closed: the recogniser reads it by path
+            Recognition<Path> recognition = new Recognition<>(asr, asr::recognize, List.of(decoded), 1, "audio",
+                    texts -> texts.get(0), () -> ExternalTool.deleteQuietly(decoded));
+            handedOver = true;
+            return recognition;
         } finally {
             ExternalTool.deleteQuietly(in);
-            ExternalTool.deleteQuietly(wav);
+            if (!handedOver) {
+                ExternalTool.deleteQuietly(wav);
+            }
         }
     }
 

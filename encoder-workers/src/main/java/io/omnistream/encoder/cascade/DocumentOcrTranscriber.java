@@ -97,12 +97,13 @@ final class DocumentOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event, StageTimes times) {
+    public Recognition<BufferedImage> decode(MediaEvent event, StageTimes times) {
         byte[] pdf = MediaPayload.bytes(event);
         List<BufferedImage> rendered = times.decode(() -> render(pdf, dpi, budget));
-        // all pages in one call: an engine that batches (PP-OCR) recognises the lines of every page together
-        List<String> pages = times.recognise(() -> ocr.recognize(rendered, "document page"));
-        return String.join(" ", pages).strip();
+        // all pages in one call (with other events' images when batched): an engine that batches (PP-OCR)
+        // recognises the lines of every page together
+        return new Recognition<>(ocr, ocr::recognize, rendered, Recognition.pixels(rendered), "document page",
+                pages -> String.join(" ", pages).strip(), () -> { });
     }
 
     @Override

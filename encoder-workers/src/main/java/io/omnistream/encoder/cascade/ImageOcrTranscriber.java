@@ -34,9 +34,10 @@ final class ImageOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event, StageTimes times) {
+    public Recognition<BufferedImage> decode(MediaEvent event, StageTimes times) {
         BufferedImage image = times.decode(() -> decode(MediaPayload.bytes(event), maxPixels, "image"));
-        return times.recognise(() -> ocr.recognize(List.of(image), "image").get(0));
+        return new Recognition<>(ocr, ocr::recognize, List.of(image), (long) image.getWidth() * image.getHeight(),
+                "image", texts -> texts.get(0), () -> { });
     }
 
     @Override

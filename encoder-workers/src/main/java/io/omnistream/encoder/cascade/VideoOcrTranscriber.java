@@ -46,7 +46,7 @@ final class VideoOcrTranscriber implements MediaTranscriber {
     }
 
     @Override
-    public String transcribe(MediaEvent event, StageTimes times) {
+    public Recognition<BufferedImage> decode(MediaEvent event, StageTimes times) {
         MediaPayload.Checked media = MediaPayload.checked(event);
         Path file = MediaPayload.toTempFile(media.bytes(), ".video");
         try {
@@ -69,20 +69,25 @@ final class VideoOcrTranscriber implements MediaTranscriber {
                 lastRecognised = thumb;
                 kept.add(image);
             }
-            List<String> recognised = kept.isEmpty() ? List.of() : times.recognise(() -> ocr.recognize(kept, "video frame"));
-            List<String> texts = new ArrayList<>();
-            String previous = null;
-            for (String text : recognised) {
-                String folded = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
-                if (!folded.isEmpty() && !folded.equals(previous)) {
-                    texts.add(text);
-                }
-                previous = folded;
-            }
-            return String.join(" ", texts);
+            return new Recognition<>(ocr, ocr::recognize, kept, Recognition.pixels(kept), "video frame",
+                    VideoOcrTranscriber::join, () -> { });
         } finally {
             ExternalTool.deleteQuietly(file);
         }
+    }
+
+    /** The kept frames' texts in order, a frame that reads like the one before (case and spacing aside) left out. */
+    static String join(List<String> recognised) {
+        List<String> texts = new ArrayList<>();
+        String previous = null;
+        for (String text : recognised) {
+            String folded = text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+            if (!folded.isEmpty() && !folded.equals(previous)) {
+                texts.add(text);
+            }
+            previous = folded;
+        }
+        return String.join(" ", texts);
     }
 
     @Override

@@ -50,6 +50,12 @@ public final class EncoderWorkerConfig {
             + "the benchmark at the next replay epoch instead of re-embedding every past one. 0 = embed all.");
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOption.integer("encoder.batch.max-size", 32, 1, 4096,
             "Most events per inference batch (also the consumer's max.poll.records), events");
+    public static final ConfigOption<Long> RECOGNITION_MAX_BATCH_PIXELS = ConfigOption.longValue(
+            "encoder.recognition.max-batch-pixels", 20_000_000L, 1L, Long.MAX_VALUE, "Most image pixels (PDF pages, "
+            + "images, kept video frames) of a batch's events that go to the OCR engine in one call: the recognisers "
+            + "run once per batch, not per event, and these images are in memory together (about 4 bytes a pixel "
+            + "decoded, 12 more as the engine's float planes: 20 M = about 9 A4 pages at 150 dpi, 320 MB). An event "
+            + "whose images alone exceed it still goes in one call. Pixels");
     public static final ConfigOption<Duration> MAX_POLL_INTERVAL = ConfigOption.duration("encoder.max-poll-interval",
             Duration.ofMinutes(30), Duration.ofSeconds(10),
             "Kafka max.poll.interval.ms: the longest one batch may take from poll to commit (media recognition included) "
@@ -166,6 +172,7 @@ public final class EncoderWorkerConfig {
     private final String dlqTopic;
     private final int batchMaxSize;
     private final int dedupCapacity;
+    private final long recognitionMaxBatchPixels;
     private final long benchmarkSkipBeforeMs;
     private final Duration batchMaxWait;
     private final double batchMaxPaddingRatio;
@@ -192,6 +199,7 @@ public final class EncoderWorkerConfig {
         dlqTopic = source.get(DLQ_TOPIC);
         batchMaxSize = source.get(BATCH_MAX_SIZE);
         dedupCapacity = source.get(DEDUP_CAPACITY);
+        recognitionMaxBatchPixels = source.get(RECOGNITION_MAX_BATCH_PIXELS);
         benchmarkSkipBeforeMs = source.get(BENCHMARK_SKIP_BEFORE_MS);
         batchMaxWait = source.get(BATCH_MAX_WAIT);
         batchMaxPaddingRatio = source.get(BATCH_MAX_PADDING_RATIO);
@@ -229,7 +237,7 @@ public final class EncoderWorkerConfig {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new ArrayList<>(KafkaOptions.options());
         options.addAll(List.of(MODEL, MODELS_FILE, GROUP_ID, INPUT_TOPIC, DLQ_TOPIC, BATCH_MAX_SIZE,
-                DEDUP_CAPACITY, BENCHMARK_SKIP_BEFORE_MS,
+                DEDUP_CAPACITY, BENCHMARK_SKIP_BEFORE_MS, RECOGNITION_MAX_BATCH_PIXELS,
                 MAX_POLL_INTERVAL, BATCH_MAX_WAIT, BATCH_MAX_PADDING_RATIO, EXECUTION_PROVIDER, CUDA_DEVICE_ID,
                 INTRA_OP_THREADS, ORT_SPIN_WAIT, ORT_CONCURRENT_RUNS, TOOLS_MAX_MEMORY, TOOLS_MAX_CPU, TOOLS_MAX_FILE_SIZE, TOOLS_MAX_OPEN_FILES,
                 TOOLS_ISOLATE_NETWORK, TOOLS_STDERR_TAIL, TOOLS_TEMP_DIR, FETCH_ALLOWED_HOSTS, FETCH_ALLOW_HTTP,
@@ -281,6 +289,8 @@ public final class EncoderWorkerConfig {
     public String inputTopic() { return inputTopic; }
     public String dlqTopic() { return dlqTopic; }
     public int batchMaxSize() { return batchMaxSize; }
+    /** {@code encoder.recognition.max-batch-pixels}: most image pixels per OCR call across a batch's events. */
+    public long recognitionMaxBatchPixels() { return recognitionMaxBatchPixels; }
     public Duration batchMaxWait() { return batchMaxWait; }
     public double batchMaxPaddingRatio() { return batchMaxPaddingRatio; }
     public ExecutionProvider executionProvider() { return executionProvider; }

@@ -3,6 +3,8 @@ package io.omnistream.encoder.worker;
 import io.omnistream.encoder.cascade.EncodingChain;
 import io.omnistream.encoder.cascade.MediaTower;
 import io.omnistream.encoder.cascade.MediaTranscriber;
+import io.omnistream.encoder.cascade.Recognition;
+import io.omnistream.encoder.cascade.Recognitions;
 import io.omnistream.encoder.cascade.StageTimes;
 import io.omnistream.encoder.config.EncoderWorkerConfig;
 import io.omnistream.encoder.fetch.FetchedMedia;
@@ -250,13 +252,36 @@ public final class EncoderWorker implements AutoCloseable {
         // content hashes this batch will embed, by record key: a second copy of the same content in one batch is
         // unchanged too (its twin either gets a vector, or fails for good as the copy would)
         Map<String, String> batchHashes = new java.util.HashMap<>();
-        for (PolledRecord p : batch) {
-            Outcome o = prepare(p, batchHashes);
-            outcomes.add(o);
-            if (o.kind == OutcomeKind.ENCODE) {
-                toEncode.add(o);
+        // decoded media waiting for its recogniser: recognised for many events at once (Recognitions), in calls
+        // bounded by encoder.recognition.max-batch-pixels, and recognised early once that much is decoded, so the
+        // decoded images in memory stay bounded too
+        List<Outcome> awaiting = new ArrayList<>();
+        long awaitingWeight = 0;
+        try {
+            for (PolledRecord p : batch) {
+                Outcome o = prepare(p, batchHashes);
+                outcomes.add(o);
+                if (o.kind == OutcomeKind.ENCODE) {
+                    toEncode.add(o);
+                    if (o.recognition != null) {
+                        awaiting.add(o);
+                        awaitingWeight += o.recognition.weight();
+                        if (awaitingWeight >= config.recognitionMaxBatchPixels()) {
+                            recognize(awaiting);
+                            awaiting.clear();
+                            awaitingWeight = 0;
+                        }
+                    }
+                }
+            }
+            recognize(awaiting);
+        } finally {
+            // a failed attempt (transient: the batch is retried) must not leave decoded audio files behind
+            for (Outcome o : outcomes) {
+                o.releaseRecognition();
             }
         }
+        toEncode.removeIf(o -> o.kind != OutcomeKind.ENCODE);
         encode(toEncode);
         for (Outcome o : outcomes) {
             send(o, out);
@@ -328,8 +353,9 @@ public final class EncoderWorker implements AutoCloseable {
             }
             return failed != null ? failed : o;
         } else {
+            // decoded now; recognised with the other events of the batch (recognize), then checked for text
             MediaTranscriber transcriber = chain.transcriber(event.getModality()).orElseThrow();
-            Outcome failed = preprocess(o, () -> o.text = transcriber.transcribe(o.event));
+            Outcome failed = preprocess(o, () -> o.recognition = transcriber.decode(o.event, new StageTimes()));
             if (unfetched != null) {
                 o.event = unfetched; // the media step is done: release the fetched bytes before the rest of the batch
             }
@@ -337,7 +363,7 @@ public final class EncoderWorker implements AutoCloseable {
                 return failed;
             }
         }
-        if (o.text == null || o.text.isBlank()) {
+        if (o.recognition == null && (o.text == null || o.text.isBlank())) {
             String why = event.getModality() == Modality.TEXT ? "TEXT event has no text to embed"
                     : "no text recognised in the " + event.getModality() + " event by "
                     + chain.transcriber(event.getModality()).orElseThrow().version();
@@ -409,8 +435,45 @@ public final class EncoderWorker implements AutoCloseable {
             }
             throw e;
         }
-        metrics.preprocessSeconds.labelValues(model, o.event.getModality().name()).observe((System.nanoTime() - t0) / 1e9);
+        o.mediaSeconds = (System.nanoTime() - t0) / 1e9;
+        if (o.recognition == null) { // else observed with its share of the recogniser's time, in recognize()
+            metrics.preprocessSeconds.labelValues(model, o.event.getModality().name()).observe(o.mediaSeconds);
+        }
         return null;
+    }
+
+    /**
+     * Runs the recognitions of the decoded events in {@code awaiting} together ({@link Recognitions#run}) and
+     * releases them. Each event gets its text, or is dead-lettered: {@code PREPROCESS_FAILED} when the recogniser
+     * rejects its media alone, {@code EMPTY_TEXT} when nothing was recognised. A transient failure propagates (the
+     * stage retries the batch).
+     */
+    private void recognize(List<Outcome> awaiting) {
+        if (awaiting.isEmpty()) {
+            return;
+        }
+        List<Recognitions.Result> results;
+        try {
+            results = Recognitions.run(awaiting.stream().<Recognition<?>>map(o -> o.recognition).toList(),
+                    config.recognitionMaxBatchPixels());
+        } finally {
+            awaiting.forEach(Outcome::releaseRecognition);
+        }
+        for (int i = 0; i < awaiting.size(); i++) {
+            Outcome o = awaiting.get(i);
+            Recognitions.Result r = results.get(i);
+            metrics.preprocessSeconds.labelValues(model, o.event.getModality().name())
+                    .observe(o.mediaSeconds + r.seconds());
+            if (!r.ok()) {
+                o.failed(r.failure(), DlqReason.PREPROCESS_FAILED, 1);
+            } else if (r.text() == null || r.text().isBlank()) {
+                o.failed(new PermanentFailureException("preprocess", "no text recognised in the "
+                        + o.event.getModality() + " event by " + chain.transcriber(o.event.getModality())
+                        .orElseThrow().version()), DlqReason.EMPTY_TEXT, 1);
+            } else {
+                o.text = r.text();
+            }
+        }
     }
 
     /**
@@ -576,6 +639,10 @@ public final class EncoderWorker implements AutoCloseable {
         String text;
         /** For a modality with a native tower: the preprocessed tower input (else null). */
         MediaTower.Items towerItems;
+        /** For a cascade modality: the decoded media until it is recognised (then null, and {@link #text} is set). */
+        Recognition<?> recognition;
+        /** Wall time of this event's media step (fetch excluded), seconds. */
+        double mediaSeconds;
         float[] vector;
         Throwable error;
         DlqReason reason;
@@ -585,6 +652,14 @@ public final class EncoderWorker implements AutoCloseable {
             this.pending = pending;
             this.kind = kind;
             this.event = event;
+        }
+
+        /** Deletes what the decoded media left (temporary files); idempotent. */
+        void releaseRecognition() {
+            if (recognition != null) {
+                recognition.close();
+                recognition = null;
+            }
         }
 
         static Outcome deadLetter(PolledRecord p, Throwable error, DlqReason reason, int attempts) {

@@ -67,7 +67,9 @@ class RecognizerCrashWorkerIT {
             String id = UUID.randomUUID().toString().substring(0, 8);
             String input = "it-asr-crash-" + id + ".media";
             String dlq = "it-asr-crash-" + id + ".dlq";
+            Path whisperLog = Files.createTempFile("it-asr-crash-whisper", ".log");
             EncoderWorkerConfig config = new EncoderWorkerConfig(ConfigSource.of(Map.of(
+                    "encoder.asr.whisper.log-file", whisperLog.toString(),
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "schema.registry.url", "mock://it-asr-crash-" + id,
                     "encoder.model", "bge-small-en-v1.5-cascade-ppocr-whisper",
@@ -113,6 +115,8 @@ class RecognizerCrashWorkerIT {
                 assertThat(countByKey(kafka, dlq, Duration.ofSeconds(1))).as("dead letters").isEmpty();
                 ProcessHandle restarted = whisperServer().orElseThrow(() -> new AssertionError("recogniser not restarted"));
                 assertThat(restarted.pid()).isNotEqualTo(server.pid());
+                // the recordings of a batch went to Whisper in one request (Recognitions), not one request per event
+                assertThat(Files.readString(whisperLog)).contains("transcribing 2 item(s)");
             }
         }
     }
