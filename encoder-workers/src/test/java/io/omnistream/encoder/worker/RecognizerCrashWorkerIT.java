@@ -92,7 +92,8 @@ class RecognizerCrashWorkerIT {
 
             TextEncoder text = TextEncoder.load(config.modelSpec(), config.encoderSettings(),
                     new ProviderMetrics(new PrometheusRegistry()));
-            try (text; EncodingChain chain = Cascades.chain(config.modelSpec(), text);
+            try (text; EncodingChain chain = Cascades.chain(config.modelSpec(), text, config.encoderSettings(),
+                         new ProviderMetrics(new PrometheusRegistry()), config.whisper());
                  EncoderWorker worker = new EncoderWorker(config, chain, new WorkerMetrics(new PrometheusRegistry()))) {
                 worker.start();
                 produce(kafka, config.schemaRegistryUrl(), input, events);
