@@ -1,6 +1,7 @@
 package io.omnistream.encoder.asr;
 
 import io.omnistream.runtime.process.ChildProcess;
+import io.omnistream.runtime.process.Readiness;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -176,43 +177,34 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
      */
     private void connect(URI uri) {
         long t0 = System.nanoTime();
-        long deadline = t0 + settings.startTimeout().toNanos();
-        String last = "no answer yet";
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    WhisperProtocol.Health health = WhisperProtocol.health(r.body());
-                    if (health.ready()) {
-                        accept(health);
-                        base = uri;
-                        starts++;
-                        LOG.info("whisper server at {} ready after {} ms ({}, device {}, pid {})", uri,
-                                (System.nanoTime() - t0) / 1_000_000, version, health.device(), health.pid());
-                        return;
-                    }
-                    last = "not ready: " + WhisperProtocol.abbreviate(r.body());
-                } else {
-                    last = "HTTP " + r.statusCode();
-                }
-            } catch (IOException | RecognizerUnavailableException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RecognizerUnavailableException("interrupted while waiting for the whisper server at " + uri, e);
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new RecognizerUnavailableException("whisper server at " + uri + " not ready after "
-                        + settings.startTimeout().toSeconds() + " s (" + WhisperSettings.URL.key() + "): " + last, null);
-            }
-            try {
-                Thread.sleep(PROBE_INTERVAL.toMillis()); // polling a remote server: there is nothing to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RecognizerUnavailableException("interrupted while waiting for the whisper server at " + uri, e);
-            }
+        WhisperProtocol.Health[] seen = new WhisperProtocol.Health[1];
+        String last;
+        try {
+            last = Readiness.await("whisper", settings.startTimeout(), PROBE_INTERVAL, () -> probeHealth(uri, seen),
+                    Readiness.REMOTE, seconds -> LOG.info("waiting for the whisper server at {} ({} s)", uri, seconds));
+        } catch (IllegalStateException e) { // interrupted
+            throw new RecognizerUnavailableException("whisper server at " + uri + ": " + e.getMessage(), e);
         }
+        if (last != null) {
+            throw new RecognizerUnavailableException("whisper server at " + uri + " not ready after "
+                    + settings.startTimeout().toSeconds() + " s (" + WhisperSettings.URL.key() + "): " + last, null);
+        }
+        accept(seen[0]);
+        base = uri;
+        starts++;
+        LOG.info("whisper server at {} ready after {} ms ({}, device {}, pid {})", uri,
+                (System.nanoTime() - t0) / 1_000_000, version, seen[0].device(), seen[0].pid());
+    }
+
+    /** One {@code GET /health}: null when ready (the answer in {@code seen[0]}), else what was seen. */
+    private String probeHealth(URI uri, WhisperProtocol.Health[] seen) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/health"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            return "HTTP " + r.statusCode();
+        }
+        seen[0] = WhisperProtocol.health(r.body());
+        return seen[0].ready() ? null : "not ready: " + WhisperProtocol.abbreviate(r.body());
     }
 
     private void accept(WhisperProtocol.Health health) {
@@ -246,15 +238,7 @@ public final class WhisperRecognizer implements SpeechRecognizer, AutoCloseable 
         long t0 = System.nanoTime();
         WhisperProtocol.Health[] seen = new WhisperProtocol.Health[1];
         try {
-            child.awaitReady(settings.startTimeout(), PROBE_INTERVAL, "GET /health", () -> {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve("/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    return "HTTP " + r.statusCode();
-                }
-                seen[0] = WhisperProtocol.health(r.body());
-                return seen[0].ready() ? null : "not ready: " + r.body();
-            });
+            child.awaitReady(settings.startTimeout(), PROBE_INTERVAL, "GET /health", () -> probeHealth(uri, seen));
         } catch (IllegalStateException e) {
             child.close();
             throw new RecognizerUnavailableException("whisper server did not become ready: " + e.getMessage(), e);

@@ -28,8 +28,6 @@ public final class ChildProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     /** Lines of the log quoted in an error. */
     private static final int TAIL_LINES = 30;
-    /** How often a waiting {@link #awaitReady} says it is still waiting. */
-    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** One readiness check: null when ready, else what was seen (kept for the error); may throw. */
     @FunctionalInterface
@@ -88,41 +86,25 @@ public final class ChildProcess implements AutoCloseable {
      */
     public void awaitReady(Duration timeout, Duration probeInterval, String what, Probe probe,
                            java.util.function.LongConsumer progress) {
-        long t0 = System.nanoTime();
-        long deadline = t0 + timeout.toNanos();
-        long nextProgress = t0 + PROGRESS_EVERY_NANOS;
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + process.exitValue()
-                        + " before answering; log " + log + ":\n" + tail());
-            }
-            try {
-                String seen = probe.check();
-                if (seen == null) {
-                    return;
+        String last = Readiness.await(name, timeout, probeInterval, probe, new Readiness.Watch() {
+            @Override
+            public void check() {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with code " + process.exitValue()
+                            + " before answering; log " + log + ":\n" + tail());
                 }
-                last = seen;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            } catch (Exception e) {
-                last = e.toString();
             }
-            if (System.nanoTime() >= nextProgress) {
-                progress.accept(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
-                nextProgress += PROGRESS_EVERY_NANOS;
-            }
-            try {
+
+            @Override
+            public void pause(long millis) throws InterruptedException {
                 // waitFor doubles as the pause and as early detection of a crashed child
-                process.waitFor(probeInterval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
+                process.waitFor(millis, TimeUnit.MILLISECONDS);
             }
+        }, progress);
+        if (last != null) {
+            throw new IllegalStateException(name + " did not answer (" + what + ") within " + timeout.toSeconds()
+                    + " s (last: " + last + "); log " + log + ":\n" + tail());
         }
-        throw new IllegalStateException(name + " did not answer (" + what + ") within " + timeout.toSeconds()
-                + " s (last: " + last + "); log " + log + ":\n" + tail());
     }
 
     public long pid() {
