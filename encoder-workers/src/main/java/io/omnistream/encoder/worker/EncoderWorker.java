@@ -363,11 +363,10 @@ public final class EncoderWorker implements AutoCloseable {
                 return failed;
             }
         }
-        if (o.recognition == null && (o.text == null || o.text.isBlank())) {
-            String why = event.getModality() == Modality.TEXT ? "TEXT event has no text to embed"
-                    : "no text recognised in the " + event.getModality() + " event by "
-                    + chain.transcriber(event.getModality()).orElseThrow().version();
-            return o.failed(new PermanentFailureException("preprocess", why), DlqReason.EMPTY_TEXT, 1);
+        if (event.getModality() == Modality.TEXT && (o.text == null || o.text.isBlank())) {
+            // (a cascade's event is checked for text once recognised, in recognize())
+            return o.failed(new PermanentFailureException("preprocess", "TEXT event has no text to embed"),
+                    DlqReason.EMPTY_TEXT, 1);
         }
         Side side = event.getBenchmark() != null && event.getBenchmark().getRole() == BenchmarkRole.QUERY
                 ? Side.QUERY : Side.DOCUMENT;
