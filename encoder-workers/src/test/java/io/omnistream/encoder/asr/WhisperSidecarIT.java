@@ -123,9 +123,13 @@ class WhisperSidecarIT {
         }
     }
 
-    /** The container: the image's entrypoint and environment, the chart's arguments, stdin at EOF. */
+    /**
+     * The container: the image's entrypoint and environment, the chart's arguments, stdin at EOF. {@code -S}: none of
+     * this host's site-packages, which the image's bare Python base does not have either, so a package missing from
+     * the image's tree fails here as it would in the pod.
+     */
     private static Process startSidecar(int port, String logName) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("python3", layout.resolve("whisper_server.py").toString(),
+        ProcessBuilder pb = new ProcessBuilder("python3", "-S", layout.resolve("whisper_server.py").toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--device", "cpu", "--no-parent-watch");
         pb.environment().put("PYTHONPATH", layout.resolve("site-packages").toString());
         pb.environment().put("PYTHONNOUSERSITE", "1");
@@ -138,7 +142,7 @@ class WhisperSidecarIT {
 
     /** The chart's exec probe; its exit status. */
     private static int probe(int port) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", layout.resolve("whisper_probe.py").toString(), "--port",
+        Process p = new ProcessBuilder("python3", "-S", layout.resolve("whisper_probe.py").toString(), "--port",
                 Integer.toString(port)).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
