@@ -46,12 +46,6 @@ public final class Recognition<I> implements AutoCloseable {
         this.release = release;
     }
 
-    /** A transcriber that needs no recogniser call for this event: the text is known after decoding. */
-    public static Recognition<Object> done(String text) {
-        return new Recognition<>(Recognition.class, (in, w) -> List.of(), List.of(), 0, "nothing", texts -> text,
-                () -> { });
-    }
-
     /** The weight of image inputs: their pixels (what bounds a call's memory). */
     public static long pixels(List<? extends java.awt.image.BufferedImage> images) {
         long sum = 0;

@@ -75,9 +75,8 @@ public final class Recognitions {
         if (chunk.size() == 1) {
             Recognition<?> r = all.get(chunk.get(0));
             long t0 = System.nanoTime();
-            String[] text = new String[1];
-            RuntimeException failure = permanentOf(() -> text[0] = r.recognizeAlone());
-            results[chunk.get(0)] = new Result(failure == null ? text[0] : null, failure, (System.nanoTime() - t0) / 1e9);
+            Result alone = attempt(r, r::recognizeAlone, 0);
+            results[chunk.get(0)] = new Result(alone.text(), alone.failure(), (System.nanoTime() - t0) / 1e9);
             return;
         }
         long t0 = System.nanoTime();

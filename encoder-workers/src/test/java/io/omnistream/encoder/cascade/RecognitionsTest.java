@@ -32,15 +32,21 @@ class RecognitionsTest {
                 texts -> String.join(" ", texts), () -> { });
     }
 
+    /** A video whose frames all looked alike but none kept, say: no inputs, the text comes from finish alone. */
+    private static Recognition<String> noFrames(Engine engine) {
+        return new Recognition<>(engine, engine::recognize, List.of(), 0, "video frame",
+                texts -> texts.isEmpty() ? "no frames" : "called", () -> { });
+    }
+
     @Test
     void theEventsOfOneEngineGoInOneCallAndEachGetsItsOwnTexts() {
         Engine ocr = new Engine();
         Engine asr = new Engine();
 
         List<Recognitions.Result> results = Recognitions.run(List.of(pages(ocr, 10, "a", "b"), pages(asr, 1, "x"),
-                pages(ocr, 10, "c"), Recognition.done("known"), pages(asr, 1, "y")), 100);
+                pages(ocr, 10, "c"), noFrames(ocr), pages(asr, 1, "y")), 100);
 
-        assertThat(results).extracting(Recognitions.Result::text).containsExactly("A B", "X", "C", "known", "Y");
+        assertThat(results).extracting(Recognitions.Result::text).containsExactly("A B", "X", "C", "no frames", "Y");
         assertThat(ocr.calls).containsExactly(List.of("a", "b", "c"));
         assertThat(asr.calls).containsExactly(List.of("x", "y"));
         assertThat(results).allMatch(Recognitions.Result::ok);
@@ -111,6 +117,7 @@ class RecognitionsTest {
         r.close();
 
         assertThat(released).hasValue(1);
-        assertThat(Recognition.done("t").recognizeAlone()).isEqualTo("t");
+        assertThat(noFrames(ocr).recognizeAlone()).isEqualTo("no frames");
+        assertThat(ocr.calls).as("nothing to recognise: no call").hasSize(1);
     }
 }
